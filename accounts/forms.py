@@ -1,0 +1,20 @@
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("用户名或密码不正确。连续输错 %(limit)s 次后账号将被暂时锁定。"),
+        "inactive": _("该账号已停用,请联系系统管理员。"),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+
+    def get_invalid_login_error(self):
+        from django.conf import settings
+        from django.core.exceptions import ValidationError
+
+        return ValidationError(self.error_messages["invalid_login"], code="invalid_login",
+                               params={"limit": settings.AXES_FAILURE_LIMIT})

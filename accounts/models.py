@@ -1,0 +1,70 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import DISTRICT_WIDE, STAFF_ROLES, Role
+
+
+class User(AbstractUser):
+    """A login account (账号). Roles are Django auth groups named by `Role` values; what scopes
+    the account is a link: `area` for area staff, `unit` for handling-unit users, and the
+    deputy's `Deputy.user` for deputies."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    mobile = models.CharField(_("手机号码"), max_length=20, blank=True)
+    area = models.ForeignKey(
+        "areas.Area", verbose_name=_("所属区划"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="staff_users",
+        help_text=_("街道/镇人大工作人员只能看到本区划的数据。"),
+    )
+    unit = models.ForeignKey(
+        "units.HandlingUnit", verbose_name=_("承办单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+        help_text=_("承办单位用户只能看到交办给本单位的事项。"),
+    )
+    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        if not self.is_authenticated:
+            return frozenset()
+        names = frozenset(self.groups.values_list("name", flat=True))
+        if self.is_superuser:
+            names |= {Role.ADMIN}
+        return frozenset(Role(n) for n in names if n in Role.values)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_district_wide(self) -> bool:
+        """Sees the whole district (admin, district staff, leaders)."""
+        return bool(self.roles & DISTRICT_WIDE)
+
+    @property
+    def is_staff_role(self) -> bool:
+        """May keep the roster and process items within their scope."""
+        return bool(self.roles & STAFF_ROLES)
+
+    @property
+    def is_read_only(self) -> bool:
+        """Leaders watch; they change nothing."""
+        return self.roles == {Role.LEADER}
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in Role.values if r in self.roles]
+
+    @cached_property
+    def deputy_profile(self):
+        return getattr(self, "deputy", None)

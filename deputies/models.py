@@ -1,0 +1,188 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.choices import Role
+from areas.models import Area
+from core.text import cn_number
+
+from .choices import Education, Gender, HomeKind, Level, MandateStatus, Occupation, Party, SixHaves
+
+
+class CongressTerm(models.Model):
+    """A numbered term (届) of a congress at one level, e.g. 区十二届, 市十七届, 镇八届."""
+
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
+    number = models.PositiveSmallIntegerField(_("届次"))
+    start_year = models.PositiveSmallIntegerField(_("起始年份"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("结束年份"), null=True, blank=True)
+    is_current = models.BooleanField(_("本届"), default=True)
+
+    class Meta:
+        verbose_name = _("届次")
+        verbose_name_plural = _("届次")
+        ordering = ["level", "-number"]
+        constraints = [models.UniqueConstraint(fields=["level", "number"], name="term_unique_level_number")]
+
+    def __str__(self):
+        return f"{self.get_level_display()}{cn_number(self.number)}届"
+
+
+class CongressSession(models.Model):
+    """A numbered session (次会议) of a term, e.g. 区人大十二届一次会议."""
+
+    term = models.ForeignKey(CongressTerm, verbose_name=_("届次"), on_delete=models.PROTECT,
+                             related_name="sessions")
+    number = models.PositiveSmallIntegerField(_("会次"))
+    date = models.DateField(_("召开日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("会议")
+        verbose_name_plural = _("会议")
+        ordering = ["term", "number"]
+        constraints = [models.UniqueConstraint(fields=["term", "number"], name="session_unique_term_number")]
+
+    def __str__(self):
+        return f"{self.term.get_level_display()}人大{cn_number(self.term.number)}届{cn_number(self.number)}次会议"
+
+
+class DeputyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Who may read which deputy: the one place this is decided."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_district_wide:
+            return self.all()
+        q = Q(pk__in=[])
+        if user.has_role(Role.AREA_STAFF) and user.area_id:
+            q |= Q(Exists(Mandate.objects.filter(
+                deputy=OuterRef("pk"), area__in=Area.objects.subtree(user.area))))
+        deputy = user.deputy_profile
+        if deputy is not None:
+            q |= Q(pk=deputy.pk)
+            if user.has_role(Role.GROUP_LEADER):
+                from groups.models import GroupMembership
+
+                led = GroupMembership.objects.filter(deputy=deputy, role__in=GroupMembership.LEADING_ROLES)
+                q |= Q(Exists(GroupMembership.objects.filter(
+                    deputy=OuterRef("pk"), group_id__in=led.values("group_id"))))
+        return self.filter(q)
+
+    def editable_by(self, user):
+        """Who may change which deputy: district staff everyone, area staff their area's."""
+        if not user.is_authenticated or not user.is_staff_role:
+            return self.none()
+        if user.has_role(Role.ADMIN, Role.DISTRICT_STAFF):
+            return self.all()
+        if user.area_id:
+            return self.filter(Exists(Mandate.objects.filter(
+                deputy=OuterRef("pk"), area__in=Area.objects.subtree(user.area))))
+        return self.none()
+
+    def in_office(self):
+        return self.filter(Exists(Mandate.objects.filter(deputy=OuterRef("pk"), status=MandateStatus.IN_OFFICE)))
+
+
+class Deputy(models.Model):
+    """A person who holds one or more deputy mandates (代表). One person appears once in the
+    roster even when they are a 市 and a 区 deputy at the same time."""
+
+    name = models.CharField(_("姓名"), max_length=30, db_index=True)
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=120, blank=True, db_index=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=30, blank=True, db_index=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True, default="汉族")
+    birth_date = models.DateField(_("出生年月"), null=True, blank=True)
+    party = models.CharField(_("政治面貌"), max_length=20, choices=Party.choices, blank=True)
+    education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)
+    workplace = models.CharField(_("工作单位及职务"), max_length=200, blank=True)
+    occupation = models.CharField(_("职业构成"), max_length=20, choices=Occupation.choices, blank=True)
+    mobile = models.CharField(_("手机号码"), max_length=11, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    area = models.ForeignKey(Area, verbose_name=_("所属区划"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="resident_deputies")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True,
+                                blank=True, on_delete=models.SET_NULL, related_name="deputy")
+    note = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    # Every change to personal data is kept with who, when, old and new value.
+    history = HistoricalRecords()
+    objects = DeputyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("代表")
+        verbose_name_plural = _("代表")
+        ordering = ["name_pinyin", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""),
+                                    name="deputy_unique_id_number"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from core.pinyin import pinyin_full, pinyin_initials
+
+        self.name_pinyin = pinyin_full(self.name)
+        self.name_initials = pinyin_initials(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
+
+class Mandate(models.Model):
+    """One deputy mandate (代表资格) at one level and term."""
+
+    deputy = models.ForeignKey(Deputy, verbose_name=_("代表"), on_delete=models.CASCADE,
+                               related_name="mandates")
+    term = models.ForeignKey(CongressTerm, verbose_name=_("届次"), on_delete=models.PROTECT,
+                             related_name="mandates")
+    constituency = models.CharField(_("选区"), max_length=80, blank=True)
+    area = models.ForeignKey(Area, verbose_name=_("所属区划"), on_delete=models.PROTECT,
+                             related_name="mandates")
+    start_date = models.DateField(_("起始日期"), null=True, blank=True)
+    end_date = models.DateField(_("终止日期"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=MandateStatus.choices,
+                              default=MandateStatus.IN_OFFICE, db_index=True)
+    is_first_time = models.BooleanField(_("初任"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("代表资格")
+        verbose_name_plural = _("代表资格")
+        ordering = ["term__level", "-term__number"]
+        constraints = [models.UniqueConstraint(fields=["deputy", "term"], name="mandate_unique_deputy_term")]
+
+    def __str__(self):
+        return f"{self.term}代表 {self.deputy.name}"
+
+    @property
+    def level(self):
+        return self.term.level
+
+
+class DeputyHome(models.Model):
+    """A deputy home or liaison station (代表之家 / 代表联络站) where reception days happen."""
+
+    name = models.CharField(_("名称"), max_length=80)
+    kind = models.CharField(_("类型"), max_length=20, choices=HomeKind.choices, default=HomeKind.HOME)
+    area = models.ForeignKey(Area, verbose_name=_("所属区划"), on_delete=models.PROTECT,
+                             related_name="deputy_homes")
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    six_haves = ArrayField(models.CharField(max_length=20, choices=SixHaves.choices),
+                           verbose_name=_("“六有”达标项"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("代表之家/联络站")
+        verbose_name_plural = _("代表之家/联络站")
+        ordering = ["area__sort", "name"]
+
+    def __str__(self):
+        return self.name

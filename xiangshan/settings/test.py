@@ -1,0 +1,15 @@
+"""Settings for the test suite: real PostgreSQL and Redis, fast hashing."""
+
+from .base import *  # noqa: F401,F403
+from .base import BASE_DIR
+
+SECRET_KEY = "test-only-not-secret"
+DEBUG = False
+DEMO_ACCOUNTS = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Static files come straight from the finders (no collectstatic before tests).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

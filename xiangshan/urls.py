@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("deputies/", include("deputies.urls")),
+    path("groups/", include("groups.urls")),
+    path("items/", include("petitions.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "core.views.error_403"
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"
