@@ -43,7 +43,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,6 +104,8 @@ AXES_VERBOSE = False
 # Locking by username is the point (an account, not a whole office behind one NAT address).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# One language for every user, whatever the browser asks for (no LocaleMiddleware); the English
+# catalogue can follow through the same gettext machinery.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
