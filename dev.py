@@ -212,6 +212,9 @@ def main() -> int:
         ensure_venv()
         ensure_assets()
         os.execv(str(PY), [str(PY), str(ROOT / "dev.py"), *sys.argv[1:]])
+    # Ctrl-C and SIGTERM both stop everything cleanly. SIGINT is set explicitly because a shell
+    # starts background jobs with SIGINT ignored, and Python keeps that.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _on_sigterm)
     if sys.argv[1] == "run":
         return cmd_run()
