@@ -157,6 +157,24 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="xiangshan@localhost")
 
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
+
+# Notifications (notifications/): one sender class per channel, console/log unless configured.
+NOTIFY_EMAIL_BACKEND = env("NOTIFY_EMAIL_BACKEND", default="notifications.senders.EmailSender")
+NOTIFY_SMS_BACKEND = env("NOTIFY_SMS_BACKEND", default="notifications.senders.ConsoleSender")
+NOTIFY_WECOM_BACKEND = env("NOTIFY_WECOM_BACKEND", default="notifications.senders.ConsoleSender")
+NOTIFY_DINGTALK_BACKEND = env("NOTIFY_DINGTALK_BACKEND", default="notifications.senders.ConsoleSender")
+NOTIFY_WECOM_WEBHOOK_URL = env("NOTIFY_WECOM_WEBHOOK_URL", default="")
+NOTIFY_DINGTALK_WEBHOOK_URL = env("NOTIFY_DINGTALK_WEBHOOK_URL", default="")
+# Channels of a person who has not chosen any (in-app is always on).
+NOTIFY_DEFAULT_CHANNELS = env.list("NOTIFY_DEFAULT_CHANNELS", default=["sms", "email"])
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
+NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
+NOTIFY_CLAIM_SECONDS = env.int("NOTIFY_CLAIM_SECONDS", default=300)
+# An item overdue for more than this many working days is escalated to the leaders.
+NOTIFY_ESCALATE_AFTER_WORKDAYS = env.int("NOTIFY_ESCALATE_AFTER_WORKDAYS", default=5)
+# Absolute links in SMS and e-mail, e.g. https://rd.xiangshan.gov.cn
+SITE_URL = env("SITE_URL", default="")
 # Shown in the page title and header; a district sets its own.
 SITE_NAME = env("SITE_NAME", default="相山区人大代表履职服务平台")
 DEMO_ACCOUNTS = False

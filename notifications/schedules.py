@@ -1,0 +1,59 @@
+"""The beat schedule, written down in one place (STYLE.md). Celery beat reads it from the database
+(django-celery-beat's DatabaseScheduler), so admins edit times in the admin (周期任务); this module
+only installs the defaults, from a data migration on `migrate` and from
+`python manage.py install_schedules`. An entry that already exists is left as the admin set it.
+Times are Asia/Shanghai."""
+
+from __future__ import annotations
+
+TZ = "Asia/Shanghai"
+
+# (name shown in the admin, task, schedule, description)
+DEFAULT_SCHEDULES = [
+    # Every minute: deliver what is still pending — rows written while the broker was down, retries
+    # whose backoff has passed, rows a killed worker had claimed. The safety net of the outbox.
+    ("通知:补发待发送通知", "notifications.sweep_deliveries", {"interval": (1, "minutes")},
+     "每分钟补发未送达的通知(消息队列中断、失败重试、任务中断)。"),
+    # The 20th of every month at 09:00: deputies without an item for the month, and their group leaders.
+    # Change the day here in the admin; the default follows DOMAIN.md ("default the 20th").
+    ("通知:月度报送提醒", "notifications.send_monthly_reminders",
+     {"crontab": {"minute": "0", "hour": "9", "day_of_month": "20"}},
+     "每月20日9:00提醒当月尚未报送社情民意的在任代表,并向小组组长发送未报送名单。"),
+    # Every morning at 08:30; the job itself skips holidays and weekends and runs on adjusted working
+    # Saturdays (调休), with the same working-day calendar as due dates (cron cannot know holidays).
+    ("通知:逾期预警", "notifications.send_overdue_alerts", {"crontab": {"minute": "30", "hour": "8"}},
+     "每个工作日8:30向承办单位发送即将逾期和已逾期事项,向工作人员发送逾期汇总,超期过久的升级至领导。"),
+    # Every night at 01:15: replies past their evaluation window are closed as deemed 满意.
+    ("通知:逾期未评价视为满意", "notifications.close_unevaluated", {"crontab": {"minute": "15", "hour": "1"}},
+     "每天1:15将评价期已过的答复视为满意并办结。"),
+    # Monday 08:00: last week's figures and the five lowest units for the leaders; each unit its own.
+    ("通知:每周简报", "notifications.send_weekly_digest",
+     {"crontab": {"minute": "0", "hour": "8", "day_of_week": "1"}},
+     "每周一8:00向领导发送上周数据和办结率最低的五个单位,向各承办单位发送本单位数据。"),
+]
+
+
+def install(apps=None) -> list[str]:
+    """Create the default periodic tasks that do not exist yet; return the names created."""
+    if apps is None:
+        from django.apps import apps as registry
+
+        apps = registry
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    created = []
+    for name, task, when, description in DEFAULT_SCHEDULES:
+        if PeriodicTask.objects.filter(name=name).exists():
+            continue
+        fields = {"name": name, "task": task, "description": description, "enabled": True}
+        if "interval" in when:
+            every, period = when["interval"]
+            fields["interval"], _ = IntervalSchedule.objects.get_or_create(every=every, period=period)
+        else:
+            cron = {"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*",
+                    **when["crontab"]}
+            fields["crontab"], _ = CrontabSchedule.objects.get_or_create(timezone=TZ, **cron)
+        PeriodicTask.objects.create(**fields)
+        created.append(name)
+    return created

@@ -1,0 +1,233 @@
+"""Reads for the scheduled jobs and the notification pages. The opinion-item tables belong to
+`petitions`; these queries only read them (by the definitions in petitions/models.py's docstring)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Cast, Concat
+
+from accounts.choices import Role
+from core.workdays import add_workdays, workdays_between
+
+from .models import Delivery, Notification
+
+# ------------------------------------------------------------------ notification centre
+
+
+def notifications_for_list(user, *, unread_only: bool = False):
+    qs = Notification.objects.for_user(user)
+    if unread_only:
+        qs = qs.unread()
+    return qs.only("id", "title", "body", "url", "kind", "created_at", "read_at")
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.for_user(user).unread().count()
+
+
+def notifications_for_monitor(*, status: str = ""):
+    """The staff view (投递监控): every notification with its delivery rows, filtered by a status."""
+    qs = Notification.objects.select_related("recipient", "recipient_deputy", "recipient_unit").prefetch_related(
+        Prefetch("deliveries", queryset=Delivery.objects.order_by("channel")))
+    if status == "undeliverable":
+        qs = qs.undeliverable()
+    elif status:
+        qs = qs.filter(Exists(Delivery.objects.filter(notification=OuterRef("pk"), status=status)))
+    return qs
+
+
+# ------------------------------------------------------------------ people
+
+
+def users_with_role(role: str):
+    from accounts.models import User
+
+    return User.objects.filter(groups__name=role, is_active=True).distinct().order_by("pk")
+
+
+def leaders():
+    return users_with_role(Role.LEADER)
+
+
+def district_staff():
+    return users_with_role(Role.DISTRICT_STAFF)
+
+
+def deputies_missing_month(month: dt.date):
+    """In-office deputies (在任) with no collected item counting for `month` (月度报送)."""
+    from deputies.models import Deputy
+    from petitions.models import Item
+
+    has_item = Item.objects.collected().filter(deputy=OuterRef("pk"), period=month)
+    return Deputy.objects.in_office().filter(~Exists(has_item)).select_related("user").order_by("pk")
+
+
+def group_missing_lists(missing_ids) -> list[tuple]:
+    """For each group with members who have not submitted: (group, leaders as Deputy rows, names)."""
+    from groups.models import DeputyGroup, GroupMembership
+
+    missing = defaultdict(list)
+    for group_id, name in (GroupMembership.objects.filter(deputy_id__in=missing_ids)
+                           .order_by("group_id", "deputy__name_pinyin").values_list("group_id", "deputy__name")):
+        missing[group_id].append(name)
+    if not missing:
+        return []
+    leads = defaultdict(list)
+    for m in (GroupMembership.objects.filter(group_id__in=missing.keys(), role__in=GroupMembership.LEADING_ROLES)
+              .select_related("deputy__user")):
+        leads[m.group_id].append(m.deputy)
+    groups = DeputyGroup.objects.in_bulk(list(missing.keys()))
+    return [(groups[g], leads[g], names) for g, names in missing.items() if leads[g]]
+
+
+# ------------------------------------------------------------------ overdue and due soon
+
+
+def due_soon_limit(today: dt.date) -> dt.date:
+    """The last due date that counts as due soon (即将逾期): within N working days of today."""
+    from petitions.models import ItemSettings
+
+    return add_workdays(today, ItemSettings.load().due_soon_workdays)
+
+
+def escalation_cutoff(today: dt.date, workdays: int) -> dt.date:
+    """Due dates before the returned day are overdue by more than `workdays` working days."""
+    day = today
+    while workdays_between(day - dt.timedelta(days=1), today) <= workdays:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _open_assignments():
+    from petitions.choices import State
+    from petitions.models import Assignment
+
+    return Assignment.objects.filter(is_current=True, cancelled_at__isnull=True, handled_at__isnull=True,
+                                     item__state=State.HANDLING)
+
+
+@dataclass
+class UnitAlert:
+    unit_id: int
+    overdue: list = field(default_factory=list)  # (item_id, title, due_date)
+    due_soon: list = field(default_factory=list)
+
+
+def unit_alerts(today: dt.date) -> list[UnitAlert]:
+    """Per unit, its open assignments that are overdue or due soon, grouped in SQL (one row per unit)."""
+    soon = due_soon_limit(today)
+    line = Concat(Cast("item_id", CharField()), Value("\t"), Cast("due_date", CharField()), Value("\t"),
+                  F("item__title"), output_field=CharField())
+    rows = (_open_assignments().filter(due_date__lte=soon).values("unit_id")
+            .annotate(overdue=ArrayAgg(line, filter=Q(due_date__lt=today), ordering=("due_date", "item_id"),
+                                       default=Value([])),
+                      due_soon=ArrayAgg(line, filter=Q(due_date__gte=today), ordering=("due_date", "item_id"),
+                                        default=Value([])))
+            .order_by("unit_id"))
+
+    def parse(lines):
+        out = []
+        for text in lines:
+            item_id, due, title = text.split("\t", 2)
+            out.append((int(item_id), dt.date.fromisoformat(due), title))
+        return out
+
+    return [UnitAlert(r["unit_id"], parse(r["overdue"]), parse(r["due_soon"])) for r in rows]
+
+
+def overdue_by_unit(today: dt.date) -> list[dict]:
+    """The staff's list: overdue open assignments counted per unit, most first."""
+    return list(_open_assignments().filter(due_date__lt=today).values("unit_id", "unit__name")
+                .annotate(count=Count("id"), oldest=Min("due_date")).order_by("-count", "unit__name"))
+
+
+def research_overdue_count(today: dt.date) -> int:
+    """Items late in 研处 (the staff's own stage)."""
+    from petitions.choices import State
+    from petitions.models import Item
+
+    return Item.objects.filter(state__in=(State.SUBMITTED, State.RESEARCH), stage_due__lt=today).count()
+
+
+def escalation_candidates(today: dt.date, workdays: int):
+    """Lead assignments overdue by more than `workdays` working days: (assignment id, item id, due, title, unit)."""
+    from petitions.choices import UnitRole
+
+    cutoff = escalation_cutoff(today, workdays)
+    return (_open_assignments().filter(role=UnitRole.LEAD, due_date__lt=cutoff)
+            .values_list("id", "item_id", "due_date", "item__title", "unit__name").order_by("due_date", "item_id"))
+
+
+def unevaluated_item_ids(today: dt.date) -> list[int]:
+    """Replies whose evaluation window has passed (评价截止日期 before today)."""
+    from petitions.choices import State
+    from petitions.models import Item
+
+    return list(Item.objects.filter(state=State.EVALUATION, evaluation_due__lt=today)
+                .order_by("pk").values_list("pk", flat=True))
+
+
+# ------------------------------------------------------------------ weekly digest
+
+
+def week_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The last complete week (Monday to Sunday) before `day`'s week."""
+    monday = day - dt.timedelta(days=day.weekday())
+    return monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+
+
+def _day_range(start: dt.date, end: dt.date):
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    return (dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+
+
+def district_week_figures(start: dt.date, end: dt.date, today: dt.date) -> dict:
+    """The week's figures for the leaders, in two queries."""
+    from petitions.choices import CLOCKED_STATES, State
+    from petitions.models import Item
+
+    lo, hi = _day_range(start, end)
+    year_lo, _ = _day_range(dt.date(end.year, 1, 1), end)
+    figures = Item.objects.aggregate(
+        collected_week=Count("pk", filter=Q(submitted_at__gte=lo, submitted_at__lt=hi)
+                             & ~Q(state__in=(State.DRAFT, State.WITHDRAWN, State.MERGED))),
+        concluded_week=Count("pk", filter=Q(state=State.CLOSED, concluded_at__gte=lo, concluded_at__lt=hi)),
+        collected_year=Count("pk", filter=Q(submitted_at__gte=year_lo, submitted_at__lt=hi)
+                             & ~Q(state__in=(State.DRAFT, State.WITHDRAWN, State.MERGED))),
+        concluded_year=Count("pk", filter=Q(submitted_at__gte=year_lo, submitted_at__lt=hi, state=State.CLOSED)),
+        overdue_now=Count("pk", filter=Q(state__in=CLOCKED_STATES, stage_due__lt=today)),
+    )
+    figures["rate_year"] = (figures["concluded_year"] / figures["collected_year"]) if figures["collected_year"] else None
+    return figures
+
+
+def unit_figures(today: dt.date, unit_id: int | None = None) -> list[dict]:
+    """Per unit: items assigned (current lead), concluded, completion rate, overdue now; lowest rate first.
+    With `unit_id`, only that unit's own items."""
+    from petitions.choices import State, UnitRole
+    from petitions.models import Assignment
+
+    qs = Assignment.objects.filter(role=UnitRole.LEAD, is_current=True, cancelled_at__isnull=True)
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    rows = list(qs.values("unit_id", "unit__name").annotate(
+        assigned=Count("item_id", distinct=True),
+        concluded=Count("item_id", distinct=True, filter=Q(item__state=State.CLOSED)),
+        overdue=Count("item_id", distinct=True, filter=Q(item__state=State.HANDLING, handled_at__isnull=True,
+                                                         due_date__lt=today)),
+    ).order_by("unit_id"))
+    for r in rows:
+        r["rate"] = r["concluded"] / r["assigned"] if r["assigned"] else 0.0
+    rows.sort(key=lambda r: (r["rate"], -r["overdue"], r["unit__name"]))
+    return rows
+

@@ -1,0 +1,247 @@
+"""The scheduled jobs (定时任务). Each is one function called by its Celery task and by its
+management command. Each is idempotent: every message it writes has a unique key, so a second run
+(or a beat that fires twice) writes and sends nothing new."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.urls import NoReverseMatch, reverse
+
+from core.workdays import is_workday
+
+from .. import selectors
+from ..choices import Kind
+from ..models import Escalation
+from .outbox import notify_many
+
+logger = logging.getLogger(__name__)
+
+LIST_LIMIT = 30  # items listed in one message; the rest are counted
+
+
+@dataclass
+class JobResult:
+    lines: list[str] = field(default_factory=list)
+    created: int = 0
+
+    def say(self, text: str) -> None:
+        self.lines.append(text)
+
+    def __str__(self):
+        return "\n".join(self.lines)
+
+
+def _url(name: str, *args, fallback: str = "") -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return fallback
+
+
+def _item_url(pk: int) -> str:
+    return _url("petitions:detail", pk, fallback=f"/items/{pk}/")
+
+
+def _month_label(month: dt.date) -> str:
+    return f"{month.year}年{month.month}月"
+
+
+def _lines(rows, limit=LIST_LIMIT, fmt=None) -> str:
+    out = [fmt(r) for r in rows[:limit]]
+    if len(rows) > limit:
+        out.append(f"……等共 {len(rows)} 条")
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ monthly reminder
+
+
+def send_monthly_reminders(*, month: dt.date) -> JobResult:
+    """月度报送提醒: each in-office deputy with no item for `month` is reminded (SMS when they have no
+    login); each group's leaders get the list of members who have not submitted."""
+    month = month.replace(day=1)
+    label = _month_label(month)
+    result = JobResult()
+    missing = list(selectors.deputies_missing_month(month))
+    new_url = _url("petitions:create", fallback="/items/")
+    messages = [{
+        "key": f"{Kind.MONTHLY_REMINDER}:{month:%Y-%m}", "kind": Kind.MONTHLY_REMINDER, "recipients": [d],
+        "title": f"{label}社情民意报送提醒",
+        "body": f"{d.name}代表:您尚未报送{label}的社情民意,请于月底前报送(每月至少一条)。",
+        "url": new_url,
+    } for d in missing]
+    groups = selectors.group_missing_lists([d.pk for d in missing])
+    for group, group_leads, names in groups:
+        messages.append({
+            "key": f"{Kind.GROUP_MISSING}:{month:%Y-%m}:g{group.pk}", "kind": Kind.GROUP_MISSING,
+            "recipients": group_leads,
+            "title": f"{group.name}{label}未报送名单({len(names)}人)",
+            "body": f"以下代表尚未报送{label}的社情民意:\n" + "、".join(names),
+            "url": _url("deputy_groups:detail", group.pk, fallback=""),
+        })
+    new = notify_many(messages)
+    result.created = len(new)
+    result.say(f"{label}:未报送的在任代表 {len(missing)} 人,涉及代表小组 {len(groups)} 个;"
+               f"新建通知 {len(new)} 条(已存在的不重复发送)。")
+    return result
+
+
+# ------------------------------------------------------------------ overdue alerts
+
+
+def send_overdue_alerts(*, today: dt.date) -> JobResult:
+    """逾期预警, every working morning: each unit its due-soon and overdue items (one message per unit
+    and day), district staff the overdue list by unit, leaders the items overdue for too long."""
+    from units.models import HandlingUnit
+
+    result = JobResult()
+    if not is_workday(today):
+        result.say(f"{today:%Y-%m-%d} 不是工作日,不发送逾期预警。")
+        return result
+    messages = []
+    alerts = selectors.unit_alerts(today)
+    units = HandlingUnit.objects.in_bulk([a.unit_id for a in alerts])
+    for alert in alerts:
+        unit = units[alert.unit_id]
+        parts = []
+        if alert.overdue:
+            parts.append(f"已逾期 {len(alert.overdue)} 条:\n" + _lines(
+                alert.overdue, fmt=lambda r: f"· {r[2]}(截止 {r[1]:%m-%d})"))
+        if alert.due_soon:
+            parts.append(f"即将逾期 {len(alert.due_soon)} 条:\n" + _lines(
+                alert.due_soon, fmt=lambda r: f"· {r[2]}(截止 {r[1]:%m-%d})"))
+        messages.append({
+            "key": f"{Kind.UNIT_ALERT}:{today:%Y-%m-%d}", "kind": Kind.UNIT_ALERT, "recipients": [unit],
+            "title": f"{unit.short_name or unit.name}:逾期 {len(alert.overdue)} 条,即将逾期 {len(alert.due_soon)} 条",
+            "body": "\n\n".join(parts), "url": _url("petitions:list", fallback="/items/"),
+        })
+    by_unit = selectors.overdue_by_unit(today)
+    research_late = selectors.research_overdue_count(today)
+    total = sum(r["count"] for r in by_unit)
+    if by_unit or research_late:
+        body = _lines(by_unit, limit=100, fmt=lambda r: f"· {r['unit__name']}:{r['count']} 条(最早截止 {r['oldest']:%m-%d})")
+        if research_late:
+            body += f"\n研处环节逾期 {research_late} 条。"
+        messages.append({
+            "key": f"{Kind.STAFF_OVERDUE}:{today:%Y-%m-%d}", "kind": Kind.STAFF_OVERDUE,
+            "recipients": list(selectors.district_staff()),
+            "title": f"{today:%m月%d日}逾期事项:办理逾期 {total} 条,涉及 {len(by_unit)} 个单位",
+            "body": body, "url": _url("petitions:list", fallback="/items/"),
+        })
+    with transaction.atomic():
+        escalated = _escalate(today, messages)
+        new = notify_many(messages)
+    result.created = len(new)
+    result.say(f"{today:%Y-%m-%d}:承办单位预警 {len(alerts)} 个单位,办理逾期 {total} 条;"
+               f"升级至领导 {escalated} 条;新建通知 {len(new)} 条(已存在的不重复发送)。")
+    return result
+
+
+def _escalate(today: dt.date, messages: list) -> int:
+    """Items overdue longer than NOTIFY_ESCALATE_AFTER_WORKDAYS go to the leaders once per (assignment,
+    due date): the Escalation row is the claim, written in the same transaction as the message."""
+    workdays = settings.NOTIFY_ESCALATE_AFTER_WORKDAYS
+    rows = list(selectors.escalation_candidates(today, workdays))
+    if not rows:
+        return 0
+    keys = [f"a{a}:{due:%Y%m%d}" for a, _i, due, _t, _u in rows]
+    table = Escalation._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, item_id, escalated_on) SELECT k, i, %s FROM unnest(%s::text[], %s::bigint[]) "
+            f"AS x(k, i) ON CONFLICT (key) DO NOTHING RETURNING id, key",
+            [today, keys, [r[1] for r in rows]])
+        fresh = cursor.fetchall()
+    if not fresh:
+        return 0
+    fresh_keys = {k for _id, k in fresh}
+    chosen = [r for r, k in zip(rows, keys, strict=True) if k in fresh_keys]
+    first = min(pk for pk, _k in fresh)
+    messages.append({
+        "key": f"{Kind.ESCALATION}:{today:%Y-%m-%d}:{first}", "kind": Kind.ESCALATION,
+        "recipients": list(selectors.leaders()),
+        "title": f"逾期超过 {workdays} 个工作日的事项 {len(chosen)} 条",
+        "body": _lines(chosen, fmt=lambda r: f"· {r[3]}({r[4]},截止 {r[2]:%m-%d})"),
+        "url": _url("petitions:list", fallback="/items/"),
+    })
+    return len(chosen)
+
+
+# ------------------------------------------------------------------ auto-close
+
+
+def close_unevaluated(*, today: dt.date) -> JobResult:
+    """逾期未评价视为满意: replies not evaluated in time are closed through the workflow (one door per
+    state change), one transaction per item, so a crash midway leaves the rest for the next run."""
+    from petitions import workflow
+    from petitions.models import Item
+
+    result = JobResult()
+    ids = selectors.unevaluated_item_ids(today)
+    closed, skipped = 0, 0
+    for pk in ids:
+        item = Item.objects.filter(pk=pk).first()
+        if item is None:
+            continue
+        try:
+            workflow.item_deem_satisfied(item=item, actor=None, today=today)
+        except workflow.WorkflowError as exc:  # evaluated meanwhile: nothing to do
+            skipped += 1
+            logger.info("close_unevaluated: item %s skipped: %s", pk, exc)
+            continue
+        closed += 1
+    result.created = closed
+    result.say(f"{today:%Y-%m-%d}:评价期已过的事项 {len(ids)} 条,视为满意办结 {closed} 条,跳过 {skipped} 条。")
+    return result
+
+
+# ------------------------------------------------------------------ weekly digest
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def send_weekly_digest(*, today: dt.date) -> JobResult:
+    """每周简报 for the leaders: last week's figures and the five lowest units; each unit gets its own
+    figures (and only its own)."""
+    from units.models import HandlingUnit
+
+    result = JobResult()
+    start, end = selectors.week_bounds(today)
+    week = f"{start:%Y-%m-%d}"
+    f = selectors.district_week_figures(start, end, today)
+    units = selectors.unit_figures(today)
+    lowest = units[:5]
+    body = (f"本周({start:%m月%d日}—{end:%m月%d日})收集 {f['collected_week']} 条,办结 {f['concluded_week']} 条;"
+            f"当前逾期 {f['overdue_now']} 条。\n"
+            f"{end.year}年累计收集 {f['collected_year']} 条,办结 {f['concluded_year']} 条,办结率 {_pct(f['rate_year'])}。")
+    if lowest:
+        body += "\n\n办结率最低的五个单位:\n" + "\n".join(
+            f"{i}. {r['unit__name']}:交办 {r['assigned']} 条,办结 {r['concluded']} 条,"
+            f"办结率 {_pct(r['rate'])},逾期 {r['overdue']} 条" for i, r in enumerate(lowest, 1))
+    messages = [{
+        "key": f"{Kind.WEEKLY_DIGEST}:{week}", "kind": Kind.WEEKLY_DIGEST, "recipients": list(selectors.leaders()),
+        "title": f"每周简报({start:%m月%d日}—{end:%m月%d日})", "body": body,
+        "url": _url("dashboards:home", fallback="/"),
+    }]
+    unit_rows = HandlingUnit.objects.in_bulk([r["unit_id"] for r in units])
+    for r in units:
+        messages.append({
+            "key": f"{Kind.UNIT_WEEKLY_DIGEST}:{week}", "kind": Kind.UNIT_WEEKLY_DIGEST,
+            "recipients": [unit_rows[r["unit_id"]]],
+            "title": f"本单位每周简报({start:%m月%d日}—{end:%m月%d日})",
+            "body": f"{r['unit__name']}:交办 {r['assigned']} 条,办结 {r['concluded']} 条,"
+                    f"办结率 {_pct(r['rate'])},当前逾期 {r['overdue']} 条。",
+            "url": _url("petitions:list", fallback="/items/"),
+        })
+    new = notify_many(messages)
+    result.created = len(new)
+    result.say(f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}:领导简报与 {len(units)} 个单位简报;新建通知 {len(new)} 条"
+               f"(已存在的不重复发送)。")
+    return result
