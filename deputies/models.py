@@ -93,6 +93,8 @@ class Deputy(models.Model):
     name = models.CharField(_("姓名"), max_length=30, db_index=True)
     name_pinyin = models.CharField(_("姓名拼音"), max_length=120, blank=True, db_index=True)
     name_initials = models.CharField(_("拼音首字母"), max_length=30, blank=True, db_index=True)
+    # Every pinyin spelling of the name, for "zw"/"zhw" → 张伟 (deputies/search.py).
+    name_search = models.CharField(_("拼音检索"), max_length=255, blank=True, editable=False)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True, default="汉族")
     birth_date = models.DateField(_("出生年月"), null=True, blank=True)
@@ -127,13 +129,23 @@ class Deputy(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.fill_name_fields()
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"name_pinyin", "name_initials", "name_search"}
+        super().save(*args, **kwargs)
+
+    def fill_name_fields(self) -> None:
+        """The pinyin columns derived from the name (bulk_create skips save(), so importers call this)."""
         from core.pinyin import pinyin_full, pinyin_initials
+
+        from .search import name_search_text
 
         self.name_pinyin = pinyin_full(self.name)
         self.name_initials = pinyin_initials(self.name)
-        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
-            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"name_pinyin", "name_initials"}
-        super().save(*args, **kwargs)
+        self.name_search = name_search_text(self.name)
+
+    def mandates_in_office(self):
+        return [m for m in self.mandates.all() if m.status == MandateStatus.IN_OFFICE]
 
 
 class Mandate(models.Model):
@@ -168,6 +180,21 @@ class Mandate(models.Model):
         return self.term.level
 
 
+class DeputyHomeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Homes are public places: every signed-in user may read them."""
+        return self.all() if user.is_authenticated else self.none()
+
+    def editable_by(self, user):
+        if not user.is_authenticated or not user.is_staff_role:
+            return self.none()
+        if user.has_role(Role.ADMIN, Role.DISTRICT_STAFF):
+            return self.all()
+        if user.area_id:
+            return self.filter(area__in=Area.objects.subtree(user.area))
+        return self.none()
+
+
 class DeputyHome(models.Model):
     """A deputy home or liaison station (代表之家 / 代表联络站) where reception days happen."""
 
@@ -178,6 +205,13 @@ class DeputyHome(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     six_haves = ArrayField(models.CharField(max_length=20, choices=SixHaves.choices),
                            verbose_name=_("“六有”达标项"), default=list, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=30, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    reception_days = models.CharField(_("接待选民日"), max_length=60, blank=True,
+                                      help_text=_("如:每月5日、25日"))
+
+    history = HistoricalRecords()
+    objects = DeputyHomeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("代表之家/联络站")
@@ -186,3 +220,7 @@ class DeputyHome(models.Model):
 
     def __str__(self):
         return self.name
+
+    def six_haves_labels(self) -> list[tuple[str, bool]]:
+        """The checklist in its fixed order: (label, met)."""
+        return [(label, value in self.six_haves) for value, label in SixHaves.choices]

@@ -1,0 +1,483 @@
+"""Writes for the roster: deputies, mandates, homes, and the roster import (名册导入).
+
+Every write records who made it in django-simple-history: single saves through the request
+middleware, bulk writes through `bulk_create_with_history` / `bulk_update_with_history`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.choices import Role
+from areas.models import Area
+from groups.choices import GroupKind, MemberRole
+from groups.models import DeputyGroup, GroupMembership
+
+from .choices import Level, MandateStatus
+from .importing import HEADER_LABELS, ParsedRow, RowError
+from .models import CongressTerm, Deputy, DeputyHome, Mandate
+
+IMPORT_REASON = "名册导入"
+PERSON_FIELDS = ("name", "gender", "ethnicity", "birth_date", "party", "education", "workplace", "occupation",
+                 "mobile", "id_number")
+PERSON_LABELS = {"birth_date": "出生年月", **HEADER_LABELS}
+
+
+# ----------------------------------------------------------------------------- single edits
+
+
+def _require_editable(deputy: Deputy, actor) -> None:
+    if not Deputy.objects.editable_by(actor).filter(pk=deputy.pk).exists():
+        raise PermissionDenied
+
+
+def _area_in_scope(area: Area, actor) -> bool:
+    if actor.has_role(Role.ADMIN, Role.DISTRICT_STAFF):
+        return True
+    if actor.has_role(Role.AREA_STAFF) and actor.area_id:
+        return Area.objects.subtree(actor.area).filter(pk=area.pk).exists()
+    return False
+
+
+@transaction.atomic
+def deputy_create(*, actor, data: dict, mandate: dict) -> Deputy:
+    """A new person with their first mandate (area staff: only in their own area)."""
+    if not actor.is_staff_role or not _area_in_scope(mandate["area"], actor):
+        raise PermissionDenied
+    deputy = Deputy(**data)
+    if deputy.area_id is None:
+        deputy.area = mandate["area"]
+    deputy.save()
+    Mandate.objects.create(deputy=deputy, **mandate)
+    return deputy
+
+
+@transaction.atomic
+def deputy_update(*, deputy: Deputy, actor, data: dict) -> list[str]:
+    """Change a person's data; returns the labels of the fields that changed (the history keeps the rest)."""
+    deputy = Deputy.objects.select_for_update().get(pk=deputy.pk)
+    _require_editable(deputy, actor)
+    changed = [name for name, value in data.items() if getattr(deputy, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(deputy, name, data[name])
+    deputy.save()
+    return [str(Deputy._meta.get_field(name).verbose_name) for name in changed]
+
+
+@transaction.atomic
+def mandate_create(*, deputy: Deputy, actor, data: dict) -> Mandate:
+    _require_editable(deputy, actor)
+    if not _area_in_scope(data["area"], actor):
+        raise PermissionDenied
+    return Mandate.objects.create(deputy=deputy, **data)
+
+
+@transaction.atomic
+def mandate_update(*, mandate: Mandate, actor, data: dict) -> Mandate:
+    mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
+    _require_editable(mandate.deputy, actor)
+    if not _area_in_scope(data.get("area", mandate.area), actor):
+        raise PermissionDenied
+    for name, value in data.items():
+        setattr(mandate, name, value)
+    mandate.save()
+    return mandate
+
+
+@transaction.atomic
+def deputy_home_save(*, home: DeputyHome | None, actor, data: dict) -> DeputyHome:
+    if not _area_in_scope(data["area"], actor) or not actor.is_staff_role:
+        raise PermissionDenied
+    if home is not None and not DeputyHome.objects.editable_by(actor).filter(pk=home.pk).exists():
+        raise PermissionDenied
+    home = home or DeputyHome()
+    for name, value in data.items():
+        setattr(home, name, value)
+    home.save()
+    return home
+
+
+# ----------------------------------------------------------------------------- the roster import
+
+
+@dataclass
+class RowOutcome:
+    """What importing one row does (or would do): create, update, unchanged or refused."""
+
+    number: int
+    name: str
+    action: str = "unchanged"
+    changes: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    def refuse(self, column: str, value, reason: str) -> None:
+        self.errors.append(RowError(column=HEADER_LABELS.get(column, column), value=str(value or ""),
+                                    reason=str(reason)))
+        self.action = "refused"
+
+    def note(self, text: str, action: str = "update") -> None:
+        self.changes.append(text)
+        if self.action == "unchanged" or (self.action == "update" and action == "create"):
+            self.action = action
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowOutcome]
+    dry_run: bool
+    applied: bool = False
+    totals: dict = field(default_factory=dict)  # new deputies, mandates, … (see _Plan.totals)
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def refused(self) -> list[RowOutcome]:
+        return [r for r in self.rows if r.action == "refused"]
+
+    @property
+    def has_changes(self) -> bool:
+        return any(r.action in ("create", "update") for r in self.rows)
+
+    @property
+    def counts(self) -> dict:
+        return {a: self.count(a) for a in ("create", "update", "unchanged", "refused")}
+
+
+def _ym(value: datetime.date | None):
+    return (value.year, value.month) if value else None
+
+
+@dataclass
+class _Person:
+    key: tuple
+    rows: list[ParsedRow]
+    values: dict
+    deputy: Deputy | None = None
+
+
+class _Plan:
+    """Matches parsed rows to the database and works out every write, without writing."""
+
+    def __init__(self, rows: list[ParsedRow], actor):
+        self.rows = rows
+        self.actor = actor
+        self.outcomes = {r.number: RowOutcome(number=r.number, name=r.name, errors=list(r.errors),
+                                              action="refused" if r.errors else "unchanged") for r in rows}
+        self.new_terms: dict[tuple, CongressTerm] = {}
+        self.new_groups: dict[str, DeputyGroup] = {}
+        self.new_deputies: list[Deputy] = []
+        self.changed_deputies: dict[int, tuple[Deputy, set]] = {}
+        self.new_mandates: list[Mandate] = []
+        self.changed_mandates: dict[int, tuple[Mandate, set]] = {}
+        self.new_memberships: list[GroupMembership] = []
+        self.changed_memberships: dict[int, GroupMembership] = {}
+
+    # --- lookups loaded once
+    def _load(self) -> None:
+        areas = list(Area.objects.select_related("parent"))
+        self.areas: dict[str, list[Area]] = defaultdict(list)
+        for area in areas:
+            self.areas[area.name].append(area)
+            if area.full_name != area.name:
+                self.areas[area.full_name].append(area)
+        actor = self.actor
+        if actor is None or actor.has_role(Role.ADMIN, Role.DISTRICT_STAFF):
+            self.scope_area_ids = None  # everywhere
+        elif actor.has_role(Role.AREA_STAFF) and actor.area_id:
+            self.scope_area_ids = set(Area.objects.subtree(actor.area).values_list("pk", flat=True))
+        else:
+            raise PermissionDenied
+        self.terms = {(t.level, t.number): t for t in CongressTerm.objects.all()}
+        self.current_terms: dict[str, CongressTerm] = {}
+        for term in sorted(self.terms.values(), key=lambda t: t.number):
+            if term.is_current:
+                self.current_terms[term.level] = term
+        self.groups = {g.name: g for g in DeputyGroup.objects.all()}
+
+    def _area(self, outcome: RowOutcome, name: str) -> Area | None:
+        found = self.areas.get(name) or self.areas.get(name + "街道") or self.areas.get(name + "镇")
+        if not found:
+            outcome.refuse("area", name, _("系统中没有这个区划"))
+            return None
+        if len(found) > 1:
+            outcome.refuse("area", name, _("区划名称重复,请写全称(如 东山街道周庄社区)"))
+            return None
+        area = found[0]
+        if self.scope_area_ids is not None and area.pk not in self.scope_area_ids:
+            outcome.refuse("area", name, _("不在您管理的区划范围内"))
+            return None
+        return area
+
+    def _term(self, outcome: RowOutcome, level: str, number: int | None) -> CongressTerm | None:
+        if number is None:
+            term = self.current_terms.get(level)
+            if term is None:
+                outcome.refuse("term", "", _("未填写届次,且系统中没有该层级的本届届次"))
+            return term
+        key = (level, number)
+        term = self.terms.get(key) or self.new_terms.get(key)
+        if term is None:
+            has_level = any(lv == level for lv, _n in self.terms)
+            term = CongressTerm(level=level, number=number, is_current=not has_level)
+            self.new_terms[key] = term
+            outcome.note(_("新建届次 %(term)s") % {"term": term}, "create")
+        return term
+
+    # --- the plan
+    def build(self) -> None:
+        self._load()
+        people: dict[tuple, _Person] = {}
+        resolved = self.resolved = {}  # row number → (area, term)
+        seen_mandates: dict[tuple, int] = {}
+        for row in self.rows:
+            outcome = self.outcomes[row.number]
+            values = row.values
+            area = self._area(outcome, values["area"]) if values.get("area") else None
+            if row.errors:
+                continue
+            term = self._term(outcome, values["level"], values.get("term"))
+            if outcome.errors:
+                continue
+            key = ("id", values["id_number"]) if values.get("id_number") else (
+                "nb", values["name"], _ym(values.get("birth_date")))
+            person = people.get(key)
+            if person is None:
+                person = people[key] = _Person(key=key, rows=[], values={})
+            elif not self._consistent(person, row, outcome):
+                continue
+            mandate_key = (key, term.level, term.number)
+            if mandate_key in seen_mandates:
+                outcome.refuse("level", str(term), _("与第 %(n)d 行重复(同一人同一届次)") % {"n": seen_mandates[mandate_key]})
+                continue
+            seen_mandates[mandate_key] = row.number
+            person.rows.append(row)
+            for name in PERSON_FIELDS:
+                if values.get(name) not in (None, ""):
+                    person.values.setdefault(name, values[name])
+            resolved[row.number] = (area, term)
+        self._match(people)
+        for person in people.values():
+            if person.rows:
+                self._plan_person(person, resolved)
+
+    def _consistent(self, person: _Person, row: ParsedRow, outcome: RowOutcome) -> bool:
+        first = person.rows[0].number if person.rows else None
+        for name in PERSON_FIELDS:
+            mine, theirs = row.values.get(name), person.values.get(name)
+            if mine in (None, "") or theirs in (None, "") or mine == theirs:
+                continue
+            if name == "birth_date" and _ym(mine) == _ym(theirs):
+                continue
+            outcome.refuse(name if name != "birth_date" else "birth", mine,
+                           _("与第 %(n)d 行(同一人)填写的不一致") % {"n": first})
+            return False
+        return True
+
+    def _match(self, people: dict[tuple, _Person]) -> None:
+        ids = {p.values["id_number"] for p in people.values() if p.values.get("id_number")}
+        names = {p.values["name"] for p in people.values()}
+        found = list(Deputy.objects.filter(id_number__in=ids).prefetch_related("mandates", "memberships")) if ids else []
+        found += list(Deputy.objects.filter(name__in=names).exclude(id_number__in=ids)
+                      .prefetch_related("mandates", "memberships")) if names else []
+        by_id = {d.id_number: d for d in found if d.id_number}
+        by_name = defaultdict(list)
+        for deputy in found:
+            by_name[deputy.name].append(deputy)
+        for person in people.values():
+            if not person.rows:
+                continue
+            id_number = person.values.get("id_number")
+            if id_number and id_number in by_id:
+                person.deputy = by_id[id_number]
+                continue
+            ym = _ym(person.values.get("birth_date"))
+            candidates = [d for d in by_name.get(person.values["name"], [])
+                          if _ym(d.birth_date) == ym and not (id_number and d.id_number)]
+            term_ids = {self.resolved[r.number][1].pk for r in person.rows} - {None}
+            with_mandate = [d for d in candidates if any(m.term_id in term_ids for m in d.mandates.all())]
+            if len(with_mandate) > 1 or (not with_mandate and ym and len(candidates) > 1):
+                for row in person.rows:
+                    self.outcomes[row.number].refuse("name", person.values["name"],
+                                                     _("系统中有多名同名、同出生年月的代表,请填写身份证号以区分"))
+                person.rows = []
+                continue
+            if with_mandate:
+                person.deputy = with_mandate[0]
+            elif ym and len(candidates) == 1:
+                person.deputy = candidates[0]  # a known person gains another mandate
+        matched = [p.deputy.pk for p in people.values() if p.deputy is not None and p.rows]
+        if self.scope_area_ids is not None and matched:
+            editable = set(Deputy.objects.editable_by(self.actor).filter(pk__in=matched).values_list("pk", flat=True))
+            for person in people.values():
+                if person.deputy is not None and person.rows and person.deputy.pk not in editable:
+                    for row in person.rows:
+                        self.outcomes[row.number].refuse("name", person.values["name"],
+                                                         _("该代表属于其他区划,不在您的管理范围内"))
+                    person.rows = []
+
+    def _plan_person(self, person: _Person, resolved: dict) -> None:
+        first = self.outcomes[person.rows[0].number]
+        deputy = person.deputy
+        if deputy is None:
+            first_area = resolved[person.rows[0].number][0]
+            deputy = Deputy(area=first_area, **{k: v for k, v in person.values.items()})
+            self.new_deputies.append(deputy)
+            first.note(_("新增代表 %(name)s") % {"name": deputy.name}, "create")
+            existing_mandates, existing_memberships = {}, {}
+        else:
+            changed = set()
+            for name, value in person.values.items():
+                old = getattr(deputy, name)
+                if old == value or (name == "birth_date" and value.day == 1 and _ym(old) == _ym(value)):
+                    continue
+                setattr(deputy, name, value)
+                changed.add(name)
+            if deputy.area_id is None:
+                deputy.area = resolved[person.rows[0].number][0]
+                changed.add("area")
+            if changed:
+                self.changed_deputies[deputy.pk] = (deputy, changed)
+                labels = "、".join(str(PERSON_LABELS.get(n, Deputy._meta.get_field(n).verbose_name)) for n in
+                                  sorted(changed, key=lambda n: PERSON_FIELDS.index(n) if n in PERSON_FIELDS else 99))
+                first.note(_("更新 %(fields)s") % {"fields": labels})
+            existing_mandates = {m.term_id: m for m in deputy.mandates.all()}
+            existing_memberships = {m.group_id: m for m in deputy.memberships.all()}
+        for row in person.rows:
+            self._plan_mandate(deputy, row, resolved[row.number], existing_mandates, existing_memberships)
+
+    def _plan_mandate(self, deputy, row, resolved, existing_mandates, existing_memberships) -> None:
+        outcome = self.outcomes[row.number]
+        area, term = resolved
+        values = row.values
+        mandate = existing_mandates.get(term.pk) if term.pk else None
+        if mandate is None:
+            mandate = Mandate(deputy=deputy, term=term, area=area, constituency=values.get("constituency", ""),
+                              is_first_time=bool(values.get("first_time")), status=MandateStatus.IN_OFFICE)
+            self.new_mandates.append(mandate)
+            outcome.note(_("新增代表资格 %(term)s") % {"term": term}, "create")
+        else:
+            changed = set()
+            if mandate.area_id != area.pk:
+                mandate.area = area
+                changed.add("area")
+            if values.get("constituency") and mandate.constituency != values["constituency"]:
+                mandate.constituency = values["constituency"]
+                changed.add("constituency")
+            if values.get("first_time") is not None and mandate.is_first_time != values["first_time"]:
+                mandate.is_first_time = values["first_time"]
+                changed.add("is_first_time")
+            if changed:
+                previous = self.changed_mandates.get(mandate.pk, (mandate, set()))[1]
+                self.changed_mandates[mandate.pk] = (mandate, previous | changed)
+                labels = "、".join(str(Mandate._meta.get_field(n).verbose_name) for n in sorted(changed))
+                outcome.note(_("更新 %(term)s代表资格的%(fields)s") % {"term": term, "fields": labels})
+        group_name = values.get("group")
+        if not group_name:
+            return
+        group = self.groups.get(group_name) or self.new_groups.get(group_name)
+        if group is None:
+            group = DeputyGroup(name=group_name, kind=GroupKind.CITY if term.level == Level.CITY else GroupKind.DISTRICT_TOWN,
+                                area=area.town() or area)
+            self.new_groups[group_name] = group
+            outcome.note(_("新建代表小组 %(group)s") % {"group": group_name}, "create")
+        elif self.scope_area_ids is not None and group.area_id not in self.scope_area_ids:
+            outcome.refuse("group", group_name, _("该代表小组不在您的管理范围内"))
+            return
+        role = values.get("group_role")
+        group_key = group.pk or id(group)  # a group created by this import has no pk yet
+        membership = existing_memberships.get(group_key)
+        if membership is None:
+            membership = GroupMembership(group=group, deputy=deputy, role=role or MemberRole.MEMBER)
+            existing_memberships[group_key] = membership
+            self.new_memberships.append(membership)
+            outcome.note(_("加入 %(group)s(%(role)s)") % {"group": group_name, "role": membership.get_role_display()},
+                         "create")
+        elif role and membership.role != role:
+            membership.role = role
+            if membership.pk:
+                self.changed_memberships[membership.pk] = membership
+            outcome.note(_("小组职务改为 %(role)s") % {"role": membership.get_role_display()})
+
+    def totals(self) -> dict:
+        return {
+            "new_deputies": len(self.new_deputies), "changed_deputies": len(self.changed_deputies),
+            "new_mandates": len(self.new_mandates), "changed_mandates": len(self.changed_mandates),
+            "new_terms": len(self.new_terms), "new_groups": len(self.new_groups),
+            "new_memberships": len(self.new_memberships), "changed_memberships": len(self.changed_memberships),
+        }
+
+    # --- the writes
+    def apply(self) -> None:
+        user = self.actor
+        now = timezone.now()
+        history = {"default_user": user, "default_change_reason": IMPORT_REASON, "batch_size": 1000}
+        if self.new_terms:
+            CongressTerm.objects.bulk_create(self.new_terms.values())
+        if self.new_groups:
+            bulk_create_with_history(list(self.new_groups.values()), DeputyGroup, **history)
+        for deputy in self.new_deputies:
+            deputy.fill_name_fields()
+        if self.new_deputies:
+            bulk_create_with_history(self.new_deputies, Deputy, **history)
+        if self.changed_deputies:
+            fields = {"updated_at", "name_pinyin", "name_initials", "name_search"}
+            for deputy, changed in self.changed_deputies.values():
+                deputy.fill_name_fields()
+                deputy.updated_at = now
+                fields |= changed
+            bulk_update_with_history([d for d, _c in self.changed_deputies.values()], Deputy, sorted(fields),
+                                     **history)
+        # bulk_create copies the new pks of deputies, terms and groups into the rows that point at them.
+        if self.new_mandates:
+            bulk_create_with_history(self.new_mandates, Mandate, **history)
+        if self.changed_mandates:
+            fields = set().union(*(c for _m, c in self.changed_mandates.values()))
+            bulk_update_with_history([m for m, _c in self.changed_mandates.values()], Mandate, sorted(fields),
+                                     **history)
+        if self.new_memberships:
+            bulk_create_with_history(self.new_memberships, GroupMembership, **history)
+        if self.changed_memberships:
+            bulk_update_with_history(list(self.changed_memberships.values()), GroupMembership, ["role"], **history)
+
+
+def roster_import(*, rows: list[ParsedRow], actor, dry_run: bool) -> ImportReport:
+    """Import parsed roster rows: everything in one transaction, or nothing.
+
+    Nothing is written when `dry_run`, or when any row is refused: the preview lists the
+    reasons and the user fixes the file. Re-importing the same file finds nothing to change.
+    `actor` None means the command line (the whole district, history without a user).
+    """
+    if actor is not None and not actor.is_staff_role:
+        raise PermissionDenied
+    with transaction.atomic():
+        plan = _Plan(rows, actor)
+        plan.build()
+        report = ImportReport(rows=[plan.outcomes[r.number] for r in rows], dry_run=dry_run, totals=plan.totals())
+        if dry_run or report.refused or not report.has_changes:
+            return report
+        try:
+            with transaction.atomic():
+                plan.apply()
+        except IntegrityError as exc:
+            raise RosterImportConflict(_("导入时数据已被他人修改(%(error)s),请重新上传预览。") % {"error": exc}) from exc
+    report.applied = True
+    return report
+
+
+class RosterImportConflict(Exception):
+    """The database changed between planning and writing (a unique ID taken meanwhile)."""
+
+
+__all__ = ["roster_import", "deputy_create", "deputy_update", "mandate_create", "mandate_update",
+           "deputy_home_save", "ImportReport", "RowOutcome", "RosterImportConflict"]
