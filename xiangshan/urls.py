@@ -11,6 +11,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("items/", include("petitions.urls")),
     path("notifications/", include("notifications.urls")),
+    path("activities/", include("activities.urls")),
     path("admin/", admin.site.urls),
 ]
 

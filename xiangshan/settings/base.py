@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "groups",
     "petitions",
     "notifications",
+    "activities",
 ]
 
 MIDDLEWARE = [
