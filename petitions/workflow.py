@@ -1,16 +1,42 @@
 """The one door for every state change of an opinion item (STYLE.md "one door per change").
 
-Each action is one function, keyword-only, checked against `choices.TRANSITIONS`. Each opens a
-transaction, re-reads the item with select_for_update(), checks the state and the actor, writes an
-ItemEvent, saves with update_fields and creates notification rows inside the same transaction.
-A refused call raises `WorkflowError` (with a message to show) and changes nothing.
+Each action is one function, keyword-only, checked against `choices.TRANSITIONS`: it opens a
+transaction, re-reads the item with select_for_update(), checks the state and the actor (role and
+data scope), writes an ItemEvent, saves with update_fields and creates notification rows for whoever
+must act next, inside the same transaction. A refused call raises a `WorkflowError` whose message is
+shown to the user as is, and changes nothing.
 
-STUB: signatures only; bodies follow in the next commit.
+- `StaleState`: the item is no longer in a state the action starts from (a double click, a colleague
+  was quicker): "该事项已被 … 处理,请刷新".
+- `NotAllowed`: this person may not take this action on this item (views answer 403).
 """
 
 from __future__ import annotations
 
 import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from areas.models import Area
+from core.workdays import add_workdays, workdays_between
+
+from .choices import (
+    TRANSITIONS,
+    Action,
+    Actor,
+    Conclusion,
+    RequestKind,
+    RequestStatus,
+    Satisfaction,
+    State,
+    UnitRole,
+)
+from .models import Assignment, Attachment, HandlingRequest, Item, ItemEvent, ItemSettings, first_of_month
+
+MAX_TEXT = 20000  # characters in any free-text field (the forms say so before we do)
 
 
 class WorkflowError(Exception):
@@ -18,32 +44,724 @@ class WorkflowError(Exception):
 
     def __init__(self, message):
         super().__init__(str(message))
-        self.message = message
+        self.message = str(message)
 
 
 class StaleState(WorkflowError):
     """The item moved on under the caller (double click, a colleague was quicker)."""
 
 
-def item_create(*, actor, deputy, data: dict, files=(), submit: bool = False): ...
-def item_update(*, item, actor, data: dict, files=()): ...
-def item_submit(*, item, actor): ...
-def item_withdraw(*, item, actor, comment: str = ""): ...
-def item_start_research(*, item, actor): ...
-def item_return_for_detail(*, item, actor, comment: str): ...
-def item_merge(*, item, actor, into, comment: str = ""): ...
-def item_answer_directly(*, item, actor, reply: str, files=()): ...
-def item_reject(*, item, actor, reason: str): ...
-def item_assign(*, item, actor, lead_unit, co_units=(), due_date: datetime.date | None = None, comment: str = ""): ...
-def item_bulk_assign(*, items, actor, lead_unit, co_units=(), due_date=None, comment: str = ""): ...
-def item_recall(*, item, actor, comment: str): ...
-def item_add_progress(*, item, actor, comment: str, files=()): ...
-def item_request_return(*, item, actor, reason: str): ...
-def item_decide_return(*, item, actor, request, approve: bool, comment: str = ""): ...
-def item_request_extension(*, item, actor, days: int, reason: str): ...
-def item_decide_extension(*, item, actor, request, approve: bool, days: int | None = None, comment: str = ""): ...
-def item_submit_result(*, item, actor, result: str, files=()): ...
-def item_review_reply(*, item, actor, approve: bool, comment: str = ""): ...
-def item_evaluate(*, item, actor, satisfaction: str, comment: str = "", due_date=None): ...
-def item_deem_satisfied(*, item, actor=None, today: datetime.date | None = None): ...
-def item_close_supervised(*, item, actor, comment: str): ...
+class NotAllowed(WorkflowError):
+    """The actor's role or data scope does not allow this action on this item."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Who is acting
+
+
+def _is_district_staff(user) -> bool:
+    return user.has_role(Role.ADMIN, Role.DISTRICT_STAFF)
+
+
+def staff_may_process(user, item) -> bool:
+    """District staff and admin: every item; area staff: items of their area subtree."""
+    if user is None or not user.is_authenticated:
+        return False
+    if _is_district_staff(user):
+        return True
+    if user.has_role(Role.AREA_STAFF) and user.area_id and item.area_id:
+        return Area.objects.subtree(user.area).filter(pk=item.area_id).exists()
+    return False
+
+
+def current_assignment(item, unit_id) -> Assignment | None:
+    """The unit's live assignment in the item's current round (None when it has none)."""
+    if not unit_id:
+        return None
+    return (Assignment.objects.filter(item=item, unit_id=unit_id, is_current=True, cancelled_at__isnull=True)
+            .order_by("role", "-id").first())
+
+
+def actor_kinds(user, item) -> set[str]:
+    """Every `Actor` the user is for this item (used by the checks and by the item page)."""
+    if user is None:
+        return {Actor.SYSTEM}
+    if not user.is_authenticated:
+        return set()
+    kinds = set()
+    deputy = user.deputy_profile
+    if deputy is not None and item.deputy_id == deputy.pk:
+        kinds |= {Actor.DEPUTY, Actor.OWNER}
+    if staff_may_process(user, item):
+        kinds.add(Actor.STAFF)
+        if item.entered_by_id == user.pk:
+            kinds.add(Actor.OWNER)
+    if user.has_role(Role.UNIT) and user.unit_id:
+        assignment = current_assignment(item, user.unit_id)
+        if assignment is not None:
+            kinds.add(Actor.UNIT)
+            if assignment.role == UnitRole.LEAD:
+                kinds.add(Actor.LEAD_UNIT)
+    return kinds
+
+
+def allowed_actions(user, item) -> set[str]:
+    """Actions this user could take now (the item page shows these buttons)."""
+    if user.is_authenticated and user.is_read_only:
+        return set()
+    kinds = actor_kinds(user, item)
+    return {a for a, t in TRANSITIONS.items() if item.state in t.sources and kinds & t.actors}
+
+
+def _stale_message(item) -> str:
+    last = item.events.select_related("actor", "actor_unit").order_by("-created_at", "-id").first()
+    who = last.actor_label if last else _("他人")
+    return _("该事项已被 %(who)s 处理(当前状态:%(state)s),请刷新后查看。") % {
+        "who": who, "state": item.get_state_display()}
+
+
+def _lock(item, action: str, actor) -> tuple[Item, set[str]]:
+    """Re-read the item under a row lock and check the transition and the actor against the table."""
+    pk = item.pk if isinstance(item, Item) else item
+    try:
+        locked = Item.objects.select_for_update().get(pk=pk)
+    except Item.DoesNotExist:
+        raise WorkflowError(_("事项不存在。"))
+    transition = TRANSITIONS[action]
+    if actor is not None and actor.is_authenticated and actor.is_read_only:
+        raise NotAllowed(_("领导账号只能查看,不能办理。"))
+    kinds = actor_kinds(actor, locked)
+    if locked.state not in transition.sources:
+        raise StaleState(_stale_message(locked))
+    if not kinds & transition.actors:
+        raise NotAllowed(_("您无权对该事项执行“%(action)s”。") % {"action": Action(action).label})
+    return locked, kinds
+
+
+def _text(value, label, *, required=True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise WorkflowError(_("请填写%(label)s。") % {"label": label})
+    if len(value) > MAX_TEXT:
+        raise WorkflowError(_("%(label)s过长(最多 %(n)s 字)。") % {"label": label, "n": MAX_TEXT})
+    return value
+
+
+def _event(item, action, actor, from_state, *, comment="", unit=None, data=None, at=None) -> ItemEvent:
+    return ItemEvent.objects.create(
+        item=item, action=action, actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_unit=unit, from_state=from_state, to_state=item.state, comment=comment, data=data or {},
+        created_at=at or timezone.now())
+
+
+def _attach(item, event, files, actor) -> None:
+    for f in files or ():
+        if f is None:
+            continue
+        Attachment.objects.create(item=item, event=event, file=f, name=getattr(f, "name", "file")[:200],
+                                  content_type=getattr(f, "xs_content_type", "") or getattr(f, "content_type", "")
+                                  or "application/octet-stream",
+                                  size=getattr(f, "size", 0) or 0, uploaded_by=actor)
+
+
+# ---------------------------------------------------------------------------------------------
+# Who must act next
+
+
+def _staff_for(item):
+    """Area staff of the item's area, else district staff (研处 is area first, then district)."""
+    from accounts.models import User
+
+    users = User.objects.filter(is_active=True)
+    area_staff = list(users.filter(groups__name=Role.AREA_STAFF, area_id=item.area_id)) if item.area_id else []
+    return area_staff or list(users.filter(groups__name=Role.DISTRICT_STAFF))
+
+
+def _unit_users(unit_ids):
+    from accounts.models import User
+
+    return list(User.objects.filter(is_active=True, unit_id__in=list(unit_ids), groups__name=Role.UNIT))
+
+
+def _deputies(item):
+    out = [item.deputy]
+    if item.on_behalf and item.entered_by_id:
+        out.append(item.entered_by)
+    return out
+
+
+def _notify(item, event, recipients, title, body=""):
+    from notifications.services import notify
+
+    notify(key=f"item:{item.pk}:event:{event.pk}", kind=f"item.{event.action}", recipients=recipients,
+           title=f"{title}:{item.title}"[:200], body=body or event.comment[:500], url=item.get_absolute_url())
+
+
+def _current_units(item):
+    return list(Assignment.objects.filter(item=item, is_current=True, cancelled_at__isnull=True)
+                .values_list("unit_id", flat=True))
+
+
+def _void_pending_requests(item, at):
+    HandlingRequest.objects.filter(item=item, status=RequestStatus.PENDING).update(
+        status=RequestStatus.VOID, decided_at=at)
+
+
+# ---------------------------------------------------------------------------------------------
+# 收集: create, edit, submit, withdraw
+
+ITEM_FIELDS = ("title", "content", "category", "area", "community", "address", "source", "period")
+
+
+def _apply_fields(item, data) -> list[str]:
+    changed = []
+    for name in ITEM_FIELDS:
+        if name in data:
+            value = data[name]
+            if name == "period":
+                value = first_of_month(value) if value else first_of_month()
+            if name in ("title", "content", "address"):
+                value = (value or "").strip()
+            setattr(item, name, value)
+            changed.append(name)
+    if not (item.title or "").strip():
+        raise WorkflowError(_("请填写标题。"))
+    return changed
+
+
+def item_create(*, actor, deputy, data: dict, files=(), co_deputies=(), submit: bool = False) -> Item:
+    """A new item as a draft (草稿) for `deputy`, entered by the deputy or by staff on their behalf
+    (recorded as such); `submit=True` submits it at once."""
+    from deputies.models import Deputy
+
+    if actor.is_read_only:
+        raise NotAllowed(_("领导账号只能查看,不能办理。"))
+    own = actor.deputy_profile is not None and actor.deputy_profile.pk == deputy.pk
+    if not own and not (actor.is_staff_role and Deputy.objects.visible_to(actor).filter(pk=deputy.pk).exists()):
+        raise NotAllowed(_("您不能为该代表录入社情民意。"))
+    with transaction.atomic():
+        item = Item(deputy=deputy, entered_by=actor, on_behalf=not own, state=State.DRAFT,
+                    period=first_of_month())
+        _apply_fields(item, data)
+        item.save()
+        item.co_deputies.set([d for d in co_deputies if d.pk != deputy.pk])
+        comment = _("工作人员 %(who)s 代代表录入") % {"who": actor} if not own else ""
+        event = _event(item, Action.CREATE, actor, "", comment=comment)
+        _attach(item, event, files, actor)
+    if submit:
+        item = item_submit(item=item, actor=actor)
+    return item
+
+
+def item_update(*, item, actor, data: dict, files=(), co_deputies=None) -> Item:
+    """Edit a draft, or add the detail staff asked for (退回补充)."""
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.EDIT, actor)
+        changed = _apply_fields(item, data)
+        item.save(update_fields=changed + ["updated_at"])
+        if co_deputies is not None:
+            item.co_deputies.set([d for d in co_deputies if d.pk != item.deputy_id])
+        if item.state == State.RETURNED or files:
+            event = _event(item, Action.EDIT, actor, item.state,
+                           comment=_("补充修改了事项内容") if item.state == State.RETURNED else "")
+            _attach(item, event, files, actor)
+    return item
+
+
+def item_submit(*, item, actor) -> Item:
+    """草稿/退回补充 → 已提交: the 研处 clock starts (研处时限, working days)."""
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.SUBMIT, actor)
+        missing = [str(Item._meta.get_field(f).verbose_name) for f in ("content", "category", "area")
+                   if not getattr(item, f if f != "area" else "area_id")]
+        if missing:
+            raise WorkflowError(_("提交前请填写:%(fields)s。") % {"fields": "、".join(missing)})
+        now, from_state = timezone.now(), item.state
+        today = timezone.localdate(now)
+        item.state = State.SUBMITTED
+        item.submitted_at = item.submitted_at or now
+        item.stage_due = add_workdays(today, ItemSettings.load().research_workdays)
+        item.save(update_fields=["state", "submitted_at", "stage_due", "updated_at"])
+        event = _event(item, Action.SUBMIT, actor, from_state, at=now,
+                       data={"stage_due": item.stage_due.isoformat()},
+                       comment=_("再次提交(已补充)") if from_state == State.RETURNED else "")
+        _notify(item, event, _staff_for(item), _("新的社情民意待研处"))
+    return item
+
+
+def item_withdraw(*, item, actor, comment: str = "") -> Item:
+    """Withdraw before 研处 starts (已撤回). Nothing is deleted; a withdrawal is a state."""
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.WITHDRAW, actor)
+        from_state = item.state
+        item.state = State.WITHDRAWN
+        item.stage_due = None
+        item.save(update_fields=["state", "stage_due", "updated_at"])
+        _event(item, Action.WITHDRAW, actor, from_state, comment=_text(comment, _("撤回说明"), required=False))
+    return item
+
+
+# ---------------------------------------------------------------------------------------------
+# 研处
+
+
+def item_start_research(*, item, actor) -> Item:
+    """已提交 → 研处中: staff take it up; the deputy can no longer withdraw it."""
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.START_RESEARCH, actor)
+        item.state = State.RESEARCH
+        item.save(update_fields=["state", "updated_at"])
+        _event(item, Action.START_RESEARCH, actor, State.SUBMITTED)
+    return item
+
+
+def item_return_for_detail(*, item, actor, comment: str) -> Item:
+    """退回补充: back to the deputy, who adds detail and submits again."""
+    comment = _text(comment, _("退回原因"))
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.RETURN_FOR_DETAIL, actor)
+        from_state = item.state
+        item.state = State.RETURNED
+        item.stage_due = None
+        item.save(update_fields=["state", "stage_due", "updated_at"])
+        event = _event(item, Action.RETURN_FOR_DETAIL, actor, from_state, comment=comment)
+        _notify(item, event, _deputies(item), _("社情民意被退回补充"))
+    return item
+
+
+def item_merge(*, item, actor, into, comment: str = "") -> Item:
+    """合并: a duplicate of `into`; both deputies see where it went (an event on each item)."""
+    comment = _text(comment, _("合并说明"), required=False)
+    into_pk = into.pk if isinstance(into, Item) else into
+    item_pk = item.pk if isinstance(item, Item) else item
+    if into_pk == item_pk:
+        raise WorkflowError(_("不能合并到事项本身。"))
+    with transaction.atomic():
+        # Lock both rows in id order so two merges in opposite directions cannot deadlock.
+        for pk in sorted([item_pk, into_pk]):
+            Item.objects.select_for_update().filter(pk=pk).first()
+        item, _kinds = _lock(item_pk, Action.MERGE, actor)
+        target = Item.objects.filter(pk=into_pk).first()
+        if target is None or not staff_may_process(actor, target):
+            raise WorkflowError(_("找不到要并入的事项。"))
+        if target.state in (State.DRAFT, State.WITHDRAWN, State.MERGED, State.RETURNED):
+            raise WorkflowError(_("目标事项(%(state)s)不能作为合并对象。") % {"state": target.get_state_display()})
+        from_state = item.state
+        item.state = State.MERGED
+        item.merged_into = target
+        item.stage_due = None
+        item.save(update_fields=["state", "merged_into", "stage_due", "updated_at"])
+        event = _event(item, Action.MERGE, actor, from_state, comment=comment,
+                       data={"into": target.pk, "into_number": target.number})
+        _event(target, Action.MERGED_IN, actor, target.state, comment=comment,
+               data={"from": item.pk, "from_number": item.number})
+        _notify(item, event, _deputies(item),
+                _("社情民意已并入 %(n)s 一并办理") % {"n": target.number})
+        _notify(target, event, _deputies(target),
+                _("重复事项 %(n)s 已并入您的事项") % {"n": item.number})
+    return item
+
+
+def _to_evaluation(item, reply, now):
+    item.state = State.EVALUATION
+    item.reply = reply
+    item.replied_at = now
+    item.stage_due = None
+    item.evaluation_due = timezone.localdate(now) + datetime.timedelta(days=ItemSettings.load().evaluation_days)
+
+
+def item_answer_directly(*, item, actor, reply: str, files=()) -> Item:
+    """直接答复: staff answer without a unit; the deputy evaluates it (→ 待评价)."""
+    reply = _text(reply, _("答复内容"))
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.ANSWER_DIRECTLY, actor)
+        from_state, now = item.state, timezone.now()
+        _to_evaluation(item, reply, now)
+        item.save(update_fields=["state", "reply", "replied_at", "stage_due", "evaluation_due", "updated_at"])
+        event = _event(item, Action.ANSWER_DIRECTLY, actor, from_state, comment=reply, at=now,
+                       data={"evaluation_due": item.evaluation_due.isoformat()})
+        _attach(item, event, files, actor)
+        _notify(item, event, _deputies(item), _("社情民意已答复,请评价"))
+    return item
+
+
+def item_reject(*, item, actor, reason: str) -> Item:
+    """不予受理: closes the item with the written reason as its reply (counts as concluded)."""
+    reason = _text(reason, _("不予受理理由"))
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.REJECT, actor)
+        from_state, now = item.state, timezone.now()
+        item.state = State.CLOSED
+        item.reply, item.replied_at = reason, now
+        item.concluded_at, item.conclusion = now, Conclusion.REJECTED
+        item.stage_due = None
+        item.save(update_fields=["state", "reply", "replied_at", "concluded_at", "conclusion", "stage_due",
+                                 "updated_at"])
+        event = _event(item, Action.REJECT, actor, from_state, comment=reason, at=now)
+        _notify(item, event, _deputies(item), _("社情民意不予受理"))
+    return item
+
+
+def _create_round(item, *, lead_unit, co_units, due_date, actor, now) -> list[Assignment]:
+    Assignment.objects.filter(item=item, is_current=True).update(is_current=False)
+    item.handling_round += 1
+    rows = [Assignment(item=item, unit=lead_unit, role=UnitRole.LEAD, round=item.handling_round,
+                       assigned_at=now, assigned_by=actor, due_date=due_date)]
+    seen = {lead_unit.pk}
+    for unit in co_units or ():
+        if unit.pk not in seen:
+            seen.add(unit.pk)
+            rows.append(Assignment(item=item, unit=unit, role=UnitRole.CO, round=item.handling_round,
+                                   assigned_at=now, assigned_by=actor, due_date=due_date))
+    Assignment.objects.bulk_create(rows)
+    item.lead_unit = lead_unit
+    item.stage_due = due_date
+    return rows
+
+
+def _check_due(due_date, today):
+    if due_date is None:
+        return add_workdays(today, ItemSettings.load().handling_workdays)
+    if due_date < today:
+        raise WorkflowError(_("办理期限不能早于今天。"))
+    return due_date
+
+
+def item_assign(*, item, actor, lead_unit, co_units=(), due_date: datetime.date | None = None,
+                comment: str = "") -> Item:
+    """交办: one lead unit (主办) and optional co-units (协办) with a due date (default: 办理时限
+    working days from today)."""
+    if lead_unit is None:
+        raise WorkflowError(_("请选择主办单位。"))
+    comment = _text(comment, _("交办意见"), required=False)
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.ASSIGN, actor)
+        from_state, now = item.state, timezone.now()
+        due_date = _check_due(due_date, timezone.localdate(now))
+        rows = _create_round(item, lead_unit=lead_unit, co_units=co_units, due_date=due_date, actor=actor, now=now)
+        item.state = State.HANDLING
+        item.save(update_fields=["state", "lead_unit", "stage_due", "handling_round", "updated_at"])
+        event = _event(item, Action.ASSIGN, actor, from_state, comment=comment, at=now, data={
+            "lead": lead_unit.pk, "lead_name": str(lead_unit),
+            "co": [r.unit_id for r in rows[1:]], "co_names": [str(r.unit) for r in rows[1:]],
+            "due_date": due_date.isoformat(), "round": item.handling_round})
+        _notify(item, event, _unit_users(r.unit_id for r in rows),
+                _("新交办的社情民意(%(due)s 前办结)") % {"due": due_date.isoformat()})
+    return item
+
+
+def item_bulk_assign(*, items, actor, lead_unit, co_units=(), due_date=None, comment: str = ""):
+    """批量交办: each item in its own transaction; returns (assigned items, [(item, message)] refused)."""
+    done, refused = [], []
+    for item in items:
+        try:
+            done.append(item_assign(item=item, actor=actor, lead_unit=lead_unit, co_units=co_units,
+                                    due_date=due_date, comment=comment))
+        except WorkflowError as exc:
+            refused.append((item, exc.message))
+    return done, refused
+
+
+def item_recall(*, item, actor, comment: str) -> Item:
+    """撤回交办: staff take an item back from the units to 研处 (e.g. assigned to the wrong unit)."""
+    comment = _text(comment, _("撤回原因"))
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.RECALL, actor)
+        now = timezone.now()
+        units = _current_units(item)
+        _back_to_research(item, now)
+        item.save(update_fields=["state", "lead_unit", "stage_due", "updated_at"])
+        event = _event(item, Action.RECALL, actor, State.HANDLING, comment=comment, at=now)
+        _notify(item, event, _unit_users(units), _("社情民意已撤回交办"))
+    return item
+
+
+def _back_to_research(item, now):
+    Assignment.objects.filter(item=item, is_current=True, cancelled_at__isnull=True).update(cancelled_at=now)
+    _void_pending_requests(item, now)
+    item.state = State.RESEARCH
+    item.lead_unit = None
+    item.stage_due = add_workdays(timezone.localdate(now), ItemSettings.load().research_workdays)
+
+
+# ---------------------------------------------------------------------------------------------
+# 办理
+
+
+def item_add_progress(*, item, actor, comment: str, files=()) -> Item:
+    """办理进展: a unit's progress note (no state change); the deputy follows it."""
+    comment = _text(comment, _("进展情况"))
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.PROGRESS, actor)
+        event = _event(item, Action.PROGRESS, actor, item.state, comment=comment, unit=actor.unit)
+        _attach(item, event, files, actor)
+        _notify(item, event, _deputies(item), _("社情民意有新的办理进展"))
+    return item
+
+
+def _pending(item, kind):
+    return HandlingRequest.objects.filter(item=item, kind=kind, status=RequestStatus.PENDING)
+
+
+def item_request_return(*, item, actor, reason: str, today: datetime.date | None = None) -> Item:
+    """申请退回: the lead unit says it was wrongly assigned; only within the return window
+    (working days after assignment). Staff decide (item_decide_return)."""
+    reason = _text(reason, _("退回理由"))
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.REQUEST_RETURN, actor)
+        assignment = current_assignment(item, actor.unit_id)
+        window = ItemSettings.load().return_window_workdays
+        if workdays_between(timezone.localtime(assignment.assigned_at).date(), today) > window:
+            raise WorkflowError(_("已超过交办后 %(n)s 个工作日的申请退回期限。") % {"n": window})
+        if _pending(item, RequestKind.RETURN).exists():
+            raise StaleState(_("已有待审批的退回申请,请勿重复提交。"))
+        request = HandlingRequest.objects.create(item=item, assignment=assignment, kind=RequestKind.RETURN,
+                                                 reason=reason, requested_by=actor)
+        event = _event(item, Action.REQUEST_RETURN, actor, item.state, comment=reason, unit=actor.unit,
+                       data={"request": request.pk})
+        _notify(item, event, _staff_for(item), _("承办单位申请退回"))
+    return item
+
+
+def item_decide_return(*, item, actor, request, approve: bool, comment: str = "") -> Item:
+    """审批退回申请: approve → back to 研处中 (assignments cancelled); refuse → the unit keeps it."""
+    comment = _text(comment, _("审批意见"), required=not approve)
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.DECIDE_RETURN, actor)
+        request = _pending(item, RequestKind.RETURN).select_for_update().filter(
+            pk=getattr(request, "pk", request)).first()
+        if request is None:
+            raise StaleState(_("该申请已被处理,请刷新后查看。"))
+        now = timezone.now()
+        units = _current_units(item)
+        request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+        request.decided_by, request.decided_at, request.decision_comment = actor, now, comment
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+        if approve:
+            _back_to_research(item, now)
+            item.save(update_fields=["state", "lead_unit", "stage_due", "updated_at"])
+        event = _event(item, Action.DECIDE_RETURN, actor, State.HANDLING, comment=comment, at=now,
+                       data={"request": request.pk, "approved": approve})
+        _notify(item, event, _unit_users(units),
+                _("退回申请已同意") if approve else _("退回申请未同意,请继续办理"))
+    return item
+
+
+def item_request_extension(*, item, actor, days: int, reason: str) -> Item:
+    """申请延期: a unit asks for more working days (at most the configured maximum in total)."""
+    reason = _text(reason, _("延期理由"))
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.REQUEST_EXTENSION, actor)
+        assignment = current_assignment(item, actor.unit_id)
+        left = ItemSettings.load().extension_max_workdays - assignment.extension_days
+        if not days or days < 1 or days > left:
+            raise WorkflowError(_("延期天数应为 1 到 %(n)s 个工作日。") % {"n": max(left, 0)})
+        if assignment.handled_at is not None:
+            raise StaleState(_("本单位已提交办理结果,无需延期。"))
+        if _pending(item, RequestKind.EXTENSION).filter(assignment=assignment).exists():
+            raise StaleState(_("已有待审批的延期申请,请勿重复提交。"))
+        request = HandlingRequest.objects.create(item=item, assignment=assignment, kind=RequestKind.EXTENSION,
+                                                 reason=reason, days=days, requested_by=actor)
+        event = _event(item, Action.REQUEST_EXTENSION, actor, item.state, comment=reason, unit=actor.unit,
+                       data={"request": request.pk, "days": days})
+        _notify(item, event, _staff_for(item), _("承办单位申请延期 %(n)s 个工作日") % {"n": days})
+    return item
+
+
+def item_decide_extension(*, item, actor, request, approve: bool, days: int | None = None,
+                          comment: str = "") -> Item:
+    """审批延期申请: approve adds working days to that unit's due date (the item's too, for the lead)."""
+    comment = _text(comment, _("审批意见"), required=not approve)
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.DECIDE_EXTENSION, actor)
+        request = _pending(item, RequestKind.EXTENSION).select_for_update().filter(
+            pk=getattr(request, "pk", request)).first()
+        if request is None:
+            raise StaleState(_("该申请已被处理,请刷新后查看。"))
+        assignment = Assignment.objects.select_for_update().get(pk=request.assignment_id)
+        now = timezone.now()
+        data = {"request": request.pk, "approved": approve}
+        if approve:
+            days = days or request.days
+            left = ItemSettings.load().extension_max_workdays - assignment.extension_days
+            if days < 1 or days > left:
+                raise WorkflowError(_("延期天数应为 1 到 %(n)s 个工作日。") % {"n": max(left, 0)})
+            assignment.due_date = add_workdays(assignment.due_date, days)
+            assignment.extension_days += days
+            assignment.save(update_fields=["due_date", "extension_days"])
+            if assignment.role == UnitRole.LEAD:
+                item.stage_due = assignment.due_date
+                item.save(update_fields=["stage_due", "updated_at"])
+            data.update(days=days, due_date=assignment.due_date.isoformat())
+        request.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+        request.decided_by, request.decided_at, request.decision_comment = actor, now, comment
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+        event = _event(item, Action.DECIDE_EXTENSION, actor, item.state, comment=comment, at=now, data=data)
+        _notify(item, event, _unit_users([assignment.unit_id]),
+                _("延期申请已同意,新期限 %(d)s") % {"d": assignment.due_date.isoformat()} if approve
+                else _("延期申请未同意"))
+    return item
+
+
+def item_submit_result(*, item, actor, result: str, files=()) -> Item:
+    """提交办理结果. A co-unit (协办) submits its opinion to the lead unit (no state change); the lead
+    unit's (主办) result is the reply the deputy gets, and goes to staff for review (→ 待审核)."""
+    result = _text(result, _("办理结果"))
+    with transaction.atomic():
+        pk = item.pk if isinstance(item, Item) else item
+        probe = Item.objects.select_for_update().get(pk=pk)
+        is_lead = Actor.LEAD_UNIT in actor_kinds(actor, probe)
+        action = Action.SUBMIT_RESULT if is_lead else Action.SUBMIT_PART
+        item, _kinds = _lock(pk, action, actor)
+        now = timezone.now()
+        assignment = current_assignment(item, actor.unit_id)
+        if assignment.handled_at is not None and not is_lead:
+            raise StaleState(_("本单位已提交协办意见。"))
+        assignment.handled_at, assignment.result = now, result
+        assignment.save(update_fields=["handled_at", "result"])
+        if is_lead:
+            _void_pending_requests(item, now)
+            item.state = State.REVIEW
+            item.reply, item.replied_at = result, now
+            item.stage_due = None
+            item.save(update_fields=["state", "reply", "replied_at", "stage_due", "updated_at"])
+        event = _event(item, action, actor, State.HANDLING, comment=result, unit=actor.unit, at=now,
+                       data={"on_time": timezone.localdate(now) <= assignment.due_date})
+        _attach(item, event, files, actor)
+        if is_lead:
+            _notify(item, event, _staff_for(item), _("办理结果待审核"))
+        else:
+            lead = item.lead_unit_id
+            _notify(item, event, _unit_users([lead] if lead else []), _("协办单位已提交意见"))
+    return item
+
+
+# ---------------------------------------------------------------------------------------------
+# 反馈 and 评价
+
+
+def item_review_reply(*, item, actor, approve: bool, comment: str = "") -> Item:
+    """Staff check the lead unit's reply: approve → 反馈 to the deputy (待评价); refuse → 退回重办."""
+    action = Action.PASS_ON if approve else Action.SEND_BACK
+    comment = _text(comment, _("退回重办意见"), required=not approve)
+    with transaction.atomic():
+        item, _kinds = _lock(item, action, actor)
+        now = timezone.now()
+        if approve:
+            _to_evaluation(item, item.reply, now)
+            item.save(update_fields=["state", "replied_at", "stage_due", "evaluation_due", "updated_at"])
+            event = _event(item, action, actor, State.REVIEW, comment=comment, at=now,
+                           data={"evaluation_due": item.evaluation_due.isoformat()})
+            _notify(item, event, _deputies(item), _("社情民意已办理答复,请评价"))
+        else:
+            lead = Assignment.objects.filter(item=item, is_current=True, role=UnitRole.LEAD,
+                                             cancelled_at__isnull=True).first()
+            lead.handled_at = None
+            lead.save(update_fields=["handled_at"])
+            item.state = State.HANDLING
+            item.stage_due = lead.due_date
+            item.save(update_fields=["state", "stage_due", "updated_at"])
+            event = _event(item, action, actor, State.REVIEW, comment=comment, at=now)
+            _notify(item, event, _unit_users([lead.unit_id]), _("办理结果被退回重办"))
+    return item
+
+
+def item_evaluate(*, item, actor, satisfaction: str, comment: str = "",
+                  due_date: datetime.date | None = None) -> Item:
+    """The deputy evaluates: 满意/基本满意 → 已办结; 不满意 → 重新办理 (a new round with a new due date;
+    back to 研处 when it was a direct answer); the second 不满意 → 待督办办结 (staff close it, 督办)."""
+    if satisfaction not in Satisfaction.values:
+        raise WorkflowError(_("请选择评价结果。"))
+    comment = _text(comment, _("评价意见"), required=satisfaction == Satisfaction.DISSATISFIED)
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.EVALUATE, actor)
+        now = timezone.now()
+        today = timezone.localdate(now)
+        item.satisfaction, item.satisfaction_deemed = satisfaction, False
+        item.evaluation_comment, item.evaluated_at = comment, now
+        fields = ["state", "satisfaction", "satisfaction_deemed", "evaluation_comment", "evaluated_at",
+                  "evaluation_due", "updated_at"]
+        item.evaluation_due = None
+        data = {"satisfaction": satisfaction}
+        recipients, title = _staff_for(item), _("代表已评价")
+        if satisfaction != Satisfaction.DISSATISFIED:
+            item.state, item.concluded_at, item.conclusion = State.CLOSED, now, Conclusion.EVALUATED
+            fields += ["concluded_at", "conclusion"]
+        else:
+            item.dissatisfied_count += 1
+            fields.append("dissatisfied_count")
+            last = list(Assignment.objects.filter(item=item, is_current=True, cancelled_at__isnull=True)
+                        .select_related("unit").order_by("role", "id"))
+            if item.dissatisfied_count >= 2:
+                item.state, item.stage_due = State.SUPERVISION, None
+                item.supervised = True
+                fields += ["stage_due", "supervised"]
+                title = _("代表再次不满意,请督办办结")
+            elif last:
+                lead = next((a.unit for a in last if a.role == UnitRole.LEAD), last[0].unit)
+                due = _check_due(due_date, today)
+                _create_round(item, lead_unit=lead, co_units=[a.unit for a in last if a.unit_id != lead.pk],
+                              due_date=due, actor=actor, now=now)
+                item.state = State.HANDLING
+                fields += ["lead_unit", "stage_due", "handling_round"]
+                data.update(due_date=due.isoformat(), round=item.handling_round)
+                recipients = recipients + _unit_users(a.unit_id for a in last)
+                title = _("代表不满意,请重新办理(%(due)s 前)") % {"due": due.isoformat()}
+            else:
+                item.state = State.RESEARCH
+                item.stage_due = add_workdays(today, ItemSettings.load().research_workdays)
+                fields.append("stage_due")
+                title = _("代表对直接答复不满意,请重新研处")
+        item.save(update_fields=fields)
+        event = _event(item, Action.EVALUATE, actor, State.EVALUATION, comment=comment, at=now, data=data)
+        _notify(item, event, recipients, title)
+    return item
+
+
+def item_deem_satisfied(*, item, actor=None, today: datetime.date | None = None) -> Item:
+    """逾期未评价视为满意: closes an item whose evaluation window has passed, as deemed 满意. Called by
+    the scheduled job with actor=None (系统); refused before the window has passed."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.DEEM_SATISFIED, actor)
+        if item.evaluation_due is None or item.evaluation_due >= today:
+            raise WorkflowError(_("评价期限未到,不能视为满意。"))
+        now = timezone.now()
+        item.state, item.concluded_at, item.conclusion = State.CLOSED, now, Conclusion.DEEMED
+        item.satisfaction, item.satisfaction_deemed, item.evaluated_at = Satisfaction.SATISFIED, True, now
+        item.save(update_fields=["state", "concluded_at", "conclusion", "satisfaction", "satisfaction_deemed",
+                                 "evaluated_at", "updated_at"])
+        event = _event(item, Action.DEEM_SATISFIED, actor, State.EVALUATION, at=now,
+                       comment=_("评价期限(%(d)s)已过,视为满意并自动办结。") % {"d": item.evaluation_due.isoformat()})
+        _notify(item, event, _deputies(item), _("社情民意逾期未评价,视为满意"))
+    return item
+
+
+def item_close_supervised(*, item, actor, comment: str) -> Item:
+    """督办办结: after the second 不满意 staff close the item, flagged for supervision."""
+    comment = _text(comment, _("督办意见"))
+    with transaction.atomic():
+        item, _kinds = _lock(item, Action.CLOSE_SUPERVISED, actor)
+        now = timezone.now()
+        item.state, item.concluded_at, item.conclusion = State.CLOSED, now, Conclusion.SUPERVISED
+        item.supervised = True
+        item.save(update_fields=["state", "concluded_at", "conclusion", "supervised", "updated_at"])
+        event = _event(item, Action.CLOSE_SUPERVISED, actor, State.SUPERVISION, comment=comment, at=now)
+        _notify(item, event, _deputies(item) + _unit_users([item.lead_unit_id] if item.lead_unit_id else []),
+                _("社情民意已督办办结"))
+    return item
+
+
+def items_deem_satisfied_due(*, today: datetime.date | None = None) -> int:
+    """For the scheduled job: deem every item past its evaluation window; returns how many closed.
+    Safe to run twice (the second run finds nothing; a concurrent run loses with StaleState)."""
+    today = today or timezone.localdate()
+    closed = 0
+    for pk in Item.objects.filter(state=State.EVALUATION, evaluation_due__lt=today).values_list("pk", flat=True):
+        try:
+            item_deem_satisfied(item=pk, actor=None, today=today)
+            closed += 1
+        except WorkflowError:
+            continue
+    return closed

@@ -1,0 +1,23 @@
+"""The home-page panel (工作台) for opinion items: the user's work lists with counts."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+
+from . import selectors
+
+
+def work_panel(request):
+    user = request.user
+    boxes = [b for b in selectors.BOXES.values() if user.roles & b.roles]
+    if not boxes:
+        return None
+    rows = []
+    for box in boxes:
+        name = "list" if box.key == "all" else box.key
+        count = selectors.box_queryset(user, box.key).count()
+        rows.append({"label": box.label, "url": reverse(f"petitions:{name}"), "count": count, "icon": box.icon,
+                     "warn": box.key in ("overdue", "due_soon") and count})
+    can_create = user.has_role(Role.DEPUTY, Role.GROUP_LEADER, Role.ADMIN, Role.DISTRICT_STAFF, Role.AREA_STAFF)
+    return {"title": _("社情民意"), "template": "petitions/panel.html", "rows": rows, "can_create": can_create}

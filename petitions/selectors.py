@@ -1,0 +1,213 @@
+"""Reads for opinion items: the work lists (boxes) with their navigation counts, list filters, the
+export, the monthly quota, and the due-soon/overdue selectors the scheduled jobs use."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import STAFF_ROLES, Role
+from core.workdays import add_workdays
+
+from .choices import CLOCKED_STATES, NOT_COLLECTED_STATES, STAGE_STATES, State, UnitRole
+from .models import Assignment, HandlingRequest, Item, ItemSettings
+
+DEPUTY_ROLES = frozenset({Role.DEPUTY, Role.GROUP_LEADER})
+UNIT_ROLES = frozenset({Role.UNIT})
+EVERYONE = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A work list (工作箱): which items, for which roles, under which menu label."""
+
+    key: str
+    label: str
+    roles: frozenset
+    icon: str
+
+
+BOXES: dict[str, Box] = {b.key: b for b in [
+    Box("all", _("社情民意"), EVERYONE - DEPUTY_ROLES, "chat-square-text"),
+    Box("mine", _("我的社情民意"), DEPUTY_ROLES, "chat-square-text"),
+    Box("evaluate", _("待评价"), DEPUTY_ROLES, "star-half"),
+    Box("research", _("待研处"), STAFF_ROLES, "search"),
+    Box("review", _("待审核反馈"), STAFF_ROLES, "clipboard-check"),
+    Box("requests", _("延期/退回申请"), STAFF_ROLES, "hourglass-split"),
+    Box("overdue", _("已逾期"), STAFF_ROLES | UNIT_ROLES, "exclamation-triangle"),
+    Box("todo", _("待办理"), UNIT_ROLES, "inbox"),
+    Box("due_soon", _("即将逾期"), UNIT_ROLES, "alarm"),
+]}
+
+
+def due_soon_limit(today: datetime.date) -> datetime.date:
+    """The last day that still counts as 即将逾期 (within N working days, DOMAIN.md: 2)."""
+    return add_workdays(today, ItemSettings.load().due_soon_workdays)
+
+
+def _open_assignments(unit_id):
+    return Assignment.objects.filter(unit_id=unit_id, is_current=True, cancelled_at__isnull=True,
+                                     handled_at__isnull=True, item__state=State.HANDLING)
+
+
+def box_queryset(user, box: str, today: datetime.date | None = None) -> QuerySet:
+    """The items of one work list, always within `Item.objects.visible_to(user)`."""
+    today = today or timezone.localdate()
+    qs = Item.objects.visible_to(user)
+    deputy = user.deputy_profile
+    is_unit = user.has_role(Role.UNIT) and user.unit_id and not user.is_staff_role
+    if box == "mine":
+        if deputy is None:
+            return qs.none()
+        return qs.filter(Q(deputy=deputy) | Q(Exists(Item.co_deputies.through.objects.filter(
+            item_id=OuterRef("pk"), deputy_id=deputy.pk))))
+    if box == "evaluate":
+        return qs.filter(state=State.EVALUATION, deputy=deputy) if deputy else qs.none()
+    if box == "research":
+        return qs.filter(state__in=STAGE_STATES["research"])
+    if box == "review":
+        return qs.filter(state__in=[State.REVIEW, State.SUPERVISION])
+    if box == "requests":
+        return qs.filter(Exists(HandlingRequest.objects.filter(item=OuterRef("pk"), status="pending")))
+    if box == "todo":
+        return qs.filter(Exists(_open_assignments(user.unit_id).filter(item=OuterRef("pk")))) if is_unit else qs.none()
+    if box == "due_soon":
+        if not is_unit:
+            return qs.filter(state__in=CLOCKED_STATES, stage_due__gte=today, stage_due__lte=due_soon_limit(today))
+        return qs.filter(Exists(_open_assignments(user.unit_id).filter(
+            item=OuterRef("pk"), due_date__gte=today, due_date__lte=due_soon_limit(today))))
+    if box == "overdue":
+        if is_unit:
+            return qs.filter(Exists(_open_assignments(user.unit_id).filter(item=OuterRef("pk"), due_date__lt=today)))
+        return qs.filter(state__in=CLOCKED_STATES, stage_due__lt=today)
+    return qs
+
+
+def box_count(box: str):
+    """A navigation count function for `core.nav.NavItem.count`."""
+
+    def count(user) -> int:
+        return box_queryset(user, box).count()
+
+    return count
+
+
+def filter_items(qs: QuerySet, data: dict, today: datetime.date | None = None) -> QuerySet:
+    """Apply the list filters (ItemFilterForm.cleaned_data)."""
+    today = today or timezone.localdate()
+    if data.get("state"):
+        qs = qs.filter(state=data["state"])
+    if data.get("stage"):
+        qs = qs.filter(state__in=STAGE_STATES.get(data["stage"], ()))
+    if data.get("area"):
+        qs = qs.filter(area=data["area"])
+    if data.get("unit"):
+        qs = qs.filter(Exists(Assignment.objects.filter(item=OuterRef("pk"), unit=data["unit"],
+                                                        cancelled_at__isnull=True)))
+    if data.get("category"):
+        qs = qs.filter(category=data["category"])
+    if data.get("source"):
+        qs = qs.filter(source=data["source"])
+    if data.get("month"):
+        qs = qs.filter(period=data["month"])
+    if data.get("overdue"):
+        qs = qs.filter(state__in=CLOCKED_STATES, stage_due__lt=today)
+    keyword = (data.get("q") or "").strip()
+    if keyword:
+        cond = Q(title__icontains=keyword) | Q(content__icontains=keyword) | Q(deputy__name__icontains=keyword)
+        digits = keyword.upper().rsplit("-", 1)[-1]
+        if digits.isdigit():
+            cond |= Q(pk=int(digits))
+        qs = qs.filter(cond)
+    return qs
+
+
+def item_list(qs: QuerySet) -> QuerySet:
+    """What every list row shows, in a fixed number of queries."""
+    return qs.select_related("deputy", "area", "lead_unit").order_by("-submitted_at", "-created_at", "-id")
+
+
+def item_detail(user, pk: int) -> Item:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Item.objects.visible_to(user).select_related(
+            "deputy", "area", "community", "lead_unit", "entered_by", "merged_into"), pk=pk)
+
+
+def export_rows(qs: QuerySet):
+    """Rows for the .xlsx export (header first)."""
+    yield [str(h) for h in (_("编号"), _("标题"), _("类别"), _("来源"), _("提交代表"), _("街道/镇"), _("计入月份"),
+                            _("状态"), _("主办单位"), _("提交时间"), _("本环节截止"), _("满意度"), _("办结时间"))]
+    for item in item_list(qs).iterator(chunk_size=500):
+        yield [item.number, item.title, item.get_category_display(), item.get_source_display(), item.deputy.name,
+               item.area.name if item.area_id else "", item.period.strftime("%Y-%m"), item.get_state_display(),
+               str(item.lead_unit) if item.lead_unit_id else "",
+               timezone.localtime(item.submitted_at).strftime("%Y-%m-%d %H:%M") if item.submitted_at else "",
+               item.stage_due.isoformat() if item.stage_due else "",
+               (item.get_satisfaction_display() + ("(视为)" if item.satisfaction_deemed else ""))
+               if item.satisfaction else "",
+               timezone.localtime(item.concluded_at).strftime("%Y-%m-%d") if item.concluded_at else ""]
+
+
+def deputy_quota(deputy, year: int, today: datetime.date | None = None) -> list[dict]:
+    """每月一条: for each month of `year` up to now, how many items the deputy filed for it (by the
+    month it counts for) and whether the month is met."""
+    today = today or timezone.localdate()
+    last = 12 if year < today.year else (today.month if year == today.year else 0)
+    counts = dict(Item.objects.filter(deputy=deputy, period__year=year).exclude(state__in=NOT_COLLECTED_STATES)
+                  .values_list("period__month").annotate(n=Count("id")).values_list("period__month", "n"))
+    return [{"month": m, "count": counts.get(m, 0), "met": counts.get(m, 0) > 0} for m in range(1, last + 1)]
+
+
+# ---- for the scheduled jobs (issue 6) and the dashboards (issue 5) --------------------------------
+
+
+def assignments_open(unit=None) -> QuerySet:
+    """Live assignments still to be handled (current round, not cancelled, no result yet)."""
+    qs = Assignment.objects.filter(is_current=True, cancelled_at__isnull=True, handled_at__isnull=True,
+                                   item__state=State.HANDLING).select_related("item", "unit")
+    return qs.filter(unit=unit) if unit is not None else qs
+
+
+def assignments_due_soon(today: datetime.date, unit=None) -> QuerySet:
+    return assignments_open(unit).filter(due_date__gte=today, due_date__lte=due_soon_limit(today))
+
+
+def assignments_overdue(today: datetime.date, unit=None) -> QuerySet:
+    return assignments_open(unit).filter(due_date__lt=today)
+
+
+def items_overdue(today: datetime.date, stage: str | None = None) -> QuerySet:
+    """Items whose current clocked stage (研处 or 办理) is past its due date."""
+    states = STAGE_STATES[stage] if stage else CLOCKED_STATES
+    return Item.objects.filter(state__in=states, stage_due__lt=today).select_related("deputy", "area", "lead_unit")
+
+
+def items_due_soon(today: datetime.date, stage: str | None = None) -> QuerySet:
+    states = STAGE_STATES[stage] if stage else CLOCKED_STATES
+    return Item.objects.filter(state__in=states, stage_due__gte=today, stage_due__lte=due_soon_limit(today))
+
+
+def overdue_by_unit(today: datetime.date) -> QuerySet:
+    """[{unit_id, unit__name, overdue}] for the lead and co-units with overdue open assignments."""
+    return (assignments_overdue(today).values("unit_id", "unit__name").annotate(overdue=Count("id"))
+            .order_by("-overdue", "unit__name"))
+
+
+def overdue_by_stage(today: datetime.date) -> dict[str, int]:
+    return {stage: items_overdue(today, stage).count() for stage in ("research", "handle")}
+
+
+def items_awaiting_deemed_evaluation(today: datetime.date) -> QuerySet:
+    """Items whose evaluation window has passed (→ workflow.item_deem_satisfied)."""
+    return Item.objects.filter(state=State.EVALUATION, evaluation_due__lt=today)
+
+
+def lead_assignments_ended() -> QuerySet:
+    """按期办结率 denominator: lead assignments whose 办理 ended (numerator adds handled_at__date <= due_date)."""
+    return Assignment.objects.filter(role=UnitRole.LEAD, handled_at__isnull=False, cancelled_at__isnull=True)
