@@ -193,8 +193,13 @@ def enqueue_delivery(notification_ids: list[int]) -> bool:
     from ..tasks import deliver_notifications
 
     try:
-        for i in range(0, len(notification_ids), ENQUEUE_CHUNK):
-            deliver_notifications.apply_async(args=[notification_ids[i:i + ENQUEUE_CHUNK]], retry=False)
+        # Our own connection with one quick retry: Celery's default would keep a request waiting for
+        # seconds while Redis is down.
+        with deliver_notifications.app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
+            for i in range(0, len(notification_ids), ENQUEUE_CHUNK):
+                deliver_notifications.apply_async(args=[notification_ids[i:i + ENQUEUE_CHUNK]], connection=conn,
+                                                  retry=False)
     except Exception as exc:  # any broker failure: the sweep will deliver
         logger.warning("通知入队失败,稍后由定时任务补发 (%s 条): %s", len(notification_ids), exc)
         return False
