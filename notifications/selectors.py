@@ -12,7 +12,7 @@ from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Prefetc
 from django.db.models.functions import Cast, Concat
 
 from accounts.choices import Role
-from core.workdays import add_workdays, workdays_between
+from core.workdays import workdays_between
 
 from .models import Delivery, Notification
 
@@ -91,10 +91,10 @@ def group_missing_lists(missing_ids) -> list[tuple]:
 
 
 def due_soon_limit(today: dt.date) -> dt.date:
-    """The last due date that counts as due soon (即将逾期): within N working days of today."""
-    from petitions.models import ItemSettings
+    """The last due date that counts as due soon (即将逾期): the petitions definition."""
+    from petitions.selectors import due_soon_limit as limit
 
-    return add_workdays(today, ItemSettings.load().due_soon_workdays)
+    return limit(today)
 
 
 def escalation_cutoff(today: dt.date, workdays: int) -> dt.date:
@@ -126,9 +126,9 @@ def unit_alerts(today: dt.date) -> list[UnitAlert]:
     line = Concat(Cast("item_id", CharField()), Value("\t"), Cast("due_date", CharField()), Value("\t"),
                   F("item__title"), output_field=CharField())
     rows = (_open_assignments().filter(due_date__lte=soon).values("unit_id")
-            .annotate(overdue=ArrayAgg(line, filter=Q(due_date__lt=today), ordering=("due_date", "item_id"),
+            .annotate(overdue=ArrayAgg(line, filter=Q(due_date__lt=today), order_by=("due_date", "item_id"),
                                        default=Value([])),
-                      due_soon=ArrayAgg(line, filter=Q(due_date__gte=today), ordering=("due_date", "item_id"),
+                      due_soon=ArrayAgg(line, filter=Q(due_date__gte=today), order_by=("due_date", "item_id"),
                                         default=Value([])))
             .order_by("unit_id"))
 
@@ -166,12 +166,10 @@ def escalation_candidates(today: dt.date, workdays: int):
 
 
 def unevaluated_item_ids(today: dt.date) -> list[int]:
-    """Replies whose evaluation window has passed (评价截止日期 before today)."""
-    from petitions.choices import State
-    from petitions.models import Item
+    """Replies whose evaluation window has passed (评价截止日期 before today), by the petitions selector."""
+    from petitions.selectors import items_awaiting_deemed_evaluation
 
-    return list(Item.objects.filter(state=State.EVALUATION, evaluation_due__lt=today)
-                .order_by("pk").values_list("pk", flat=True))
+    return list(items_awaiting_deemed_evaluation(today).order_by("pk").values_list("pk", flat=True))
 
 
 # ------------------------------------------------------------------ weekly digest
