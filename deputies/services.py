@@ -481,3 +481,59 @@ class RosterImportConflict(Exception):
 
 __all__ = ["roster_import", "deputy_create", "deputy_update", "mandate_create", "mandate_update",
            "deputy_home_save", "ImportReport", "RowOutcome", "RosterImportConflict"]
+
+
+# ----------------------------------------------------------------------------- staged uploads
+# The web import keeps the uploaded file on the server between the preview and the confirmation,
+# keyed by a random token held in the user's session: the confirmation re-reads this file and
+# never trusts preview data posted back by the browser.
+
+_TOKEN_CHARS = set("0123456789abcdef")
+
+
+def _imports_dir():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _staged_path(token: str):
+    if len(token or "") != 32 or not set(token) <= _TOKEN_CHARS:
+        return None
+    matches = list(_imports_dir().glob(f"{token}.*"))
+    return matches[0] if matches else None
+
+
+def roster_import_stage(*, data: bytes, filename: str) -> str:
+    """Store an uploaded roster file; returns its token. Files older than a day are swept."""
+    import secrets
+    import time
+    from pathlib import Path
+
+    directory = _imports_dir()
+    cutoff = time.time() - 24 * 3600
+    for old in directory.iterdir():
+        if old.is_file() and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    suffix = Path(filename).suffix.lower()
+    suffix = suffix if suffix in (".xlsx", ".csv", ".xls") else ".bin"
+    (directory / f"{token}{suffix}").write_bytes(data)
+    return token
+
+
+def roster_import_load(*, token: str) -> tuple[bytes, str] | None:
+    path = _staged_path(token)
+    if path is None:
+        return None
+    return path.read_bytes(), path.name
+
+
+def roster_import_discard(*, token: str) -> None:
+    path = _staged_path(token)
+    if path is not None:
+        path.unlink(missing_ok=True)

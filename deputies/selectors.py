@@ -1,0 +1,160 @@
+"""Reads for the roster: the filtered list, its counts, the export rows and the profile."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from areas.models import Area
+from groups.models import GroupMembership
+
+from .choices import Level, MandateStatus
+from .models import Deputy, Mandate
+from .search import name_query
+
+SORTS = {
+    "name": ("name_pinyin", "id"),
+    "-birth": ("-birth_date", "name_pinyin", "id"),
+    "birth": ("birth_date", "name_pinyin", "id"),
+    "-updated": ("-updated_at", "id"),
+    "area": ("area__sort", "name_pinyin", "id"),
+}
+
+
+def roster_rows_prefetch(qs: QuerySet) -> QuerySet:
+    """What every roster row shows: mandates with term and area, groups with roles."""
+    return qs.select_related("area", "user").prefetch_related(
+        Prefetch("mandates", queryset=Mandate.objects.select_related("term", "area").order_by("term__level", "-term__number")),
+        Prefetch("memberships", queryset=GroupMembership.objects.select_related("group").order_by("group__kind", "group__sort")),
+    )
+
+
+def roster_list(*, user, filters: dict | None = None) -> QuerySet:
+    """The deputies `user` may see, filtered and sorted. Filters that concern a mandate (level, term,
+    area, status, 初任) apply to the same mandate, so "市 + 辞职" means a resigned city mandate."""
+    filters = filters or {}
+    qs = Deputy.objects.visible_to(user)
+    mandate_q = Q()
+    if filters.get("level"):
+        mandate_q &= Q(term__level=filters["level"])
+    if filters.get("term"):
+        mandate_q &= Q(term=filters["term"])
+    if filters.get("status"):
+        mandate_q &= Q(status=filters["status"])
+    if filters.get("first_time") in (True, False):
+        mandate_q &= Q(is_first_time=filters["first_time"])
+    if filters.get("area"):
+        mandate_q &= Q(area__in=Area.objects.subtree(filters["area"]))
+    if mandate_q:
+        qs = qs.filter(Exists(Mandate.objects.filter(mandate_q, deputy=OuterRef("pk"))))
+    if filters.get("group"):
+        qs = qs.filter(Exists(GroupMembership.objects.filter(deputy=OuterRef("pk"), group=filters["group"])))
+    for name in ("party", "gender", "ethnicity"):
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if filters.get("q"):
+        qs = qs.filter(name_query(filters["q"]))
+    return qs.order_by(*SORTS.get(filters.get("sort") or "name", SORTS["name"]))
+
+
+def roster_counts(*, user) -> dict:
+    """In-office mandates per level and people in the user's scope, in one query:
+    "在任市级代表 73 名,区级 219 名,镇级 73 名,共 340 人"."""
+    in_office = Q(status=MandateStatus.IN_OFFICE)
+    visible = Deputy.objects.visible_to(user)
+    result = Mandate.objects.filter(deputy__in=visible).aggregate(
+        city=Count("id", filter=in_office & Q(term__level=Level.CITY)),
+        district=Count("id", filter=in_office & Q(term__level=Level.DISTRICT)),
+        town=Count("id", filter=in_office & Q(term__level=Level.TOWN)),
+        people=Count("deputy", filter=in_office, distinct=True),
+        first_time=Count("deputy", filter=in_office & Q(is_first_time=True), distinct=True),
+    )
+    return result
+
+
+def ethnicity_choices(*, user) -> list[str]:
+    return list(Deputy.objects.visible_to(user).exclude(ethnicity="").order_by("ethnicity")
+                .values_list("ethnicity", flat=True).distinct())
+
+
+def deputy_profile(*, user, pk: int) -> Deputy:
+    """The profile's deputy, with everything the page shows (404 outside the user's scope)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(roster_rows_prefetch(Deputy.objects.visible_to(user)), pk=pk)
+
+
+def deputy_history(deputy: Deputy, limit: int = 50) -> list[dict]:
+    """Who changed what and when, newest first: the deputy's own record and its mandates."""
+    entries = []
+    records = list(deputy.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    entries += _diffs(records, str(deputy._meta.verbose_name))
+    mandate_records = list(Mandate.history.filter(deputy_id=deputy.pk).select_related("history_user", "term")
+                           .order_by("-history_date")[: limit + 1])
+    by_mandate: dict[int, list] = {}
+    for record in mandate_records:
+        by_mandate.setdefault(record.id, []).append(record)
+    for records in by_mandate.values():
+        entries += _diffs(records, str(Mandate._meta.verbose_name))
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries[:limit]
+
+
+_HIDDEN = {"name_pinyin", "name_initials", "name_search", "updated_at", "created_at"}
+
+
+def _diffs(records: list, what: str) -> list[dict]:
+    # Only staff who may edit the deputy see the history, so values are shown unmasked.
+    out = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None and newer.history_type == "~":
+            delta = newer.diff_against(older)
+            for change in delta.changes:
+                if change.field in _HIDDEN:
+                    continue
+                field = newer.instance_type._meta.get_field(change.field)
+                changes.append({"field": str(field.verbose_name), "old": _show(field, change.old),
+                                "new": _show(field, change.new), "key": change.field})
+        out.append({"when": newer.history_date, "who": newer.history_user, "type": newer.history_type,
+                    "what": what, "reason": newer.history_change_reason or "", "changes": changes,
+                    "label": str(getattr(newer, "term", "") or newer)})
+    return out
+
+
+def _show(field, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        model = field.related_model
+        obj = model._default_manager.filter(pk=value).first()
+        return str(obj) if obj else str(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def export_rows(qs: QuerySet):
+    """One row per mandate, in the columns of the import template (numbers masked, PIPL)."""
+    from core.text import mask_id_number, mask_mobile
+
+    qs = roster_rows_prefetch(qs)
+    for deputy in qs.iterator(chunk_size=2000):
+        groups = list(deputy.memberships.all())
+        mandates = list(deputy.mandates.all()) or [None]
+        for mandate in mandates:
+            group = next((g for g in groups if mandate and (g.group.kind == "city") == (mandate.term.level == Level.CITY)),
+                         groups[0] if groups else None)
+            yield [
+                deputy.name, deputy.get_gender_display(), deputy.ethnicity,
+                deputy.birth_date.strftime("%Y.%m") if deputy.birth_date else "",
+                deputy.get_party_display(), deputy.get_education_display(), deputy.workplace,
+                deputy.get_occupation_display(), mask_mobile(deputy.mobile), mask_id_number(deputy.id_number),
+                mandate.term.get_level_display() if mandate else "",
+                str(mandate.term).removeprefix(mandate.term.get_level_display()) if mandate else "",
+                mandate.constituency if mandate else "", mandate.area.full_name if mandate else "",
+                group.group.name if group else "", group.get_role_display() if group else "",
+                ("是" if mandate.is_first_time else "否") if mandate else "",
+                mandate.get_status_display() if mandate else "",
+            ]
