@@ -3,7 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 
-from xiangshan.urls import handler403, handler404, handler500, urlpatterns as real  # noqa: F401
+from xiangshan.urls import handler403, handler404, handler500  # noqa: F401
+from xiangshan.urls import urlpatterns as real
 
 
 def boom(request):
