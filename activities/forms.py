@@ -118,8 +118,12 @@ class ReceptionProblemForm(forms.Form):
     voter_name = forms.CharField(label=_("选民姓名"), max_length=50, required=False)
     voter_contact = forms.CharField(label=_("联系方式"), max_length=50, required=False)
     description = forms.CharField(label=_("反映问题"), widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ChoiceField(label=_("问题类别"), choices=(), required=False)
     solved_on_site = forms.BooleanField(label=_("当场解决"), required=False)
 
     def __init__(self, *args, activity, **kwargs):
         super().__init__(*args, **kwargs)
+        from petitions.choices import Category
+
         self.fields["deputy"].queryset = Deputy.objects.filter(attendances__activity=activity).order_by("name_pinyin")
+        self.fields["category"].choices = [("", "—")] + list(Category.choices)

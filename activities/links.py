@@ -96,7 +96,7 @@ def reception_problem_to_item(*, problem: ReceptionProblem, actor):
     and to the reception day. Raises `petitions.workflow.WorkflowError` when refused."""
     from areas.choices import AreaKind
     from petitions import workflow
-    from petitions.choices import Source
+    from petitions.choices import Category, Source
     from petitions.models import first_of_month
 
     problem = ReceptionProblem.objects.select_for_update(of=("self",)).select_related(
@@ -114,6 +114,7 @@ def reception_problem_to_item(*, problem: ReceptionProblem, actor):
     content += f"\n(来源:{activity.date:%Y年%m月%d日} {activity.title})"
     data = {
         "title": _short_title(problem.description), "content": content, "source": Source.RECEPTION,
+        "category": problem.category or Category.OTHER,
         "area": area, "community": community, "address": activity.home.address if activity.home_id else "",
         "period": first_of_month(activity.date),
     }

@@ -163,6 +163,8 @@ class ReceptionProblem(models.Model):
     voter_name = models.CharField(_("选民姓名"), max_length=50, blank=True)
     voter_contact = models.CharField(_("联系方式"), max_length=50, blank=True)
     description = models.TextField(_("反映问题"))
+    category = models.CharField(_("问题类别"), max_length=20, blank=True,
+                                help_text=_("转为社情民意时使用的类别(经济发展、生态环境……)。"))
     solved_on_site = models.BooleanField(_("当场解决"), default=False)
     item = models.OneToOneField("petitions.Item", verbose_name=_("转成的社情民意"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="reception_problem")

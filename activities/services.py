@@ -64,10 +64,10 @@ def activity_photo_add(*, activity: Activity, actor, file, caption: str = "") ->
 
 @transaction.atomic
 def reception_problem_add(*, activity: Activity, actor, deputy, description: str, voter_name: str = "",
-                          voter_contact: str = "", solved_on_site: bool = False) -> ReceptionProblem:
+                          voter_contact: str = "", category: str = "", solved_on_site: bool = False) -> ReceptionProblem:
     """Register a problem a voter raised at a reception day."""
     return ReceptionProblem.objects.create(
-        activity=activity, deputy=deputy, description=description, voter_name=voter_name,
+        activity=activity, deputy=deputy, description=description, voter_name=voter_name, category=category,
         voter_contact=voter_contact, solved_on_site=solved_on_site, created_by=actor)
 
 

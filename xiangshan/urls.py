@@ -12,6 +12,7 @@ urlpatterns = [
     path("items/", include("petitions.urls")),
     path("notifications/", include("notifications.urls")),
     path("activities/", include("activities.urls")),
+    path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "petitions",
     "notifications",
     "activities",
+    "assessments",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,12 @@
+"""Demo assessment: default rules and grades, and this year's assessment computed (not published)."""
+
+from django.utils import timezone
+
+from .services import assessment_compute, rules_install_defaults
+
+
+def seed(out) -> None:
+    rules_install_defaults()
+    year = timezone.localdate().year
+    assessment = assessment_compute(year=year, top_share_percent=15)
+    out.write(f"年度考核: {year} 年度已计算({assessment.scores.count()} 名代表,未发布)")

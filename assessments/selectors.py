@@ -1,0 +1,314 @@
+"""Reads for assessments, supervision and performance records: computed in SQL."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, ExtractMonth
+
+from accounts.choices import Role
+from activities.choices import ActivityKind, AttendanceStatus
+from activities.models import Activity, Attendance
+from areas.models import Area
+from deputies.choices import MandateStatus
+from deputies.models import Deputy, Mandate
+from groups.models import DeputyGroup, GroupMembership
+from petitions.choices import Satisfaction, State
+from petitions.models import Item
+
+from .choices import AssessmentStatus, RuleBasis
+from .models import AssessmentScore, ScorePart
+
+
+class _CountDistinct(Func):
+    function = "COUNT"
+    template = "COUNT(DISTINCT %(expressions)s)"
+    output_field = IntegerField()
+
+
+def count_of(qs, expr="pk"):
+    """A correlated `COUNT(DISTINCT expr)` subquery (0 when nothing matches)."""
+    expr = F(expr) if isinstance(expr, str) else expr
+    sub = qs.order_by().annotate(_n=_CountDistinct(expr)).values("_n")
+    return Coalesce(Subquery(sub, output_field=IntegerField()), Value(0))
+
+
+def year_range(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def half_range(year: int, half: int) -> tuple[datetime.date, datetime.date]:
+    return (datetime.date(year, 1, 1), datetime.date(year, 6, 30)) if half == 1 else \
+        (datetime.date(year, 7, 1), datetime.date(year, 12, 31))
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+# --- What the rules count -------------------------------------------------------------------
+
+def collected_items(start, end):
+    """收集数 of DOMAIN.md, by the month the item counts for (计入月份)."""
+    return Item.objects.collected().filter(period__range=(start, end))
+
+
+def satisfied_items(start, end):
+    """Items concluded (已办结) and rated 满意 (deemed satisfaction counts as 满意, DOMAIN.md)."""
+    return collected_items(start, end).filter(state=State.CLOSED, satisfaction=Satisfaction.SATISFIED)
+
+
+def attended(start, end, kind: str = ""):
+    qs = Attendance.objects.filter(status=AttendanceStatus.ATTENDED, activity__date__range=(start, end))
+    return qs.filter(activity__kind=kind) if kind else qs
+
+
+def absent(start, end, kind: str = ""):
+    qs = Attendance.objects.filter(status=AttendanceStatus.ABSENT, activity__date__range=(start, end))
+    return qs.filter(activity__kind=kind) if kind else qs
+
+
+def rule_records(rule, year: int) -> dict[int, list[int]]:
+    """{deputy_id: [record ids]} for one rule in one year, one query: item ids for item rules,
+    activity ids for attendance rules."""
+    start, end = year_range(year)
+    if rule.basis == RuleBasis.ITEM_SUBMITTED:
+        qs, key = collected_items(start, end), "pk"
+    elif rule.basis == RuleBasis.ITEM_SATISFIED:
+        qs, key = satisfied_items(start, end), "pk"
+    elif rule.basis == RuleBasis.ACTIVITY:
+        qs, key = attended(start, end, rule.activity_kind), "activity_id"
+    else:
+        qs, key = absent(start, end, rule.activity_kind), "activity_id"
+    rows = qs.order_by().values("deputy_id").annotate(ids=ArrayAgg(key, order_by=key, distinct=True))
+    return {r["deputy_id"]: r["ids"] for r in rows}
+
+
+def assessed_deputies(year: int):
+    """Deputies who held a mandate in the year (in office, or ended during it), with the area of
+    their first such mandate."""
+    start, end = year_range(year)
+    held = Mandate.objects.filter(deputy=OuterRef("pk")).filter(
+        Q(status=MandateStatus.IN_OFFICE) | Q(end_date__gte=start)).filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=end))
+    return (Deputy.objects.filter(Exists(held))
+            .annotate(mandate_area_id=Subquery(held.order_by("id").values("area_id")[:1]))
+            .order_by("id"))
+
+
+def town_of(area_id, areas: dict) -> int | None:
+    """The town-level area (镇/街道/开发区) above an area, from a {id: (kind, parent_id)} map."""
+    while area_id is not None:
+        kind, parent = areas[area_id]
+        if kind in ("town", "subdistrict", "zone"):
+            return area_id
+        area_id = parent
+    return None
+
+
+def area_map() -> dict:
+    return {a["id"]: (a["kind"], a["parent_id"]) for a in Area.objects.values("id", "kind", "parent_id")}
+
+
+# --- Group and area figures (group assessment, half-yearly supervision) ------------------------
+
+def group_figures(groups, start, end):
+    items = collected_items(start, end).filter(deputy__memberships__group=OuterRef("pk"))
+    return groups.annotate(
+        member_count=count_of(GroupMembership.objects.filter(group=OuterRef("pk")), "deputy_id"),
+        activity_count=count_of(Activity.objects.filter(organiser_group=OuterRef("pk"), date__range=(start, end))),
+        items_submitted=count_of(items),
+        items_concluded=count_of(items.filter(state=State.CLOSED)),
+        member_months=count_of(items, F("deputy_id") * 100 + ExtractMonth("period")),
+    )
+
+
+def area_figures(areas, start, end):
+    """Per town-level area: in-office deputies of its subtree and what they did."""
+    def in_area(prefix):
+        return (Q(**{f"{prefix}mandates__status": MandateStatus.IN_OFFICE})
+                & (Q(**{f"{prefix}mandates__area_id": OuterRef("pk")})
+                   | Q(**{f"{prefix}mandates__area__parent_id": OuterRef("pk")})))
+
+    items = collected_items(start, end).filter(in_area("deputy__"))
+    organised = (Q(organiser_area_id=OuterRef("pk")) | Q(organiser_area__parent_id=OuterRef("pk"))
+                 | Q(organiser_group__area_id=OuterRef("pk")) | Q(organiser_group__area__parent_id=OuterRef("pk")))
+    return areas.annotate(
+        member_count=count_of(Deputy.objects.filter(in_area(""))),
+        activity_count=count_of(Activity.objects.filter(organised, date__range=(start, end))),
+        attendance_count=count_of(attended(start, end).filter(in_area("deputy__"))),
+        items_submitted=count_of(items),
+        items_concluded=count_of(items.filter(state=State.CLOSED)),
+        member_months=count_of(items, F("deputy_id") * 100 + ExtractMonth("period")),
+    )
+
+
+def with_rates(rows, months: int) -> list:
+    """Adds `submission_rate` (月度报送率, %) and `completion_rate` (办结率, %) to figure rows."""
+    out = []
+    for row in rows:
+        owed = row.member_count * months
+        row.submission_rate = round(Decimal(row.member_months * 100) / owed, 1) if owed else None
+        row.completion_rate = (round(Decimal(row.items_concluded * 100) / row.items_submitted, 1)
+                               if row.items_submitted else None)
+        out.append(row)
+    return out
+
+
+def supervision(*, user, year: int, half: int) -> dict:
+    """Half-yearly supervision (每半年全面督查): the figures per group and per area, scoped."""
+    start, end = half_range(year, half)
+    groups = DeputyGroup.objects.visible_to(user).select_related("area").order_by("kind", "sort", "name")
+    areas = Area.objects.towns().order_by("sort", "id")
+    if not user.is_district_wide:
+        areas = areas.filter(pk__in=Area.objects.subtree(user.area).values("pk")) if user.area_id else areas.none()
+    months = months_between(start, end)
+    return {"start": start, "end": end, "months": months,
+            "groups": with_rates(group_figures(groups, start, end), months),
+            "areas": with_rates(area_figures(areas, start, end), months)}
+
+
+# --- Assessment pages --------------------------------------------------------------------------
+
+def score_table(*, assessment, user, area_id=None, near=False, grade=""):
+    qs = (AssessmentScore.objects.visible_to(user).filter(assessment=assessment)
+          .select_related("area").prefetch_related("parts").order_by("rank", "deputy_name", "id"))
+    if area_id:
+        qs = qs.filter(area_id=area_id)
+    if grade:
+        qs = qs.filter(grade=grade)
+    if near:
+        qs = qs.filter(near_boundary_q(assessment))
+    return qs
+
+
+def near_boundary_q(assessment) -> Q:
+    """Within `near_margin` points of a grade's minimum score, or held back by the 优秀 cap."""
+    q = Q(capped=True)
+    margin = assessment.near_margin
+    for g in assessment.grades[:-1]:  # the floor grade has no boundary below it
+        low = Decimal(g["min_score"])
+        q |= Q(total__gte=low - margin, total__lt=low + margin)
+    return q
+
+
+def grade_counts(scores) -> dict:
+    from django.db.models import Count
+
+    return dict(scores.order_by().values_list("grade").annotate(n=Count("pk")).values_list("grade", "n"))
+
+
+def part_records(part: ScorePart):
+    """The records behind one part of a score (the ids stored when it was computed)."""
+    if part.basis in (RuleBasis.ITEM_SUBMITTED, RuleBasis.ITEM_SATISFIED):
+        return "items", Item.objects.filter(pk__in=part.record_ids).select_related("deputy").order_by("period", "id")
+    return "activities", (Activity.objects.filter(pk__in=part.record_ids)
+                          .select_related("organiser_group", "organiser_area").order_by("date", "id"))
+
+
+# --- Performance record (履职档案) -------------------------------------------------------------
+
+def term_range(term) -> tuple[datetime.date, datetime.date]:
+    start_year = term.start_year or datetime.date.today().year
+    end_year = term.end_year or start_year + 4
+    return datetime.date(start_year, 1, 1), datetime.date(end_year, 12, 31)
+
+
+def record(*, deputy, term) -> dict:
+    """Everything a deputy did in a term (履职档案): items and their outcomes, activities attended,
+    trainings, reception duty, reports to voters, and published assessment results."""
+    start, end = term_range(term)
+    items = (Item.objects.collected().filter(period__range=(start, end))
+             .filter(Q(deputy=deputy) | Q(co_deputies=deputy)).distinct()
+             .select_related("lead_unit").order_by("period", "id"))
+    item_counts = collected_items(start, end).filter(deputy=deputy).aggregate(
+        submitted=count_agg("pk"), concluded=count_agg("pk", Q(state=State.CLOSED)),
+        satisfied=count_agg("pk", Q(state=State.CLOSED, satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])),
+    )
+    attendances = (Attendance.objects.filter(deputy=deputy, activity__date__range=(start, end))
+                   .exclude(status=AttendanceStatus.INVITED)
+                   .select_related("activity__organiser_group", "activity__organiser_area", "activity__home")
+                   .order_by("activity__date", "activity_id"))
+    by_kind = dict(Attendance.objects.filter(deputy=deputy, status=AttendanceStatus.ATTENDED,
+                                             activity__date__range=(start, end))
+                   .order_by().values_list("activity__kind").annotate(n=count_agg("pk")).values_list("activity__kind", "n"))
+    status_counts = Attendance.objects.filter(deputy=deputy, activity__date__range=(start, end)).aggregate(
+        attended=count_agg("pk", Q(status=AttendanceStatus.ATTENDED)),
+        leave=count_agg("pk", Q(status=AttendanceStatus.LEAVE)),
+        absent=count_agg("pk", Q(status=AttendanceStatus.ABSENT)),
+    )
+    from activities.models import ReceptionProblem
+
+    problems = ReceptionProblem.objects.filter(deputy=deputy, activity__date__range=(start, end)).aggregate(
+        raised=count_agg("pk"), solved=count_agg("pk", _problem_solved()))
+    scores = (AssessmentScore.objects.filter(deputy=deputy, assessment__status=AssessmentStatus.PUBLISHED,
+                                             assessment__year__range=(start.year, end.year))
+              .select_related("assessment").order_by("assessment__year"))
+    kinds = [{"kind": k, "label": label, "count": by_kind.get(k, 0)} for k, label in ActivityKind.choices]
+    return {
+        "deputy": deputy, "term": term, "start": start, "end": end,
+        "items": items, "item_counts": item_counts,
+        "attendances": attendances, "kinds": kinds, "status_counts": status_counts,
+        "trainings": by_kind.get(ActivityKind.TRAINING, 0), "receptions": by_kind.get(ActivityKind.RECEPTION, 0),
+        "reports": by_kind.get(ActivityKind.REPORT, 0), "problems": problems, "scores": scores,
+        "mandates": deputy.mandates.select_related("term", "area").order_by("term__level"),
+        "groups": GroupMembership.objects.filter(deputy=deputy).select_related("group"),
+    }
+
+
+def count_agg(expr, filter=None):
+    from django.db.models import Count
+
+    return Count(expr, filter=filter, distinct=True)
+
+
+def _problem_solved():
+    from activities.links import problem_solved_q
+
+    return problem_solved_q()
+
+
+def record_deputies(user):
+    """Whose performance record a user may open: staff in their scope, everyone their own. A group
+    leader sees only their own record (records are for re-nomination and commendation)."""
+    if not user.is_authenticated:
+        return Deputy.objects.none()
+    if user.is_district_wide or user.has_role(Role.AREA_STAFF):
+        qs = Deputy.objects.visible_to(user)
+        deputy = user.deputy_profile
+        return qs | Deputy.objects.filter(pk=deputy.pk) if deputy is not None else qs
+    deputy = user.deputy_profile
+    return Deputy.objects.filter(pk=deputy.pk) if deputy is not None else Deputy.objects.none()
+
+
+
+def notice(*, assessment, area=None) -> dict:
+    """What a notice (通报) shows: counts per grade, the best grade's list, every deputy, the groups,
+    and for the district a table per area. Read from the frozen rows only."""
+    from django.db.models import Count
+
+    scores = assessment.scores.select_related("area").order_by("rank", "deputy_name", "id")
+    groups = assessment.group_scores.select_related("area").order_by("-submission_rate", "group_name")
+    if area is not None:
+        scores = scores.filter(area__in=Area.objects.subtree(area))
+        groups = groups.filter(area__in=Area.objects.subtree(area))
+    names = [g["name"] for g in assessment.grades]
+    counts = grade_counts(scores)
+    by_area = []
+    if area is None:
+        rows = (scores.order_by().values("area_id", "area__name", "area__sort", "grade")
+                .annotate(n=Count("pk")).order_by("area__sort", "area_id"))
+        table: dict = {}
+        for r in rows:
+            entry = table.setdefault(r["area_id"], {"name": r["area__name"] or "—", "counts": dict.fromkeys(names, 0)})
+            entry["counts"][r["grade"]] = r["n"]
+        by_area = [{"name": e["name"], "counts": [e["counts"].get(n, 0) for n in names],
+                    "total": sum(e["counts"].values())} for e in table.values()]
+    return {
+        "area": area, "scores": scores, "groups": groups, "grade_names": names,
+        "grade_counts": [(n, counts.get(n, 0)) for n in names], "total": sum(counts.values()),
+        "top": [s for s in scores if s.grade_sort == 0], "by_area": by_area,
+    }
