@@ -1,0 +1,78 @@
+"""Two people acting on the same item at once: exactly one wins, on real parallel PostgreSQL
+transactions (threads, each with its own connection)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from petitions import workflow
+from petitions.choices import Action, State
+from petitions.models import Assignment, ItemEvent
+
+from .helpers import make
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def race(*calls):
+    """Run the calls at the same moment in separate threads (separate DB connections)."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            results[i] = ("ok", call())
+        except workflow.WorkflowError as exc:
+            results[i] = ("refused", exc.message)
+        except Exception as exc:  # anything else is a bug the assertion below shows
+            results[i] = ("error", repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_it_lets_only_one_of_two_staff_assign(cast):
+    item = make(cast, State.RESEARCH)
+    results = race(
+        lambda: workflow.item_assign(item=item.pk, actor=cast.staff, lead_unit=cast.zhujian.unit),
+        lambda: workflow.item_assign(item=item.pk, actor=cast.dongshan_staff, lead_unit=cast.huanbao.unit),
+    )
+    outcomes = sorted(r[0] for r in results)
+    assert outcomes == ["ok", "refused"], results
+    loser = next(r[1] for r in results if r[0] == "refused")
+    assert "该事项已被" in loser and "请刷新" in loser
+    assert ItemEvent.objects.filter(item=item, action=Action.ASSIGN).count() == 1
+    assert Assignment.objects.filter(item=item).count() == 1
+
+
+def test_it_lets_only_one_of_a_unit_submitting_and_staff_recalling_win(cast):
+    for _ in range(3):  # the race can go either way; each run must leave exactly one outcome
+        item = make(cast, State.HANDLING)
+        results = race(
+            lambda item=item: workflow.item_submit_result(item=item.pk, actor=cast.zhujian, result="已办结"),
+            lambda item=item: workflow.item_recall(item=item.pk, actor=cast.staff, comment="交办有误"),
+        )
+        assert sorted(r[0] for r in results) == ["ok", "refused"], results
+        item.refresh_from_db()
+        kinds = set(ItemEvent.objects.filter(item=item).values_list("action", flat=True))
+        if item.state == State.REVIEW:
+            assert Action.RECALL not in kinds
+            assert not Assignment.objects.filter(item=item, cancelled_at__isnull=False).exists()
+        else:
+            assert item.state == State.RESEARCH and Action.SUBMIT_RESULT not in kinds
+            assert not Assignment.objects.filter(item=item, handled_at__isnull=False).exists()
+
+
+def test_it_evaluates_once_when_the_deputy_double_clicks(cast):
+    item = make(cast, State.EVALUATION)
+    results = race(*[lambda: workflow.item_evaluate(item=item.pk, actor=cast.deputy, satisfaction="satisfied")] * 2)
+    assert sorted(r[0] for r in results) == ["ok", "refused"], results
+    assert ItemEvent.objects.filter(item=item, action=Action.EVALUATE).count() == 1
