@@ -42,7 +42,9 @@ def _phone_channels(chosen: Iterable[str], phone: str) -> list[tuple]:
 
 
 def _user_plan(user, prefs: dict, fallback_phone: str = "") -> list[tuple]:
-    """In-app always; then each channel the person chose that we have an address for."""
+    """In-app always; then each channel the person chose that we have an address for. A deputy's
+    account without a mobile number uses the one on the roster."""
+    fallback_phone = fallback_phone or prefs.get(("mobile", user.pk), "")
     chosen = prefs.get(user.pk)
     if chosen is None:
         chosen = settings.NOTIFY_DEFAULT_CHANNELS
@@ -101,6 +103,9 @@ def _lookups(people: list) -> tuple[dict, dict]:
     prefs = {}
     if user_ids:
         prefs = dict(NotificationPreference.objects.filter(user_id__in=user_ids).values_list("user_id", "channels"))
+        # Roster mobiles of the deputies among the accounts, keyed apart from the preferences.
+        prefs.update({("mobile", u): m for u, m in Deputy.objects.filter(user_id__in=user_ids).exclude(mobile="")
+                      .values_list("user_id", "mobile")})
     unit_has_users = {}
     if unit_ids:
         from accounts.models import User

@@ -77,9 +77,26 @@ def test_it_sends_the_monthly_reminder_once_however_often_it_runs(cast, no_login
     assert sent == 5  # 刘芳, 张伟, 赵强 and 钱进 by SMS, plus the group list to 张伟
 
 
+def test_it_installs_the_default_schedules_once(db):
+    from django_celery_beat.models import PeriodicTask
+
+    from notifications.schedules import DEFAULT_SCHEDULES, install
+    from xiangshan.celery import app
+
+    install()  # the migration did it already, unless a transactional test flushed the tables
+    assert install() == []
+    tasks = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert {task for _n, task, _w, _d in DEFAULT_SCHEDULES} <= tasks
+    app.loader.import_default_modules()
+    assert all(task in app.tasks for task in tasks if task.startswith("notifications."))
+
+
 def test_it_fires_the_monthly_schedule_on_the_20th_at_nine_shanghai_time(cast):
     from django_celery_beat.models import PeriodicTask
 
+    from notifications.schedules import install
+
+    install()
     task = PeriodicTask.objects.get(task="notifications.send_monthly_reminders")
     schedule = task.crontab.schedule
     last = dt.datetime(2026, 10, 20, 9, 0, tzinfo=CST)
