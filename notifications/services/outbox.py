@@ -204,7 +204,7 @@ def enqueue_delivery(notification_ids: list[int]) -> bool:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
             for i in range(0, len(notification_ids), ENQUEUE_CHUNK):
                 deliver_notifications.apply_async(args=[notification_ids[i:i + ENQUEUE_CHUNK]], connection=conn,
-                                                  retry=False)
+                                                  retry=False, queue=getattr(settings, "NOTIFY_CELERY_QUEUE", None) or None)
     except Exception as exc:  # any broker failure: the sweep will deliver
         logger.warning("通知入队失败,稍后由定时任务补发 (%s 条): %s", len(notification_ids), exc)
         return False
