@@ -1,0 +1,146 @@
+"""The roster import service and the import_roster command, against the database."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from deputies import importing
+from deputies.choices import Level
+from deputies.models import CongressTerm, Deputy, Mandate
+from deputies.services import roster_import
+from groups.choices import MemberRole
+from groups.models import DeputyGroup, GroupMembership
+
+from .workbooks import LI, WANG, bad_rows, clean_rows, messy_rows, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def rows_of(data, name="roster.xlsx"):
+    return importing.parse_rows(importing.read_table(data, name))
+
+
+def run(data, actor, dry_run=False):
+    return roster_import(rows=rows_of(data), actor=actor, dry_run=dry_run)
+
+
+def snapshot():
+    return (Deputy.objects.count(), Mandate.objects.count(), GroupMembership.objects.count(),
+            DeputyGroup.objects.count(), CongressTerm.objects.count(), Deputy.history.count())
+
+
+def test_it_makes_one_person_with_two_mandates_from_two_rows(cast):
+    report = run(xlsx(clean_rows()), cast.staff)
+    assert report.applied and not report.refused
+    wang = Deputy.objects.get(id_number=WANG)
+    assert sorted(m.term.level for m in wang.mandates.all()) == [Level.CITY, Level.DISTRICT]
+    assert Deputy.objects.filter(name="王建国").count() == 1
+    roles = {m.group.name: m.role for m in wang.memberships.select_related("group")}
+    assert roles == {"东山街道区人大代表小组": MemberRole.LEADER, "市人大第十三代表小组": MemberRole.MEMBER}
+    assert DeputyGroup.objects.get(name="市人大第十三代表小组").kind == "city"
+    assert CongressTerm.objects.filter(level=Level.CITY, number=17).exists()
+    li = Deputy.objects.get(id_number=LI)
+    assert li.ethnicity == "回族" and li.mandates.get().area.name == "任圩街道"
+    assert li.memberships.get().role == MemberRole.DEPUTY_LEADER
+    assert li.name_search.startswith(" lifang ")
+
+
+def test_it_changes_nothing_when_the_same_file_comes_again(cast):
+    run(xlsx(clean_rows()), cast.staff)
+    before = snapshot()
+    report = run(xlsx(clean_rows()), cast.staff)
+    assert not report.applied and not report.has_changes
+    assert report.counts == {"create": 0, "update": 0, "unchanged": 3, "refused": 0}
+    assert snapshot() == before
+
+
+def test_it_matches_people_without_id_numbers_by_name_birth_month_and_mandate(cast):
+    run(xlsx(messy_rows()), cast.staff)
+    before = snapshot()
+    report = run(xlsx(messy_rows()), cast.staff)
+    assert report.counts["unchanged"] == 3 and snapshot() == before
+
+
+def test_it_updates_only_what_changed_and_keeps_who_changed_it(cast):
+    run(xlsx(clean_rows()), cast.staff)
+    rows = clean_rows()
+    rows[2][8] = "13905619999"  # 李芳's new mobile
+    rows[2][15] = "组长"
+    report = run(xlsx(rows), cast.staff)
+    assert report.counts == {"create": 0, "update": 1, "unchanged": 2, "refused": 0}
+    li = Deputy.objects.get(id_number=LI)
+    assert li.mobile == "13905619999" and li.memberships.get().role == MemberRole.LEADER
+    last = li.history.latest("history_date")
+    assert last.history_user == cast.staff and last.history_change_reason == "名册导入"
+    assert last.diff_against(last.prev_record).changed_fields == ["mobile"]
+
+
+def test_it_refuses_everything_when_one_row_is_refused(cast):
+    before = snapshot()
+    report = run(xlsx(clean_rows() + bad_rows()), cast.staff)
+    assert not report.applied and snapshot() == before
+    refused = {r.name or "(无)": r.errors[0].reason for r in report.refused}
+    assert set(refused) == {"(无)", "坏月份", "省代表", "短号码", "无区划", "错校验", "错生日"}
+    assert refused["无区划"] == "系统中没有这个区划"
+    assert report.count("create") == 3  # the preview still says what the good rows would do
+
+
+def test_a_dry_run_writes_nothing(cast):
+    before = snapshot()
+    report = run(xlsx(clean_rows()), cast.staff, dry_run=True)
+    assert report.count("create") == 3 and not report.applied
+    assert snapshot() == before
+
+
+def test_it_keeps_area_staff_to_their_own_area(cast):
+    before = snapshot()
+    report = run(xlsx(clean_rows()), cast.dongshan_staff)
+    assert [r.name for r in report.refused] == ["李芳"]
+    assert report.refused[0].errors[0].reason == "不在您管理的区划范围内"
+    assert snapshot() == before
+    # An existing deputy of another area cannot be changed through a row in one's own area either.
+    rows = [["赵强", "男", "汉族", "", "", "", "", "", "13800000000", "", "区", "十二届", "", "东山街道", "", "", ""]]
+    report = run(xlsx(rows), cast.dongshan_staff, dry_run=True)
+    assert report.refused and "其他区划" in report.refused[0].errors[0].reason
+
+
+def test_it_refuses_the_same_person_twice_in_one_term(cast):
+    rows = clean_rows()
+    report = run(xlsx(rows + [rows[0]]), cast.staff, dry_run=True)
+    assert report.refused[0].number == 5 and "重复" in report.refused[0].errors[0].reason
+
+
+def test_the_command_imports_and_exits_non_zero_on_a_refused_row(cast, tmp_path, capsys):
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(xlsx(clean_rows()))
+    call_command("import_roster", str(good), "--dry-run")
+    assert not Deputy.objects.filter(id_number=WANG).exists()
+    call_command("import_roster", str(good))
+    assert Deputy.objects.filter(id_number=WANG).exists()
+    call_command("import_roster", str(good))
+    assert "没有需要导入的变化" in capsys.readouterr().out
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(xlsx(bad_rows()))
+    with pytest.raises(CommandError, match="被拒绝"):
+        call_command("import_roster", str(bad))
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"not a workbook")
+    with pytest.raises(CommandError, match="无法识别|无法作为"):
+        call_command("import_roster", str(junk))
+
+
+def test_the_command_exits_non_zero_from_a_shell(cast, tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(xlsx(bad_rows()))
+    from django.conf import settings
+    from django.db import connection
+
+    env = {**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "xiangshan.settings.test"}
+    db = settings.DATABASES["default"]
+    env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{connection.settings_dict['NAME']}"
+    result = subprocess.run([sys.executable, "manage.py", "import_roster", str(bad), "--dry-run"], env=env,
+                            capture_output=True, text=True, cwd=settings.BASE_DIR)
+    assert result.returncode != 0
+    assert "拒绝" in result.stdout + result.stderr

@@ -1,0 +1,159 @@
+"""The pure part of the roster import: reading files, mapping headers, normalising, refusing."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+
+from deputies import importing
+from deputies.choices import Education, Gender, Level, Party
+from groups.choices import MemberRole
+
+from .workbooks import HEADERS, LI, WANG, bad_rows, clean_rows, messy_rows, valid_id, xlsx
+
+
+def parse(data: bytes, name="roster.xlsx"):
+    return importing.parse_rows(importing.read_table(data, name))
+
+
+@pytest.mark.parametrize("header,key", [
+    ("出生日期", "birth"), ("出生年月", "birth"), ("手机", "mobile"), ("手机号", "mobile"), ("手机号码", "mobile"),
+    ("单位职务", "workplace"), ("工作单位及职务", "workplace"), ("镇街", "area"), ("所属镇街", "area"),
+    ("所属区划", "area"), (" 姓 名 ", "name"), ("*姓名", "name"), ("出生年月(如1975.03)", "birth"), ("备注", None),
+])
+def test_it_understands_the_usual_header_variants(header, key):
+    assert importing.header_for(header) == key
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("1975.03", datetime.date(1975, 3, 1)), ("1975-3", datetime.date(1975, 3, 1)),
+    ("1975年3月", datetime.date(1975, 3, 1)), ("１９７５．０３", datetime.date(1975, 3, 1)),
+    ("1975/03/12", datetime.date(1975, 3, 12)), ("197503", datetime.date(1975, 3, 1)),
+    (datetime.datetime(1975, 3, 12), datetime.date(1975, 3, 12)), (1975.03, datetime.date(1975, 3, 1)),
+    (1975.1, datetime.date(1975, 10, 1)), (27465, datetime.date(1975, 3, 12)), ("", None),
+])
+def test_it_reads_dates_written_in_every_usual_way(value, expected):
+    assert importing.parse_month(value) == expected
+
+
+@pytest.mark.parametrize("value", ["1975.13", "1975.00", "1975年2月30日", "明年", "2999.01"])
+def test_it_refuses_dates_that_do_not_exist(value):
+    with pytest.raises(importing.Refused):
+        importing.parse_month(value)
+
+
+def test_it_normalises_the_messy_values_people_type():
+    assert importing.parse_party("党员") == Party.CPC
+    assert importing.parse_party("九三学社") == Party.DEMOCRATIC
+    assert importing.parse_level("市人大代表") == Level.CITY
+    assert importing.parse_level("市级") == Level.CITY
+    assert importing.parse_level("区") == Level.DISTRICT
+    assert importing.parse_yes_no("√") is True
+    assert importing.parse_yes_no("否") is False
+    assert importing.parse_yes_no(" ") is None
+    assert importing.parse_mobile("１３８ ０５６１ ２３４５") == "13805612345"
+    assert importing.parse_mobile(13805612345) == "13805612345"
+    assert importing.parse_education("在职研究生") == Education.POSTGRADUATE
+    assert importing.parse_ethnicity("回") == "回族"
+    assert importing.parse_role("组员") == MemberRole.MEMBER
+    assert importing.parse_term("第十二届", Level.DISTRICT) == 12
+    assert importing.parse_term("区十二届", Level.DISTRICT) == 12
+    assert importing.clean_name("张　伟 ") == "张伟"
+
+
+def test_it_checks_the_id_number_check_digit_and_birth_date():
+    number, birth, gender = importing.parse_id_number(WANG.lower())
+    assert (number, birth, gender) == (WANG, datetime.date(1980, 5, 1), Gender.MALE)
+    assert importing.parse_id_number(LI)[2] == Gender.FEMALE
+    wrong_digit = WANG[:-1] + ("0" if WANG[-1] != "0" else "1")
+    with pytest.raises(importing.Refused, match="校验位"):
+        importing.parse_id_number(wrong_digit)
+    no_such_day = valid_id("19750230")
+    with pytest.raises(importing.Refused, match="出生日期"):
+        importing.parse_id_number(no_such_day)
+    with pytest.raises(importing.Refused, match="数字"):
+        importing.parse_id_number(3.40603198005010e17)
+
+
+def test_it_refuses_levels_the_system_does_not_keep():
+    for value in ("省", "全国人大代表", "市、区"):
+        with pytest.raises(importing.Refused):
+            importing.parse_level(value)
+
+
+def test_it_parses_a_messy_workbook_into_clean_rows():
+    rows = parse(xlsx(messy_rows()))
+    assert [r.errors for r in rows] == [[], [], []]
+    zhang, liu, chen = (r.values for r in rows)
+    assert zhang["name"] == "张伟" and zhang["ethnicity"] == "汉族" and zhang["party"] == Party.CPC
+    assert zhang["mobile"] == "13805612345" and zhang["level"] == Level.CITY and zhang["term"] == 17
+    assert zhang["first_time"] is True and zhang["group_role"] == MemberRole.LEADER
+    assert zhang["workplace"] == "东山街道周庄社区党委书记" and zhang["area"] == "东山街道"
+    assert zhang["birth_date"] == datetime.date(1976, 8, 1)
+    assert liu["birth_date"] == datetime.date(1975, 3, 1) and liu["level"] == Level.DISTRICT and liu["first_time"] is False
+    assert chen["mobile"] == "13805610002" and chen["birth_date"] == datetime.date(1968, 11, 1)
+
+
+def test_it_refuses_each_impossible_row_with_its_column_and_reason():
+    rows = parse(xlsx(bad_rows()))
+    reasons = {r.values.get("name") or "(no name)": [(e.column, e.reason) for e in r.errors] for r in rows}
+    assert reasons["(no name)"] == [("姓名", "姓名不能为空")]
+    assert reasons["坏月份"][0][0] == "出生年月" and "13" in reasons["坏月份"][0][1]
+    assert reasons["省代表"][0][0] == "层级"
+    assert reasons["短号码"][0][0] == "手机号码"
+    assert reasons["无区划"] == []  # the area is checked against the database by the service
+    assert reasons["错校验"][0] == ("身份证号", "身份证号校验位不正确,请核对")
+    assert "不一致" in reasons["错生日"][0][1]
+    assert [r.number for r in rows] == [2, 3, 4, 5, 6, 7, 8]
+
+
+def test_it_ignores_unknown_columns_and_reads_csv_in_gbk():
+    text = "序号,姓名,备注,层级,所属区划,手机\n1,王芳,无,区,东山街道,13800000001\n"
+    rows = parse(text.encode("gb18030"), "名册.csv")
+    assert rows[0].values["name"] == "王芳" and rows[0].values["mobile"] == "13800000001"
+    rows = parse(("\ufeff" + text).encode("utf-8"), "名册.csv")
+    assert rows[0].values["name"] == "王芳"
+
+
+def test_it_reads_the_template_it_offers():
+    rows = parse(importing.template_workbook())
+    assert len(rows) == 1 and rows[0].ok, rows[0].errors
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda: b"%PDF-1.4 not a spreadsheet", "无法识别"),
+    (lambda: b"PK\x03\x04broken zip", "无法作为 Excel"),
+    (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, ".xls"),
+    (lambda: xlsx([], headers=[]), "没有任何内容"),
+    (lambda: xlsx([["王芳", "区"]], headers=["foo", "bar"]), "不是可识别的表头"),
+    (lambda: xlsx([["王芳", "区"]], headers=["姓名", "层级"]), "缺少必需的列:所属区划"),
+    (lambda: xlsx([], headers=HEADERS), "没有数据行"),
+    (lambda: xlsx(clean_rows(), title="相山区人大代表名册", merge="A1:Q1"), "合并单元格"),
+    (lambda: xlsx(clean_rows(), formula="C3"), "公式"),
+    (lambda: b"x" * (30 * 1024 * 1024), "文件过大"),
+    (lambda: b"", "空的"),
+])
+def test_it_refuses_a_file_it_cannot_use_with_a_clear_message(make, message):
+    with pytest.raises(importing.ImportFileError, match=message):
+        importing.read_table(make(), "roster.xlsx")
+
+
+def test_it_refuses_twenty_thousand_rows():
+    lines = ["姓名,层级,所属区划"] + [f"代表{i},区,东山街道" for i in range(20_000)]
+    with pytest.raises(importing.ImportFileError, match="最多导入 10000 行"):
+        importing.read_table("\n".join(lines).encode(), "big.csv")
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(["姓名", "层级", "所属区划"])
+    for i in range(20_000):
+        ws.append([f"代表{i}", "区", "东山街道"])
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(importing.ImportFileError, match="最多导入 10000 行"):
+        importing.read_table(out.getvalue(), "big.xlsx")
+
+
+def test_it_refuses_a_csv_formula():
+    with pytest.raises(importing.ImportFileError, match="公式"):
+        importing.read_table("姓名,层级,所属区划\n=HYPERLINK(\"x\"),区,东山街道\n".encode(), "a.csv")
