@@ -11,6 +11,8 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("items/", include("petitions.urls")),
     path("notifications/", include("notifications.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("ledger/", include("ledger.urls")),
     path("activities/", include("activities.urls")),
     path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),

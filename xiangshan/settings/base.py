@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "groups",
     "petitions",
     "notifications",
+    "dashboards",
+    "ledger",
     "activities",
     "assessments",
 ]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("print/", views.print_view, name="print"),
+    path("export/<slug:table>.xlsx", views.export, name="export"),
+    path("items/", views.items, name="items"),
+    path("submissions/", views.submissions, name="submissions"),
+]

@@ -1,0 +1,248 @@
+"""统计看板: overview, print view, .xlsx exports, drill-down item lists and the monthly submission grid.
+
+Views are thin: the role check and scope (access.py), the period (forms.py), then selectors."""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET
+
+from areas.models import Area
+from core.access import role_required
+from groups.models import DeputyGroup
+from petitions.choices import Category
+from units.models import HandlingUnit
+
+from . import selectors
+from .access import DASHBOARD_ROLES, choices_for, scope_for
+from .exports import sheet_title, xlsx_response
+from .forms import PeriodForm
+from .periods import Period, PeriodKind
+
+ROLES = tuple(DASHBOARD_ROLES)
+
+
+def _period_and_scope(request):
+    form = PeriodForm(request.GET)
+    scope = scope_for(request.user, request.GET)
+    return form, form.get_period(), scope
+
+
+def _change(cur, prev):
+    if cur is None or prev is None:
+        return None
+    return cur - prev
+
+
+def dashboard_data(request) -> dict:
+    """Everything the overview, the print view and the exports show (a fixed number of queries)."""
+    form, period, scope = _period_and_scope(request)
+    day = selectors.today()
+    cur, prev = selectors.headline(period, scope, day=day)
+    threshold = form.get_threshold()
+    units = selectors.unit_rows(period, scope, day=day)
+    for u in units:
+        u["low"] = u["completion_rate"] is not None and u["completion_rate"] < threshold
+    headline = [
+        ("collected", _("收集数"), cur.collected, prev.collected, False),
+        ("concluded", _("办结数"), cur.concluded, prev.concluded, False),
+        ("completion_rate", _("办结率"), cur.completion_rate, prev.completion_rate, True),
+        ("satisfaction_rate", _("满意率"), cur.satisfaction_rate, prev.satisfaction_rate, True),
+        ("on_time_rate", _("按期办结率"), cur.on_time_rate, prev.on_time_rate, True),
+        ("in_progress", _("在办数"), cur.in_progress, prev.in_progress, False),
+        ("overdue", _("逾期数"), cur.overdue, prev.overdue, False),
+        ("monthly_submission_rate", _("月度报送率"), cur.monthly_submission_rate, prev.monthly_submission_rate, True),
+    ]
+    scope_qs = urlencode(scope.params())
+    return {
+        "form": form, "period": period, "previous": period.previous(), "scope": scope, "threshold": threshold,
+        "cur": cur, "prev": prev,
+        "headline": [{"key": k, "label": label, "value": v, "prev": p, "change": _change(v, p), "is_rate": r,
+                      "drill": k in selectors.METRICS} for k, label, v, p, r in headline],
+        "units": units,
+        "areas": selectors.area_rows(period, scope, day=day),
+        "groups": selectors.group_rows(period, scope, day=day),
+        "trend": selectors.monthly_trend(period, scope),
+        "categories": selectors.category_rows(period, scope),
+        "overdue_stages": [("overdue_research", _("研处"), cur.overdue_research),
+                           ("overdue_handle", _("办理"), cur.overdue_handle)],
+        "scope_qs": scope_qs,
+        "base_qs": urlencode({**period.params(), **scope.params()}),
+        "period_qs": request.GET.urlencode(),
+        "sheet_title": sheet_title(period, scope),
+    }
+
+
+@require_GET
+@role_required(*ROLES)
+def overview(request):
+    data = dashboard_data(request)
+    data.update(choices_for(request.user, data["scope"]))
+    data["kinds"] = PeriodKind.CHOICES
+    data["sel_month"] = data["period"].start.month if data["period"].kind == PeriodKind.MONTH else None
+    data["sel_quarter"] = str((data["period"].start.month - 1) // 3 + 1) if data["period"].kind == PeriodKind.QUARTER else None
+    data["chart"] = {
+        "trend": {"months": [r["label"] for r in data["trend"]], "collected": [r["collected"] for r in data["trend"]],
+                  "concluded": [r["concluded"] for r in data["trend"]],
+                  "rate": [None if r["completion_rate"] is None else float(r["completion_rate"]) for r in data["trend"]]},
+        "categories": [{"name": r["name"], "value": r["collected"]} for r in data["categories"]],
+        "stages": {"names": [str(n) for _k, n, _v in data["overdue_stages"]],
+                   "values": [v for _k, _n, v in data["overdue_stages"]]},
+    }
+    return render(request, "dashboards/overview.html", data)
+
+
+@require_GET
+@role_required(*ROLES)
+def print_view(request):
+    return render(request, "dashboards/print.html", dashboard_data(request))
+
+
+def _pct(v):
+    return None if v is None else float(v)
+
+
+ROW_HEADERS = [_lazy("收集数"), _lazy("办结数"), _lazy("办结率(%)"), _lazy("满意率(%)"), _lazy("逾期数")]
+TABLES = {
+    "headline": (_lazy("主要指标"), [_lazy("指标"), _lazy("本期"), _lazy("上期"), _lazy("变化")],
+                 lambda d: [[str(h["label"]), h["value"], h["prev"], h["change"]] for h in d["headline"]]),
+    "units": (_lazy("承办单位办理情况"),
+              [_lazy("排名"), _lazy("承办单位"), _lazy("交办数"), _lazy("办结数"), _lazy("办结率(%)"),
+               _lazy("按期办结率(%)"), _lazy("满意率(%)"), _lazy("逾期数")],
+              lambda d: [[i, u["name"], u["assigned"], u["concluded"], u["completion_rate"], u["on_time_rate"],
+                          u["satisfaction_rate"], u["overdue"]] for i, u in enumerate(d["units"], 1)]),
+    "areas": (_lazy("分区划统计"), [_lazy("区划"), *ROW_HEADERS],
+              lambda d: [[r["name"], r["collected"], r["concluded"], r["completion_rate"], r["satisfaction_rate"],
+                          r["overdue"]] for r in d["areas"]]),
+    "groups": (_lazy("分代表小组统计"), [_lazy("代表小组"), *ROW_HEADERS],
+               lambda d: [[r["name"], r["collected"], r["concluded"], r["completion_rate"], r["satisfaction_rate"],
+                           r["overdue"]] for r in d["groups"]]),
+    "trend": (_lazy("月度趋势"), [_lazy("月份"), _lazy("收集数"), _lazy("办结数"), _lazy("办结率(%)")],
+              lambda d: [[r["label"], r["collected"], r["concluded"], r["completion_rate"]] for r in d["trend"]]),
+    "categories": (_lazy("类别分布"), [_lazy("类别"), _lazy("收集数"), _lazy("办结数"), _lazy("办结率(%)")],
+                   lambda d: [[r["name"], r["collected"], r["concluded"], r["completion_rate"]] for r in d["categories"]]),
+    "overdue": (_lazy("分环节逾期"), [_lazy("环节"), _lazy("逾期数")],
+                lambda d: [[str(n), v] for _k, n, v in d["overdue_stages"]]),
+}
+
+
+@require_GET
+@role_required(*ROLES)
+def export(request, table):
+    if table == "grid":
+        return _export_grid(request)
+    if table not in TABLES:
+        raise Http404
+    data = dashboard_data(request)
+    name, headers, rows = TABLES[table]
+    title = f"{name} · {data['period'].label} · {data['scope'].label}"
+    return xlsx_response(filename=f"{table}-{data['period'].start:%Y%m%d}-{data['period'].end:%Y%m%d}.xlsx",
+                         title=title, sheet=data["sheet_title"], headers=[str(h) for h in headers],
+                         rows=[[_pct(v) if hasattr(v, "quantize") else v for v in row] for row in rows(data)])
+
+
+# ---------------------------------------------------------------- drill-down (the items behind a number)
+
+METRIC_LABELS = {
+    "collected": _lazy("收集"), "concluded": _lazy("已办结"), "in_progress": _lazy("在办"), "overdue": _lazy("逾期"),
+    "overdue_research": _lazy("研处逾期"), "overdue_handle": _lazy("办理逾期"), "evaluated": _lazy("已评价"),
+    "satisfied": _lazy("满意(含基本满意)"),
+}
+
+
+def _by(model, value):
+    if value in (None, ""):
+        return None
+    try:
+        return model.objects.get(pk=int(value))
+    except (ValueError, model.DoesNotExist):
+        raise Http404 from None
+
+
+def item_detail_url_name() -> str | None:
+    """Link rows to the item page once petitions has one."""
+    try:
+        reverse("petitions:detail", args=[1])
+    except NoReverseMatch:
+        return None
+    return "petitions:detail"
+
+
+@require_GET
+@role_required(*ROLES)
+def items(request):
+    """Exactly the items behind a dashboard number, paginated; the count equals the number clicked."""
+    form, period, scope = _period_and_scope(request)
+    metric = request.GET.get("metric", "collected")
+    if metric not in selectors.METRICS:
+        raise Http404
+    category = request.GET.get("category") or None
+    if category is not None and category not in Category.values:
+        raise Http404
+    by_unit, by_area, by_group = (_by(HandlingUnit, request.GET.get("by_unit")), _by(Area, request.GET.get("by_area")),
+                                  _by(DeputyGroup, request.GET.get("by_group")))
+    qs = (selectors.drill_items(period, scope, metric=metric, by_unit=by_unit, by_area=by_area, by_group=by_group,
+                                category=category)
+          .select_related("deputy", "area", "lead_unit").order_by("-submitted_at", "-pk"))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    filters = [str(x) for x in (by_unit, by_area, by_group) if x is not None]
+    if category:
+        filters.append(str(Category(category).label))
+    return render(request, "dashboards/items.html", {
+        "period": period, "scope": scope, "metric_label": METRIC_LABELS[metric], "filters": filters,
+        "page_obj": page, "count": page.paginator.count, "detail_url": item_detail_url_name(),
+        "back_qs": urlencode({**period.params(), **scope.params(), "period": PeriodKind.RANGE}),
+    })
+
+
+# ---------------------------------------------------------------- deputy × month grid (月度报送)
+
+def _grid(request):
+    scope = scope_for(request.user, request.GET)
+    if scope.unit is not None:
+        raise Http404  # a unit has no deputies who owe items
+    try:
+        year = int(request.GET.get("year") or selectors.today().year)
+    except ValueError:
+        raise Http404 from None
+    if not 2000 <= year <= 2100:
+        raise Http404
+    order = request.GET.get("order", "name")
+    period = Period.year(year)
+    return scope, year, order, period
+
+
+@require_GET
+@role_required(*ROLES)
+def submissions(request):
+    scope, year, order, period = _grid(request)
+    qs = selectors.deputy_month_grid(year, scope, order=order)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    by_month = selectors.submission_by_month(period, scope)
+    today = selectors.today()
+    owed_months = [m for m in range(1, 13) if datetime.date(year, m, 1) <= today]
+    rows = [{"deputy": d, "months": [(getattr(d, f"m{m}"), m in owed_months) for m in range(1, 13)], "met": d.met}
+            for d in page.object_list]
+    data = {"scope": scope, "year": year, "order": order, "page_obj": page, "rows": rows, "by_month": by_month,
+            "months": range(1, 13), "owed": len(owed_months), "period": period,
+            "scope_qs": urlencode(scope.params())}
+    data.update(choices_for(request.user, scope))
+    return render(request, "dashboards/submissions.html", data)
+
+
+def _export_grid(request):
+    scope, year, order, period = _grid(request)
+    rows = [[d.name, *[getattr(d, f"m{m}") for m in range(1, 13)], d.met]
+            for d in selectors.deputy_month_grid(year, scope, order=order)]
+    headers = [_("代表"), *[f"{m}月" for m in range(1, 13)], _("达标月数")]
+    title = f"{_('月度报送')} · {year}年 · {scope.label}"
+    return xlsx_response(filename=f"submissions-{year}.xlsx", title=title, sheet=sheet_title(period, scope),
+                         headers=[str(h) for h in headers], rows=rows)

@@ -1,0 +1,367 @@
+"""Historical ledger import (台账导入): Excel ledgers kept before the system become items.
+
+`ledger_import` is the one door besides `petitions.workflow` that writes ``Item.state``: a ledger row is
+history, not a live transition, so the item is created directly in its final state (已办结, 办理中, 研处中,
+待评价) with ``imported=True`` and a timeline of ItemEvent rows built from the ledger's own dates
+(提交日期 → 交办日期 → 办结日期). Nothing is notified: these things happened long ago. It never changes an
+existing item; a row whose 编号 is already imported (ledger.LedgerRow) is skipped, so importing the
+same file twice changes nothing.
+
+A dry run first, then all or nothing: when any row is refused (unknown or ambiguous deputy, unknown
+unit, area, state or evaluation, an impossible date order) nothing is written and each refusal names
+its row number and reason. Unknown units are created only when asked (``create_units``), because old
+ledgers name units that were renamed or merged since.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.choices import Role
+from areas.choices import AreaKind
+from areas.models import Area
+from core.workdays import add_workdays
+from deputies.models import Deputy, Mandate
+from petitions.choices import Action, Category, Conclusion, Satisfaction, Source, State, UnitRole
+from petitions.models import Assignment, Item, ItemEvent, ItemSettings
+from units.models import HandlingUnit
+
+from .models import LedgerRow
+
+IMPORT_ROLES = frozenset({Role.ADMIN, Role.DISTRICT_STAFF})
+
+HEADERS = {"编号": "number", "标题": "title", "内容": "content", "类别": "category", "提交代表": "deputies",
+           "所属区划": "area", "所属月份": "month", "提交日期": "submitted", "状态": "state", "承办单位": "unit",
+           "交办日期": "assigned", "办理期限": "due", "办结日期": "concluded", "评价": "evaluation"}
+REQUIRED = ("编号", "标题", "提交代表", "提交日期", "状态")
+STATES = {"已办结": State.CLOSED, "不予受理": State.CLOSED, "办理中": State.HANDLING, "研处中": State.RESEARCH,
+          "待评价": State.EVALUATION}
+EVALUATIONS = {"满意": Satisfaction.SATISFIED, "基本满意": Satisfaction.BASIC, "不满意": Satisfaction.DISSATISFIED}
+CATEGORIES = {str(label): value for value, label in Category.choices}
+NAME_SPLIT = re.compile(r"[、,,;;\s]+")
+
+
+class LedgerError(Exception):
+    """The file itself cannot be read (not an .xlsx, no header row)."""
+
+
+@dataclass
+class Refusal:
+    row: int
+    reason: str
+
+
+@dataclass
+class LedgerReport:
+    """What an import did or would do."""
+
+    rows: int = 0
+    new: list = field(default_factory=list)  # parsed rows that become items
+    unchanged: list = field(default_factory=list)  # 编号 already imported
+    refused: list[Refusal] = field(default_factory=list)
+    units_to_create: list[str] = field(default_factory=list)
+    created: int = 0
+    dry_run: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
+    if not m:
+        raise ValueError(text)
+    return datetime.date(int(m[1]), int(m[2]), int(m[3]))
+
+
+def _month(value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date | datetime.datetime):
+        return datetime.date(value.year, value.month, 1)
+    text = _text(value)
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]?\s*\d{1,2}\s*日?)?", text)
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise ValueError(text)
+    return datetime.date(int(m[1]), int(m[2]), 1)
+
+
+def _read(file) -> tuple[list[str], list[tuple[int, list]]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise LedgerError(f"无法读取文件,请上传 .xlsx 格式的台账:{exc.__class__.__name__}") from None
+    ws = wb.worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    wb.close()
+    for index, row in enumerate(rows[:10]):
+        names = [re.sub(r"\s+", "", _text(c)) for c in row]
+        if "编号" in names and "标题" in names:
+            missing = [h for h in REQUIRED if h not in names]
+            if missing:
+                raise LedgerError(f"表头缺少:{'、'.join(missing)}")
+            data = [(index + 1 + n, list(r)) for n, r in enumerate(rows[index + 1:], start=1)]
+            return names, data
+    raise LedgerError("找不到表头行(应包含“编号”“标题”等列)。")
+
+
+class _Roster:
+    """Deputies, areas and units looked up by name: three queries for the whole file."""
+
+    def __init__(self):
+        self.deputies = defaultdict(list)
+        for d in Deputy.objects.only("pk", "name", "area_id"):
+            self.deputies[d.name].append(d)
+        self.mandate_areas = defaultdict(set)
+        for deputy_id, area_id in Mandate.objects.values_list("deputy_id", "area_id"):
+            self.mandate_areas[deputy_id].add(area_id)
+        self.areas = {}
+        self.area_by_id = {}
+        for a in Area.objects.all():
+            self.area_by_id[a.pk] = a
+            self.areas.setdefault(a.name, a)
+        self.units = {}
+        for u in HandlingUnit.objects.all():
+            self.units[u.name] = u
+            if u.short_name:
+                self.units.setdefault(u.short_name, u)
+
+    def subtree_ids(self, area) -> set:
+        ids = {area.pk}
+        for a in self.area_by_id.values():
+            if a.parent_id in ids or (a.parent_id and self.area_by_id.get(a.parent_id) and
+                                      self.area_by_id[a.parent_id].parent_id in ids):
+                ids.add(a.pk)
+        return ids
+
+    def town(self, area):
+        node = area
+        while node is not None and node.kind not in (AreaKind.TOWN, AreaKind.SUBDISTRICT, AreaKind.ZONE):
+            node = self.area_by_id.get(node.parent_id)
+        return node
+
+    def deputy(self, name: str, area) -> tuple[Deputy | None, str]:
+        found = self.deputies.get(name, [])
+        if len(found) > 1 and area is not None:
+            ids = self.subtree_ids(area)
+            found = [d for d in found if d.area_id in ids or self.mandate_areas[d.pk] & ids]
+        if not found:
+            return None, f"代表“{name}”不在代表名册中"
+        if len(found) > 1:
+            return None, f"代表“{name}”重名,请填写所属区划以区分"
+        return found[0], ""
+
+
+def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerReport) -> None:
+    col = {HEADERS[n]: i for i, n in enumerate(names) if n in HEADERS}
+    seen = {}
+    existing = set(LedgerRow.objects.values_list("number", flat=True))
+    to_create_units = {}
+    for row_no, cells in data:
+        def get(key, cells=cells):
+            i = col.get(key)
+            return cells[i] if i is not None and i < len(cells) else None
+
+        if all(_text(c) == "" for c in cells):
+            continue
+        report.rows += 1
+        problems = []
+        number = _text(get("number"))
+        if not number:
+            problems.append("缺少编号")
+        elif number in seen:
+            problems.append(f"编号“{number}”与第 {seen[number]} 行重复")
+        else:
+            seen[number] = row_no
+        if number and number in existing:
+            report.unchanged.append(number)
+            continue
+        title = _text(get("title"))
+        if not title:
+            problems.append("缺少标题")
+        area_name = _text(get("area"))
+        area = roster.areas.get(area_name) if area_name else None
+        if area_name and area is None:
+            problems.append(f"所属区划“{area_name}”不存在")
+        deputy_names = [n for n in NAME_SPLIT.split(_text(get("deputies"))) if n]
+        deputies = []
+        if not deputy_names:
+            problems.append("缺少提交代表")
+        for name in deputy_names:
+            d, why = roster.deputy(name, area)
+            if why:
+                problems.append(why)
+            elif d not in deputies:
+                deputies.append(d)
+        state_text = _text(get("state"))
+        state = STATES.get(state_text)
+        if state is None:
+            problems.append(f"未知状态“{state_text}”(应为 已办结、不予受理、办理中、研处中、待评价)")
+        evaluation_text = _text(get("evaluation"))
+        satisfaction = EVALUATIONS.get(evaluation_text, "") if evaluation_text else ""
+        if evaluation_text and not satisfaction:
+            problems.append(f"未知评价“{evaluation_text}”(应为 满意、基本满意、不满意 或空)")
+        dates = {}
+        for key, label in (("submitted", "提交日期"), ("assigned", "交办日期"), ("due", "办理期限"),
+                           ("concluded", "办结日期")):
+            try:
+                dates[key] = _date(get(key))
+            except ValueError as exc:
+                problems.append(f"{label}“{exc}”不是日期")
+                dates[key] = None
+        if dates["submitted"] is None and "提交日期" not in " ".join(problems):
+            problems.append("缺少提交日期")
+        try:
+            month = _month(get("month")) or (dates["submitted"].replace(day=1) if dates["submitted"] else None)
+        except ValueError as exc:
+            problems.append(f"所属月份“{exc}”无法识别(应如 2022-04 或 2022年4月)")
+            month = None
+        s, a, due, c = dates["submitted"], dates["assigned"], dates["due"], dates["concluded"]
+        if s and a and a < s:
+            problems.append("交办日期早于提交日期")
+        if a and due and due < a:
+            problems.append("办理期限早于交办日期")
+        if c and (a or s) and c < (a or s):
+            problems.append("办结日期早于交办日期" if a else "办结日期早于提交日期")
+        if s and s > timezone.localdate():
+            problems.append("提交日期晚于今天")
+        unit_name = _text(get("unit"))
+        unit = roster.units.get(unit_name) if unit_name else None
+        if unit_name and unit is None:
+            if create_units:
+                to_create_units.setdefault(unit_name, row_no)
+            else:
+                problems.append(f"承办单位“{unit_name}”不存在(可选择自动创建缺少的承办单位)")
+        if state == State.HANDLING and not unit_name:
+            problems.append("办理中的事项须填写承办单位")
+        if state == State.HANDLING and satisfaction:
+            problems.append("办理中的事项不应有评价")
+        if problems:
+            report.refused.append(Refusal(row_no, ";".join(problems)))
+            continue
+        category_text = _text(get("category"))
+        report.new.append({
+            "row": row_no, "number": number, "title": title[:200], "content": _text(get("content")),
+            "category": CATEGORIES.get(category_text, Category.OTHER if category_text else ""),
+            "deputy": deputies[0], "co_deputies": deputies[1:], "area": area, "period": month,
+            "state": state, "state_text": state_text, "rejected": state_text == "不予受理", "unit_name": unit_name, "unit": unit,
+            "submitted": s, "assigned": a or (s if unit_name else None), "due": due, "concluded": c,
+            "satisfaction": satisfaction,
+        })
+    report.units_to_create = sorted(to_create_units)
+
+
+def _at(day: datetime.date, hour: int = 12) -> datetime.datetime:
+    # Ledgers carry days, not times: noon keeps the local calendar day whatever the time zone maths.
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+def _create(row: dict, *, roster: _Roster, units: dict, actor, filename: str, cfg: ItemSettings) -> Item:
+    area = row["area"]
+    community = None
+    if area is not None and area.kind in (AreaKind.COMMUNITY, AreaKind.VILLAGE):
+        community, area = area, roster.town(area)
+    elif area is None:
+        deputy_area = roster.area_by_id.get(row["deputy"].area_id)
+        area = roster.town(deputy_area) if deputy_area else None
+    unit = row["unit"] or units.get(row["unit_name"])
+    state, s, a, c = row["state"], row["submitted"], row["assigned"], row["concluded"]
+    closed = state == State.CLOSED
+    due = row["due"] or (add_workdays(a, cfg.handling_workdays) if unit and a else None)
+    handled = c if unit and state in (State.CLOSED, State.EVALUATION) and not row["rejected"] else None
+    evaluated = row["satisfaction"] and (c or a or s)
+    if row["rejected"]:
+        conclusion = Conclusion.REJECTED
+    elif closed and row["satisfaction"] == Satisfaction.DISSATISFIED:
+        conclusion = Conclusion.SUPERVISED
+    elif closed and row["satisfaction"]:
+        conclusion = Conclusion.EVALUATED
+    else:
+        conclusion = ""
+    replied = c if state in (State.CLOSED, State.EVALUATION) else None
+    item = Item.objects.create(
+        title=row["title"], content=row["content"], category=row["category"], area=area, community=community,
+        source=Source.OTHER, deputy=row["deputy"], entered_by=actor, on_behalf=True, period=row["period"],
+        state=state, submitted_at=_at(s), lead_unit=unit, handling_round=1 if unit else 0,
+        stage_due=due if state == State.HANDLING else None,
+        replied_at=_at(replied, 17) if replied else None,
+        evaluation_due=(replied or timezone.localdate()) + datetime.timedelta(days=cfg.evaluation_days)
+        if state == State.EVALUATION else None,
+        satisfaction=row["satisfaction"], evaluated_at=_at(evaluated, 18) if evaluated else None,
+        dissatisfied_count=1 if row["satisfaction"] == Satisfaction.DISSATISFIED else 0,
+        supervised=conclusion == Conclusion.SUPERVISED,
+        concluded_at=_at(c, 18) if closed and c else None, conclusion=conclusion, imported=True,
+    )
+    if row["co_deputies"]:
+        item.co_deputies.set(row["co_deputies"])
+    note = f"历史台账导入:{filename} 第 {row['row']} 行(编号 {row['number']})"
+    events = [ItemEvent(item=item, action=Action.SUBMIT, actor=None, from_state=State.DRAFT,
+                        to_state=State.SUBMITTED, comment=note, created_at=_at(s, 9))]
+    if row["rejected"]:
+        events.append(ItemEvent(item=item, action=Action.REJECT, from_state=State.RESEARCH, to_state=State.CLOSED,
+                                comment="不予受理(台账记录)", created_at=_at(c or s, 17)))
+    if unit is not None:
+        Assignment.objects.create(item=item, unit=unit, role=UnitRole.LEAD, round=1, assigned_at=_at(a, 10),
+                                  due_date=due, handled_at=_at(handled, 16) if handled else None, is_current=True)
+        events.append(ItemEvent(item=item, action=Action.ASSIGN, actor_unit=None, from_state=State.RESEARCH,
+                                to_state=State.HANDLING, comment=f"交办 {unit.name}",
+                                data={"unit": unit.name, "due_date": due.isoformat()}, created_at=_at(a, 10)))
+        if handled:
+            events.append(ItemEvent(item=item, action=Action.SUBMIT_RESULT, actor_unit=unit,
+                                    from_state=State.HANDLING, to_state=State.EVALUATION, comment="办理完毕(台账记录)",
+                                    created_at=_at(handled, 16)))
+    if row["satisfaction"] and closed:
+        events.append(ItemEvent(item=item, action=Action.EVALUATE, from_state=State.EVALUATION, to_state=State.CLOSED,
+                                comment=str(Satisfaction(row["satisfaction"]).label),
+                                data={"satisfaction": row["satisfaction"]}, created_at=_at(evaluated, 18)))
+    elif closed and not row["rejected"]:
+        events.append(ItemEvent(item=item, action=Action.CLOSE_SUPERVISED if conclusion == Conclusion.SUPERVISED
+                                else Action.PASS_ON, from_state=State.EVALUATION, to_state=State.CLOSED,
+                                comment="办结(台账记录)", created_at=_at(c or a or s, 18)))
+    ItemEvent.objects.bulk_create(events)
+    LedgerRow.objects.create(number=row["number"], item=item, source_file=filename[:200], row=row["row"],
+                             imported_by=actor)
+    return item
+
+
+def ledger_import(*, file, actor=None, dry_run: bool = True, create_units: bool = False,
+                  filename: str = "") -> LedgerReport:
+    """Read a ledger workbook; unless `dry_run`, create its new rows as imported items, all or nothing."""
+    names, data = _read(file)
+    roster = _Roster()
+    report = LedgerReport(dry_run=dry_run)
+    _parse(names, data, roster, create_units, report)
+    if dry_run or not report.ok or not report.new:
+        return report
+    cfg = ItemSettings.load()
+    with transaction.atomic():
+        # Two imports of one file at once: the unique 编号 makes the second fail instead of doubling.
+        units = {name: HandlingUnit.objects.get_or_create(name=name)[0] for name in report.units_to_create}
+        for row in report.new:
+            _create(row, roster=roster, units=units, actor=actor, filename=filename, cfg=cfg)
+    report.created = len(report.new)
+    return report
