@@ -19,6 +19,17 @@ class PetitionsConfig(AppConfig):
                 icon=box.icon, roles=box.roles, order=order,
                 count=selectors.box_count(box.key) if box.key in counted else None))
 
+        try:
+            from deputies.profile import register as profile_register
+        except ImportError:  # the roster app may not offer profile sections
+            profile_register = None
+        if profile_register is not None:
+            @profile_register(order=20)
+            def items_section(request, deputy):
+                from .panels import profile_section
+
+                return profile_section(request, deputy)
+
         @home.register(order=20)
         def items_panel(request):
             from .panels import work_panel

@@ -160,7 +160,7 @@ class AssignForm(forms.Form):
         label=_("协办单位"), required=False, queryset=HandlingUnit.objects.active(),
         widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 5}))
     due_date = forms.DateField(label=_("办理期限"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+                               widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
                                help_text=_("留空则按办理时限(工作日)自动计算。"))
     comment = _text(_("交办意见"), required=False)
 

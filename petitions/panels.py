@@ -21,3 +21,17 @@ def work_panel(request):
                      "warn": box.key in ("overdue", "due_soon") and count})
     can_create = user.has_role(Role.DEPUTY, Role.GROUP_LEADER, Role.ADMIN, Role.DISTRICT_STAFF, Role.AREA_STAFF)
     return {"title": _("社情民意"), "template": "petitions/panel.html", "rows": rows, "can_create": can_create}
+
+
+def profile_section(request, deputy):
+    """The deputy's page (履职档案): months owed and met this year (每月一条) and their latest items."""
+    from django.utils import timezone
+
+    from .models import Item
+
+    today = timezone.localdate()
+    quota = selectors.deputy_quota(deputy, today.year, today)
+    items = list(selectors.item_list(Item.objects.visible_to(request.user).filter(deputy=deputy))[:10])
+    return {"key": "items", "title": _("社情民意"), "template": "petitions/_profile_items.html",
+            "context": {"quota": quota, "quota_met": sum(1 for m in quota if m["met"]), "items": items,
+                        "year": today.year}}
