@@ -44,8 +44,9 @@ def test_it_hides_items_of_other_units(cast, login):
 
     item = make(cast, State.HANDLING)
     other = UserFactory(username="jiaotong", unit=HandlingUnitFactory(name="相山区交通运输局"))
-    from accounts.services import roles_install
     from django.contrib.auth.models import Group
+
+    from accounts.services import roles_install
 
     roles_install()
     other.groups.add(Group.objects.get(name="unit"))
