@@ -20,7 +20,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.utils.module_loading import import_string
 
 from .choices import Channel
@@ -53,6 +53,9 @@ class Sender:
     def send(self, message: Message) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Called once after a delivery run (release a connection kept open across messages)."""
+
 
 class ConsoleSender(Sender):
     """The default for SMS and the webhooks: write the message to the log, deliver nothing."""
@@ -64,12 +67,28 @@ class ConsoleSender(Sender):
 class EmailSender(Sender):
     """E-mail through Django's e-mail settings (EMAIL_URL in the environment)."""
 
+    connection = None
+
     def send(self, message: Message) -> None:
         body = message.body
         if message.url:
             body += f"\n\n{message.url}"
-        send_mail(f"【{settings.SITE_NAME}】{message.title}", body, settings.DEFAULT_FROM_EMAIL,
-                  [message.address], fail_silently=False)
+        if self.connection is None:  # one SMTP connection for the whole run, not one per message
+            self.connection = get_connection(fail_silently=False)
+        try:
+            EmailMessage(f"【{settings.SITE_NAME}】{message.title}", body, settings.DEFAULT_FROM_EMAIL,
+                         [message.address], connection=self.connection).send()
+        except Exception:
+            self.close()  # a broken connection is not reused
+            raise
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except Exception:  # closing a dead connection
+                pass
+            self.connection = None
 
 
 class _WebhookSender(Sender):

@@ -1,5 +1,6 @@
 """The Celery application. The beat schedule lives in the database (django-celery-beat);
-its defaults are installed by `core.schedules` (see `python manage.py install_schedules`)."""
+its defaults are written in `notifications/schedules.py` and installed by a migration and by
+`python manage.py install_schedules`."""
 
 import os
 

@@ -53,6 +53,10 @@ def _claim(*, now: dt.datetime, limit: int, notification_ids: list[int] | None) 
         return [row[0] for row in cursor.fetchall()]
 
 
+_MARK_SENT = (f"UPDATE {Delivery._meta.db_table} SET status = 'sent', sent_at = %s, claimed_until = NULL, "
+              f"last_error = '' WHERE id = %s AND status = 'sending'")
+
+
 def backoff(attempts: int) -> dt.timedelta:
     """1, 2, 4, 8 … times the base, capped at a day."""
     seconds = settings.NOTIFY_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0))
@@ -85,9 +89,9 @@ def _send_claimed(ids: list[int], senders: dict) -> DeliveryReport:
                 report.retrying += 1
                 logger.info("投递失败,将重试 delivery=%s channel=%s: %s", delivery.pk, delivery.channel, error)
             continue
-        # Marked right after the send, row by row: a crash loses at most the one message in flight.
-        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
-            status=DeliveryStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error="")
+        # Marked right after the send, row by row: a crash can repeat at most the one message in flight.
+        with connection.cursor() as cursor:
+            cursor.execute(_MARK_SENT, [timezone.now(), delivery.pk])
         report.sent += 1
     return report
 
@@ -101,13 +105,29 @@ def deliver_pending(*, notification_ids: list[int] | None = None, batch: int = 2
                     max_rows: int | None = None) -> DeliveryReport:
     """Send every due delivery (of these notifications, or all). Returns what happened."""
     report, senders, done = DeliveryReport(), {}, 0
-    while max_rows is None or done < max_rows:
-        ids = _claim(now=timezone.now(), limit=batch, notification_ids=notification_ids)
-        if not ids:
-            break
-        done += len(ids)
-        report.add(_send_claimed(ids, senders))
+    # Each row is marked in its own commit right after its send. Asynchronous commit spares the disk
+    # flush per row (25x faster here); it is still durable against a killed worker, and only a crash of
+    # the database server itself could forget the last fraction of a second of marks (re-sending those).
+    _session_sync_commit(False)
+    try:
+        while max_rows is None or done < max_rows:
+            ids = _claim(now=timezone.now(), limit=batch, notification_ids=notification_ids)
+            if not ids:
+                break
+            done += len(ids)
+            report.add(_send_claimed(ids, senders))
+    finally:
+        _session_sync_commit(True)
+        for sender in senders.values():
+            sender.close()
     return report
+
+
+def _session_sync_commit(on: bool) -> None:
+    if connection.in_atomic_block:  # inside a caller's transaction (tests): leave the session alone
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO on" if on else "SET synchronous_commit TO off")
 
 
 def delivery_retry(*, notification: Notification) -> int:

@@ -138,20 +138,11 @@ def notify_many(messages: Iterable[dict]) -> list[int]:
         return []
     with transaction.atomic():
         new = _insert(entries)
-        now = timezone.now()
-        rows = []
-        for entry in entries:
-            pk = new.get(entry.key)
-            if pk is None:
-                continue
-            for channel, address, status, error in entry.deliveries:
-                rows.append(Delivery(
-                    notification_id=pk, channel=channel, address=address, status=status, last_error=error,
-                    next_attempt_at=now if status == DeliveryStatus.PENDING else None,
-                    sent_at=now if status == DeliveryStatus.SENT else None,
-                ))
-        Delivery.objects.bulk_create(rows, batch_size=2000)
-        pending = sorted({r.notification_id for r in rows if r.status == DeliveryStatus.PENDING})
+        rows = [(pk, channel, address, status, error)
+                for entry in entries if (pk := new.get(entry.key)) is not None
+                for channel, address, status, error in entry.deliveries]
+        _insert_deliveries(rows)
+        pending = sorted({r[0] for r in rows if r[3] == DeliveryStatus.PENDING})
         if pending:
             transaction.on_commit(lambda: enqueue_delivery(pending))
     return sorted(new.values())
@@ -174,13 +165,31 @@ def _insert(entries: list[Entry]) -> dict[str, int]:
     sql = (
         f"INSERT INTO {table} (key, kind, title, body, url, recipient_id, recipient_deputy_id, "
         f"recipient_unit_id, created_at) "
-        f"SELECT k, kd, t, b, u, r, rd, ru, now() FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], "
+        f"SELECT k, kd, t, b, u, r, rd, ru, %s::timestamptz FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], "
         f"%s::text[], %s::bigint[], %s::bigint[], %s::bigint[]) AS x(k, kd, t, b, u, r, rd, ru) "
         f"ON CONFLICT (key) DO NOTHING RETURNING key, id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [arrays[c] for c in cols])
+        cursor.execute(sql, [timezone.now(), *[arrays[c] for c in cols]])
         return dict(cursor.fetchall())
+
+
+def _insert_deliveries(rows: list[tuple]) -> None:
+    """The delivery rows of new notifications, in one statement (Django's bulk_create spends seconds
+    preparing 20,000 model instances; this spends milliseconds). Pending rows are due now, in-app rows
+    are delivered at creation."""
+    if not rows:
+        return
+    table, now = Delivery._meta.db_table, timezone.now()
+    cols = list(zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (notification_id, channel, address, status, last_error, attempts, next_attempt_at, "
+            f"sent_at, created_at) "
+            f"SELECT n, c, a, s, e, 0, CASE WHEN s = %s THEN %s END, CASE WHEN s = %s THEN %s END, %s "
+            f"FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) AS x(n, c, a, s, e)",
+            # Python's clock, the one the claim compares with (and the one tests can travel).
+            [DeliveryStatus.PENDING.value, now, DeliveryStatus.SENT.value, now, now, *[list(c) for c in cols]])
 
 
 def notify(*, key: str, kind: str, recipients: Iterable, title: str, body: str = "", url: str = "") -> int:
