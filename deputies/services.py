@@ -287,9 +287,16 @@ class _Plan:
     def _match(self, people: dict[tuple, _Person]) -> None:
         ids = {p.values["id_number"] for p in people.values() if p.values.get("id_number")}
         names = {p.values["name"] for p in people.values()}
-        found = list(Deputy.objects.filter(id_number__in=ids).prefetch_related("mandates", "memberships")) if ids else []
-        found += list(Deputy.objects.filter(name__in=names).exclude(id_number__in=ids)
-                      .prefetch_related("mandates", "memberships")) if names else []
+        found = list(Deputy.objects.filter(id_number__in=ids)) if ids else []
+        found += list(Deputy.objects.filter(name__in=names).exclude(id_number__in=ids)) if names else []
+        # Grouped by hand: prefetch_related builds one queryset per deputy, too slow for 10,000.
+        pks = [d.pk for d in found]
+        self.mandates_of: dict[int, list[Mandate]] = defaultdict(list)
+        for mandate in Mandate.objects.filter(deputy_id__in=pks):
+            self.mandates_of[mandate.deputy_id].append(mandate)
+        self.memberships_of: dict[int, list[GroupMembership]] = defaultdict(list)
+        for membership in GroupMembership.objects.filter(deputy_id__in=pks):
+            self.memberships_of[membership.deputy_id].append(membership)
         by_id = {d.id_number: d for d in found if d.id_number}
         by_name = defaultdict(list)
         for deputy in found:
@@ -305,7 +312,7 @@ class _Plan:
             candidates = [d for d in by_name.get(person.values["name"], [])
                           if _ym(d.birth_date) == ym and not (id_number and d.id_number)]
             term_ids = {self.resolved[r.number][1].pk for r in person.rows} - {None}
-            with_mandate = [d for d in candidates if any(m.term_id in term_ids for m in d.mandates.all())]
+            with_mandate = [d for d in candidates if any(m.term_id in term_ids for m in self.mandates_of[d.pk])]
             if len(with_mandate) > 1 or (not with_mandate and ym and len(candidates) > 1):
                 for row in person.rows:
                     self.outcomes[row.number].refuse("name", person.values["name"],
@@ -351,8 +358,8 @@ class _Plan:
                 labels = "、".join(str(PERSON_LABELS.get(n, Deputy._meta.get_field(n).verbose_name)) for n in
                                   sorted(changed, key=lambda n: PERSON_FIELDS.index(n) if n in PERSON_FIELDS else 99))
                 first.note(_("更新 %(fields)s") % {"fields": labels})
-            existing_mandates = {m.term_id: m for m in deputy.mandates.all()}
-            existing_memberships = {m.group_id: m for m in deputy.memberships.all()}
+            existing_mandates = {m.term_id: m for m in self.mandates_of[deputy.pk]}
+            existing_memberships = {m.group_id: m for m in self.memberships_of[deputy.pk]}
         for row in person.rows:
             self._plan_mandate(deputy, row, resolved[row.number], existing_mandates, existing_memberships)
 
