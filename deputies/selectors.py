@@ -117,7 +117,7 @@ def _diffs(records: list, what: str) -> list[dict]:
                                 "new": _show(field, change.new), "key": change.field})
         out.append({"when": newer.history_date, "who": newer.history_user, "type": newer.history_type,
                     "what": what, "reason": newer.history_change_reason or "", "changes": changes,
-                    "label": str(getattr(newer, "term", "") or newer)})
+                    "label": str(newer.term) if hasattr(newer, "term_id") else getattr(newer, "name", "")})
     return out
 
 
