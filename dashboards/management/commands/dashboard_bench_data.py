@@ -159,6 +159,7 @@ class Command(BaseCommand):
                 ) s
                 JOIN bench_dep d ON d.idx = (g::bigint * 7919) %% %s
                 JOIN bench_unit u ON u.idx = (g::bigint * 104729) %% %s
+                ORDER BY sub  -- rows land on disk in submission order, as they do in a live system
             """, [datetime.datetime.combine(first, datetime.time(8), tzinfo=timezone.get_current_timezone()),
                   span, n_items, today, n_dep, n_unit])
             # Drafts have no submission yet.
