@@ -88,9 +88,12 @@ class AttendanceForm(forms.Form):
         for att in attendances:
             status = f"status_{att.deputy_id}"
             note = f"note_{att.deputy_id}"
-            self.fields[status] = forms.ChoiceField(label=att.deputy.name, choices=AttendanceStatus.choices,
-                                                    initial=att.status)
-            self.fields[note] = forms.CharField(label=_("说明"), max_length=200, required=False, initial=att.note)
+            self.fields[status] = forms.ChoiceField(
+                label=att.deputy.name, choices=AttendanceStatus.choices, initial=att.status,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm", "aria-label": att.deputy.name}))
+            self.fields[note] = forms.CharField(
+                label=_("说明"), max_length=200, required=False, initial=att.note,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": _("请假事由等")}))
             self.rows.append((att, status, note))
 
     def statuses(self) -> dict:

@@ -312,3 +312,21 @@ def notice(*, assessment, area=None) -> dict:
         "grade_counts": [(n, counts.get(n, 0)) for n in names], "total": sum(counts.values()),
         "top": [s for s in scores if s.grade_sort == 0], "by_area": by_area,
     }
+
+
+def issuer() -> str:
+    """The issuing body printed on notices and records, e.g. 相山区人大常委会 (from the area tree)."""
+    district = Area.objects.filter(kind="district").order_by("id").first()
+    return f"{district.name}人大常委会" if district else "人大常委会"
+
+
+def terms_for(deputy):
+    """A deputy's terms, the district level first (this is a district system), current before past."""
+    from django.db.models import Case, IntegerField, When
+
+    from deputies.models import CongressTerm
+
+    level_order = Case(When(level="district", then=0), When(level="town", then=1), default=2,
+                       output_field=IntegerField())
+    return (CongressTerm.objects.filter(mandates__deputy=deputy).distinct()
+            .order_by("-is_current", level_order, "-number"))

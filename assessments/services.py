@@ -194,7 +194,7 @@ DEFAULT_RULES = [
     ("双联走访", RuleBasis.ACTIVITY, "double_contact", "1", None, "4"),
     ("无故缺席活动扣分", RuleBasis.ABSENCE, "", "-2", None, "10"),
 ]
-DEFAULT_GRADES = [("优秀", "80", True), ("称职", "60", False), ("基本称职", "40", False), ("不称职", "0", False)]
+DEFAULT_GRADES = [("优秀", "60", True), ("称职", "30", False), ("基本称职", "15", False), ("不称职", "0", False)]
 
 
 @transaction.atomic

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from accounts.choices import Role
 from areas.models import Area
 from core.access import role_required
-from deputies.models import CongressTerm
 from groups.models import DeputyGroup
 
 from . import exports, selectors, services
@@ -195,6 +194,7 @@ def _notice_context(request, year):
 def notice(request, year):
     assessment, data = _notice_context(request, year)
     return render(request, "assessments/notice.html", {"assessment": assessment, "data": data,
+                                                       "issuer": selectors.issuer(),
                                                        "areas": Area.objects.towns()
                                                        if request.user.is_district_wide else []})
 
@@ -267,7 +267,7 @@ def supervision(request):
 
 def _record(request, deputy_pk):
     deputy = get_object_or_404(selectors.record_deputies(request.user), pk=deputy_pk)
-    terms = CongressTerm.objects.filter(mandates__deputy=deputy).distinct().order_by("-is_current", "level")
+    terms = selectors.terms_for(deputy)
     term = None
     if request.GET.get("term"):
         try:
@@ -291,7 +291,8 @@ def record(request, deputy_pk):
 
 @login_required
 def record_print(request, deputy_pk):
-    return render(request, "assessments/record_print.html", {"records": [_record(request, deputy_pk)]})
+    return render(request, "assessments/record_print.html", {"records": [_record(request, deputy_pk)],
+                                                             "issuer": selectors.issuer()})
 
 
 @login_required
@@ -321,9 +322,9 @@ def records_batch(request):
     term_id = request.GET.get("term")
     out = []
     for deputy in deputies.distinct().order_by("name_pinyin", "id"):
-        terms = CongressTerm.objects.filter(mandates__deputy=deputy)
-        term = (terms.filter(pk=term_id).first() if term_id and term_id.isdigit() else None) or \
-            terms.order_by("-is_current", "level").first()
+        terms = selectors.terms_for(deputy)
+        term = (terms.filter(pk=term_id).first() if term_id and term_id.isdigit() else None) or terms.first()
         if term is not None:
             out.append(selectors.record(deputy=deputy, term=term))
-    return render(request, "assessments/record_print.html", {"records": out, "batch_title": title})
+    return render(request, "assessments/record_print.html", {"records": out, "batch_title": title,
+                                                             "issuer": selectors.issuer()})
