@@ -42,3 +42,42 @@ def items_for(user) -> list[dict]:
         entries.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon,
                         "count": item.count(user) if item.count else None})
     return entries
+
+
+# Sections group related entries into one dropdown so the bar fits a desktop and a phone.
+# An entry belongs to the first section whose test accepts its key; the rest stand alone.
+SECTIONS = [
+    ("items", "社情民意", "chat-square-text", lambda key: key.startswith("items_")),
+    ("people", "代表履职", "people", lambda key: key in {"roster", "groups", "my_group", "activities", "assessments"}),
+    ("stats", "统计分析", "bar-chart", lambda key: key in {"dashboards", "ledger"}),
+    ("notify", "通知", "bell", lambda key: key in {"notifications", "notification_monitor"}),
+]
+
+
+def menu(entries: list[dict]) -> list[dict]:
+    """Fold the flat entries into sections; a section with one entry stays a plain link."""
+    from django.utils.translation import gettext
+
+    out: list[dict] = []
+    sections: dict[str, dict] = {}
+    for entry in entries:
+        for key, label, icon, accepts in SECTIONS:
+            if accepts(entry["key"]):
+                if key not in sections:
+                    sections[key] = {"section": key, "label": gettext(label), "icon": icon, "children": []}
+                    out.append(sections[key])
+                sections[key]["children"].append(entry)
+                break
+        else:
+            out.append(entry)
+    folded = []
+    for node in out:
+        if "children" in node and len(node["children"]) == 1:
+            folded.append(node["children"][0])
+        elif "children" in node:
+            node["pending"] = any(child["count"] for child in node["children"])
+            node["urls"] = [child["url"] for child in node["children"]]
+            folded.append(node)
+        else:
+            folded.append(node)
+    return folded
