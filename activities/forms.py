@@ -113,6 +113,11 @@ class PhotoForm(forms.Form):
             raise forms.ValidationError(_("只能上传图片(jpg、png、webp、gif)。"))
         if f.size > settings.ATTACHMENT_MAX_BYTES:
             raise forms.ValidationError(_("文件太大,超过上传限制。"))
+        # The content decides, not the name: a renamed document is refused.
+        from petitions.files import sniff
+
+        if not (sniff(f) or "").startswith("image/"):
+            raise forms.ValidationError(_("文件内容不是图片,不能上传。"))
         return f
 
 

@@ -50,3 +50,11 @@ def test_it_refuses_a_file_that_is_not_a_picture_in_chinese(login, cast):
                                       {"file": SimpleUploadedFile("x.exe", b"MZ")}, follow=True)
     assert "只能上传图片" in response.content.decode()
     assert not activity.photos.exists()
+
+
+def test_it_refuses_a_document_renamed_to_jpg(login, cast):
+    activity = activity_with(cast.deputy.deputy)
+    response = login(cast.staff).post(reverse("activities:photo_add", args=[activity.pk]),
+                                      {"file": SimpleUploadedFile("照片.jpg", b"%PDF-1.4 not a picture")}, follow=True)
+    assert "不是图片" in response.content.decode()
+    assert not activity.photos.exists()
