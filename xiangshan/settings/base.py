@@ -160,7 +160,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="xiangshan@localhost")
-
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
 
 # Notifications (notifications/): one sender class per channel, console/log unless configured.
@@ -179,6 +178,7 @@ NOTIFY_CLAIM_SECONDS = env.int("NOTIFY_CLAIM_SECONDS", default=300)
 NOTIFY_ESCALATE_AFTER_WORKDAYS = env.int("NOTIFY_ESCALATE_AFTER_WORKDAYS", default=5)
 # Absolute links in SMS and e-mail, e.g. https://rd.xiangshan.gov.cn
 SITE_URL = env("SITE_URL", default="")
+
 # Shown in the page title and header; a district sets its own.
 SITE_NAME = env("SITE_NAME", default="相山区人大代表履职服务平台")
 DEMO_ACCOUNTS = False
