@@ -29,6 +29,10 @@ class TestProfileAccess(ViewAccessCases):
     def url(self, cast):
         return reverse("profile")
 
+    def test_it_links_to_password_and_notification_settings(self, login, cast):
+        body = login(cast.deputy).get(self.url(cast)).content.decode()
+        assert reverse("password_change") in body and reverse("notifications:preferences") in body
+
 
 class TestLogoutIsPostOnly(ViewAccessCases):
     method = "post"
