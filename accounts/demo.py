@@ -59,8 +59,13 @@ def _demo_deputy(username):
     from groups.models import GroupMembership
 
     if username == "zuzhang":
+        # A district-group leader who leads exactly one group, so 我的小组 opens that group.
+        from django.db.models import Count, Q
+
         membership = (GroupMembership.objects.filter(role=MemberRole.LEADER, deputy__user__isnull=True)
-                      .select_related("deputy").order_by("group__kind", "group__sort", "group_id").first())
+                      .annotate(led=Count("deputy__memberships", filter=Q(deputy__memberships__role=MemberRole.LEADER)))
+                      .filter(led=1).select_related("deputy")
+                      .order_by("-group__kind", "group__sort", "group_id").first())
         return membership.deputy if membership else None
     return (Deputy.objects.filter(user__isnull=True, mandates__area__name="东山街道")
             .exclude(memberships__role=MemberRole.LEADER).order_by("id").first())

@@ -193,5 +193,7 @@ def test_it_seeds_demo_data_idempotently(capsys):
     for username in ("admin", "staff", "dongshan", "zhujian", "deputy", "zuzhang", "leader"):
         assert username in out
     assert User.objects.get(username="deputy").deputy is not None
+    leader = User.objects.get(username="zuzhang").deputy
+    assert leader.memberships.filter(role="leader").count() == 1
     assert json.dumps(sorted(User.objects.get(username="zuzhang").roles)) == json.dumps(
         sorted([Role.DEPUTY, Role.GROUP_LEADER]))
