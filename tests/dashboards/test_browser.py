@@ -3,8 +3,8 @@ import datetime
 import pytest
 
 from petitions.choices import State
-from units.models import HandlingUnit
 from tests.conftest import browser_login
+from units.models import HandlingUnit
 
 from .builders import make_item
 

@@ -14,8 +14,8 @@
   }
   init("chart-trend", {
     tooltip: { trigger: "axis" },
-    legend: { data: ["收集数", "办结数", "办结率"] },
-    grid: { left: 48, right: 48, top: 36, bottom: 28 },
+    legend: { top: 0, left: "center", data: ["收集数", "办结数", "办结率"] },
+    grid: { left: 48, right: 48, top: 44, bottom: 28 },
     xAxis: { type: "category", data: data.trend.months },
     yAxis: [{ type: "value", name: "条" }, { type: "value", name: "%", min: 0, max: 100 }],
     series: [
