@@ -85,7 +85,7 @@ def main():
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         rows.append((label, size, statistics.median(times), p95, len(ctx.captured_queries)))
-    print(f"| page | items | median ms | p95 ms | queries |\n| --- | ---: | ---: | ---: | ---: |")
+    print("| page | items | median ms | p95 ms | queries |\n| --- | ---: | ---: | ---: | ---: |")
     for label, n, med, p95, q in rows:
         print(f"| {label} | {n:,} | {med:.0f} | {p95:.0f} | {q} |")
 
