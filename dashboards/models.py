@@ -95,3 +95,14 @@ class RollupPeriod(models.Model):
 
     def __str__(self):
         return f"{self.period:%Y-%m}: {self.deputies}"
+
+
+class RollupState(models.Model):
+    """All items per state (drafts and withdrawn ones too): the item list's total without counting a
+    million rows."""
+
+    state = models.CharField(max_length=20, unique=True)
+    items = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.state}: {self.items}"

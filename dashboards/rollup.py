@@ -106,6 +106,11 @@ def item_statements(src: str) -> str:
                                    WHEN up.items <= 0 AND up.items - d.delta > 0 THEN -1 ELSE 0 END)
         FROM up JOIN d USING (deputy_id, period) GROUP BY 1 ORDER BY 1
         ON CONFLICT (period) DO UPDATE SET deputies = t.deputies + EXCLUDED.deputies;""",
+        # Every item by state, collected or not (the item list's total).
+        f"""
+        INSERT INTO dashboards_rollupstate AS t (state, items)
+        SELECT s.state, sum(s.sgn) FROM ({src}) s GROUP BY 1 HAVING sum(s.sgn) <> 0 ORDER BY 1
+        ON CONFLICT (state) DO UPDATE SET items = t.items + EXCLUDED.items;""",
     ])
 
 
@@ -135,7 +140,7 @@ TRIGGERS = [
     ("deputy_groups_groupmembership", "dashboards_membership_changed", membership_statements),
 ]
 ROLLUP_TABLES = ("dashboards_rollupitem", "dashboards_rollupgroup", "dashboards_rollupunit",
-                 "dashboards_rollupdeputymonth", "dashboards_rollupperiod")
+                 "dashboards_rollupdeputymonth", "dashboards_rollupperiod", "dashboards_rollupstate")
 CLEARS = {"petitions_item": ROLLUP_TABLES, "petitions_assignment": ("dashboards_rollupunit",),
           "deputy_groups_groupmembership": ("dashboards_rollupgroup",)}
 

@@ -193,7 +193,12 @@ def items(request):
     qs = (selectors.drill_items(period, scope, metric=metric, by_unit=by_unit, by_area=by_area, by_group=by_group,
                                 category=category)
           .select_related("deputy", "area", "lead_unit").order_by("-submitted_at", "-pk"))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    paginator = Paginator(qs, 50)
+    known = selectors.drill_count(period, scope, metric=metric, by_unit=by_unit, by_area=by_area,
+                                  by_group=by_group, category=category)
+    if known is not None:
+        paginator.count = known  # from the rollups: the same number the dashboard showed
+    page = paginator.get_page(request.GET.get("page"))
     filters = [str(x) for x in (by_unit, by_area, by_group) if x is not None]
     if category:
         filters.append(str(Category(category).label))

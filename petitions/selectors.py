@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +124,21 @@ def filter_items(qs: QuerySet, data: dict, today: datetime.date | None = None) -
             cond |= Q(pk=int(digits))
         qs = qs.filter(cond)
     return qs
+
+
+def list_total(user, box: str, filtered: bool) -> int | None:
+    """The total of an unfiltered "all" list for a district-wide user, without counting a million rows:
+    every item but drafts, from the per-state rollup the dashboards keep exact (dashboards/rollup.py),
+    plus the user's own drafts (few, by the state index). None when the list is narrower: count it."""
+    if box != "all" or filtered or not user.is_district_wide:
+        return None
+    from dashboards.models import RollupState
+
+    others = RollupState.objects.exclude(state=State.DRAFT).aggregate(n=Sum("items"))["n"] or 0
+    mine = Q(entered_by=user)
+    if user.deputy_profile is not None:
+        mine |= Q(deputy=user.deputy_profile)
+    return others + Item.objects.filter(mine, state=State.DRAFT).count()
 
 
 def item_list(qs: QuerySet) -> QuerySet:

@@ -53,7 +53,12 @@ def item_list(request, box="all"):
         qs = selectors.filter_items(qs, form.cleaned_data, today)
     if request.GET.get("export") == "xlsx":
         return _export(qs, spec.label)
-    page = Paginator(selectors.item_list(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(selectors.item_list(qs), PAGE_SIZE)
+    filtered = form.is_valid() and any(v not in (None, "", False) for v in form.cleaned_data.values())
+    total = selectors.list_total(request.user, box, filtered)
+    if total is not None:
+        paginator.count = total  # the cached_property, set: no COUNT(*) over every item
+    page = paginator.get_page(request.GET.get("page"))
     context = {"box": spec, "form": form, "page_obj": page, "items": page.object_list, "today": today,
                "can_create": request.user.has_role(*OWNER_ROLES),
                "can_bulk_assign": box == "research" and request.user.is_staff_role}
