@@ -1,9 +1,12 @@
 """Shared fixtures: the personas, clients signed in as them, and the browser."""
 
+import datetime
 import os
 import shutil
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from . import personas
 
@@ -12,6 +15,21 @@ from . import personas
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+
+# A fixed "now" for the suite: Thursday 26 November 2026, 09:30 in Xiangshan, a working day. Tests
+# about dates must mean the same next year (a due date two working days on, "this year's" quota);
+# tests that need another date travel themselves (nesting works). Browser tests and tests with a
+# real Celery worker keep the real clock: Chromium and the worker process cannot share a fake one.
+FIXED_NOW = datetime.datetime(2026, 11, 26, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(request):
+    if request.node.get_closest_marker("browser") or request.node.get_closest_marker("worker"):
+        yield
+        return
+    with time_machine.travel(FIXED_NOW, tick=True):
+        yield
 
 
 @pytest.fixture
