@@ -144,6 +144,9 @@ class Actor(models.TextChoices):
     STAFF = "staff", _("人大工作人员")  # district staff/admin; area staff of the item's area
     LEAD_UNIT = "lead_unit", _("主办单位")
     UNIT = "unit", _("承办单位")  # lead or co-unit of the current round
+    # Staff in scope recording the evaluation of a deputy who has no login (by phone, on a visit):
+    # many deputies never log in, and their replies must not all end as 逾期视为满意.
+    PROXY = "proxy", _("代为评价的工作人员")
     SYSTEM = "system", _("系统")
 
 
@@ -182,7 +185,7 @@ TRANSITIONS: dict[str, Transition] = {
     Action.SEND_BACK: _t((State.REVIEW,), (Actor.STAFF,), State.HANDLING),
     Action.PASS_ON: _t((State.REVIEW,), (Actor.STAFF,), State.EVALUATION),
     # 满意/基本满意 → 已办结; 不满意 → 办理中 again (研处中 for a direct answer); second 不满意 → 待督办办结.
-    Action.EVALUATE: _t((State.EVALUATION,), (Actor.DEPUTY,), None),
+    Action.EVALUATE: _t((State.EVALUATION,), (Actor.DEPUTY, Actor.PROXY), None),
     Action.DEEM_SATISFIED: _t((State.EVALUATION,), (Actor.SYSTEM, Actor.STAFF), State.CLOSED),
     Action.CLOSE_SUPERVISED: _t((State.SUPERVISION,), (Actor.STAFF,), State.CLOSED),
 }

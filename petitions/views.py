@@ -254,7 +254,7 @@ ACTIONS: dict[str, ActionSpec] = {
         item=i, actor=u, result=d["result"], files=d["files"]), gettext_lazy("办理结果已提交。")),
     "review": ActionSpec(STAFF_ROLES, forms.ReviewForm, lambda u, i, d: workflow.item_review_reply(
         item=i, actor=u, approve=d["approve"], comment=d["comment"]), gettext_lazy("审核完成。")),
-    "evaluate": ActionSpec(DEPUTY_ROLES, forms.EvaluateForm, lambda u, i, d: workflow.item_evaluate(
+    "evaluate": ActionSpec(OWNER_ROLES, forms.EvaluateForm, lambda u, i, d: workflow.item_evaluate(
         item=i, actor=u, satisfaction=d["satisfaction"], comment=d["comment"], due_date=d.get("due_date")),
         gettext_lazy("评价已提交,谢谢。")),
     "deem_satisfied": ActionSpec(STAFF_ROLES, None, lambda u, i, d: workflow.item_deem_satisfied(item=i, actor=u),

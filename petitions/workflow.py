@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from areas.models import Area
 from core.workdays import add_workdays, workdays_between
+from deputies.models import Deputy
 
 from .choices import (
     TRANSITIONS,
@@ -96,6 +97,9 @@ def actor_kinds(user, item) -> set[str]:
         kinds.add(Actor.STAFF)
         if item.entered_by_id == user.pk:
             kinds.add(Actor.OWNER)
+        if item.state == State.EVALUATION and not Deputy.objects.filter(
+                pk=item.deputy_id, user__isnull=False).exists():
+            kinds.add(Actor.PROXY)
     if user.has_role(Role.UNIT) and user.unit_id:
         assignment = current_assignment(item, user.unit_id)
         if assignment is not None:
@@ -670,12 +674,14 @@ def item_review_reply(*, item, actor, approve: bool, comment: str = "") -> Item:
 def item_evaluate(*, item, actor, satisfaction: str, comment: str = "",
                   due_date: datetime.date | None = None) -> Item:
     """The deputy evaluates: 满意/基本满意 → 已办结; 不满意 → 重新办理 (a new round with a new due date;
-    back to 研处 when it was a direct answer); the second 不满意 → 待督办办结 (staff close it, 督办)."""
+    back to 研处 when it was a direct answer); the second 不满意 → 待督办办结 (staff close it, 督办).
+    For a deputy without a login, staff in scope record the deputy's answer (代为评价, marked so)."""
     if satisfaction not in Satisfaction.values:
         raise WorkflowError(_("请选择评价结果。"))
     comment = _text(comment, _("评价意见"), required=satisfaction == Satisfaction.DISSATISFIED)
     with transaction.atomic():
-        item, _kinds = _lock(item, Action.EVALUATE, actor)
+        item, kinds = _lock(item, Action.EVALUATE, actor)
+        on_behalf = Actor.DEPUTY not in kinds
         now = timezone.now()
         today = timezone.localdate(now)
         item.satisfaction, item.satisfaction_deemed = satisfaction, False
@@ -684,6 +690,9 @@ def item_evaluate(*, item, actor, satisfaction: str, comment: str = "",
                   "evaluation_due", "updated_at"]
         item.evaluation_due = None
         data = {"satisfaction": satisfaction}
+        if on_behalf:
+            data["on_behalf"] = True
+            comment = _("(工作人员代为录入代表评价)") + (f" {comment}" if comment else "")
         recipients, title = _staff_for(item), _("代表已评价")
         if satisfaction != Satisfaction.DISSATISFIED:
             item.state, item.concluded_at, item.conclusion = State.CLOSED, now, Conclusion.EVALUATED

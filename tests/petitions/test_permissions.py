@@ -83,7 +83,9 @@ MATRIX = {
     "decide_extension": (_req("extension"), None, STAFF_OK),
     "decide_return": (_req("return"), None, STAFF_OK),
     "review": (State.REVIEW, {"approve": "1"}, STAFF_OK),
-    "evaluate": (State.EVALUATION, {"satisfaction": "satisfied"}, {"deputy": "ok", "renwei_deputy": 404}),
+    # Staff may evaluate only for a deputy without a login (代为评价, test_proxy_evaluation.py): 403 here.
+    "evaluate": (State.EVALUATION, {"satisfaction": "satisfied"},
+                 {"deputy": "ok", "renwei_deputy": 404, "renwei_staff": 404}),
     "deem_satisfied": (State.EVALUATION, {}, STAFF_OK),
     "close_supervised": (State.SUPERVISION, {"comment": "督办"}, STAFF_OK),
 }
