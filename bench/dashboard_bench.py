@@ -25,6 +25,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--only", default="", help="run only pages whose label contains this text")
     args = parser.parse_args()
 
     import django
@@ -68,6 +69,7 @@ def main():
         pages.append(("petitions item list, 1st page", leader, reverse("petitions:list"), {}))
     except Exception:  # the item list is not there yet
         pass
+    pages = [p for p in pages if args.only in p[0]]
     rows = []
     for label, who, url, params in pages:
         client = Client()
@@ -85,6 +87,7 @@ def main():
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
         rows.append((label, size, statistics.median(times), p95, len(ctx.captured_queries)))
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     print("| page | items | median ms | p95 ms | queries |\n| --- | ---: | ---: | ---: | ---: |")
     for label, n, med, p95, q in rows:
         print(f"| {label} | {n:,} | {med:.0f} | {p95:.0f} | {q} |")

@@ -537,10 +537,15 @@ def unit_rows(period: Period, scope: Scope, *, day: datetime.date | None = None)
             parts.append(_unit_counts_live(sp.days_q("item__"), scope, day))
     else:
         parts.append(_rows(_unit_counts_live(period_q(period, "item__"), scope, day), scope))
-    merged = _merge(parts, "unit_id", UNIT_COUNTS)
+    return _unit_list(_merge(parts, "unit_id", UNIT_COUNTS), scope)
+
+
+def _unit_list(merged: dict, scope: Scope) -> list[dict]:
     if scope.unit is not None:
         merged = {k: v for k, v in merged.items() if k == scope.unit.pk}
-    names = dict(HandlingUnit.objects.filter(pk__in=list(merged)).values_list("pk", "name"))
+        names = {scope.unit.pk: scope.unit.name}
+    else:
+        names = dict(HandlingUnit.objects.filter(pk__in=list(merged)).values_list("pk", "name"))
     rows = []
     for unit_id, r in merged.items():
         if r["assigned"] > 0:
@@ -577,7 +582,10 @@ def area_rows(period: Period, scope: Scope, *, day: datetime.date | None = None)
         return (Item.objects.filter(date_q, collected_q(), scope_q(scope))
                 .values(area_key=Coalesce("area_id", Value(0))).order_by())
 
-    merged = _table(period, scope, day, rollup=RollupItem, field="area_id", key="area_key", live=live)
+    return _area_list(_table(period, scope, day, rollup=RollupItem, field="area_id", key="area_key", live=live))
+
+
+def _area_list(merged: dict) -> list[dict]:
     areas = {a["pk"]: a for a in Area.objects.filter(pk__in=list(merged)).values("pk", "name", "sort")}
     rows = []
     for area_id, r in merged.items():
@@ -599,7 +607,10 @@ def group_rows(period: Period, scope: Scope, *, day: datetime.date | None = None
             qs = qs.filter(deputy__memberships__group=scope.group)
         return qs.values(gid=F("deputy__memberships__group_id")).order_by()
 
-    merged = _table(period, scope, day, rollup=RollupGroup, field="group_id", key="gid", live=live)
+    return _group_list(_table(period, scope, day, rollup=RollupGroup, field="group_id", key="gid", live=live))
+
+
+def _group_list(merged: dict) -> list[dict]:
     names = dict(DeputyGroup.objects.filter(pk__in=list(merged)).values_list("pk", "name"))
     rows = [{**{k: v for k, v in r.items() if k != "gid"}, "group_id": gid, "name": names.get(gid, "")}
             for gid, r in merged.items()]
@@ -626,8 +637,12 @@ def monthly_trend(period: Period, scope: Scope) -> list[dict]:
             parts.append(live(sp.days_q()))
     else:
         parts.append(live(period_q(period)))
+    return _trend_list(_merge(parts, "month", ("collected", "concluded")), period)
+
+
+def _trend_list(merged: dict, period: Period) -> list[dict]:
     out = []
-    for month, r in sorted(_merge(parts, "month", ("collected", "concluded")).items()):
+    for month, r in sorted(merged.items()):
         if not r["collected"]:
             continue
         start, end = max(month, period.start), min(month_end(month), period.end)
@@ -644,7 +659,6 @@ def _local_day(value) -> datetime.date:
 
 
 def category_rows(period: Period, scope: Scope) -> list[dict]:
-    labels = dict(Category.choices)
     parts = []
 
     def live(date_q):
@@ -661,10 +675,135 @@ def category_rows(period: Period, scope: Scope) -> list[dict]:
             parts.append(live(sp.days_q()))
     else:
         parts.append(live(period_q(period)))
-    rows = [r for r in _merge(parts, "category", ("collected", "concluded")).values() if r["collected"]]
+    return _category_list(_merge(parts, "category", ("collected", "concluded")))
+
+
+def _category_list(merged: dict) -> list[dict]:
+    labels = dict(Category.choices)
+    rows = [r for r in merged.values() if r["collected"]]
     rows.sort(key=lambda r: (-r["collected"], r["category"]))
     return [{**r, "name": str(labels.get(r["category"], "未分类")),
              "completion_rate": rate(r["concluded"], r["collected"])} for r in rows]
+
+
+# ---------------------------------------------------------------- one unit's dashboard in one query
+
+def unit_scope_only(scope: Scope) -> bool:
+    """A unit's own dashboard (no other filter): everything comes from `unit_overview`."""
+    return scope.unit is not None and scope.area is None and scope.group is None and scope.deputy is None
+
+
+_IT = Item._meta.db_table
+_AS = Assignment._meta.db_table
+_GM = GroupMembership._meta.db_table
+_SUMS = {
+    # item counts (headline, areas, groups, categories, months)
+    "collected": "count(*)",
+    "concluded": "count(*) FILTER (WHERE it.state = %(closed)s)",
+    "evaluated": "count(*) FILTER (WHERE it.ev)",
+    "satisfied": "count(*) FILTER (WHERE it.sat)",
+    "overdue": "count(*) FILTER (WHERE it.state = ANY(%(clocked)s) AND it.stage_due < %(day)s)",
+    "overdue_research": "count(*) FILTER (WHERE it.state = ANY(%(research)s) AND it.stage_due < %(day)s)",
+    "overdue_handle": "count(*) FILTER (WHERE it.state = %(handling)s AND it.stage_due < %(day)s)",
+    # the unit's lead assignments of those items (unit row, 按期办结率)
+    "ended": "COALESCE(sum(a.ended), 0)",
+    "on_time": "COALESCE(sum(a.on_time), 0)",
+    "u_assigned": "COALESCE(sum(a.cur), 0)",
+    "u_concluded": "COALESCE(sum(a.cur) FILTER (WHERE it.state = %(closed)s), 0)",
+    "u_evaluated": "COALESCE(sum(a.cur) FILTER (WHERE it.ev), 0)",
+    "u_satisfied": "COALESCE(sum(a.cur) FILTER (WHERE it.sat), 0)",
+    "u_overdue": "COALESCE(sum(a.late) FILTER (WHERE it.state = %(handling)s), 0)",
+}
+
+
+def unit_overview(period: Period, scope: Scope, *, day: datetime.date | None = None) -> dict:
+    """What `headline`, `unit_rows`, `area_rows`, `group_rows`, `monthly_trend` and `category_rows` give
+    for a unit's own scope, from one query: the unit's items of both periods (reached through its current
+    lead assignments, `dash_assign_lead_current`) are read once, then counted by GROUPING SETS (period;
+    period × area / category / month) and, for the groups, joined to the memberships.
+    The same definitions as the functions above (tests/dashboards/test_unit_overview.py compares them)."""
+    assert unit_scope_only(scope)
+    day = day or today()
+    prev = period.previous()
+    (c_lo, c_hi), (p_lo, p_hi) = period.bounds(), prev.bounds()
+    tz = timezone.get_current_timezone_name()
+    cols = ", ".join(f"{sql} AS {name}" for name, sql in _SUMS.items())
+    sql = f"""
+        WITH it AS MATERIALIZED (
+            SELECT i.id, i.state, i.area_id, i.category, i.deputy_id, i.stage_due,
+                   i.evaluated_at IS NOT NULL AS ev,
+                   i.evaluated_at IS NOT NULL AND i.satisfaction = ANY(%(satisfied)s) AS sat,
+                   i.submitted_at >= %(c_lo)s AND i.submitted_at < %(c_hi)s AS cur,
+                   date_trunc('month', i.submitted_at AT TIME ZONE %(tz)s)::date AS month
+            FROM {_IT} i
+            WHERE i.id IN (SELECT ca.item_id FROM {_AS} ca WHERE ca.unit_id = %(unit)s AND ca.role = %(lead)s
+                                AND ca.is_current AND ca.cancelled_at IS NULL)
+              AND i.submitted_at >= %(lo)s AND i.submitted_at < %(hi)s
+              AND ((i.submitted_at >= %(c_lo)s AND i.submitted_at < %(c_hi)s)
+                   OR (i.submitted_at >= %(p_lo)s AND i.submitted_at < %(p_hi)s))
+              AND NOT (i.state = ANY(%(not_collected)s))
+        ), a AS (
+            SELECT x.item_id,
+                   count(*) FILTER (WHERE x.handled_at IS NOT NULL) AS ended,
+                   count(*) FILTER (WHERE x.handled_at IS NOT NULL
+                                    AND (x.handled_at AT TIME ZONE %(tz)s)::date <= x.due_date) AS on_time,
+                   count(*) FILTER (WHERE x.is_current) AS cur,
+                   count(*) FILTER (WHERE x.is_current AND x.handled_at IS NULL AND x.due_date < %(day)s) AS late
+            FROM {_AS} x WHERE x.item_id IN (SELECT id FROM it)
+              AND x.unit_id = %(unit)s AND x.role = %(lead)s AND x.cancelled_at IS NULL
+            GROUP BY x.item_id
+        )
+        SELECT 'p' || (GROUPING(it.area_id) + 2 * GROUPING(it.category) + 4 * GROUPING(it.month))::text AS kind,
+               it.cur, COALESCE(it.area_id, 0) AS area_key, it.category, it.month, NULL::bigint AS gid, {cols}
+        FROM it LEFT JOIN a ON a.item_id = it.id
+        GROUP BY GROUPING SETS ((it.cur), (it.cur, it.area_id), (it.cur, it.category), (it.cur, it.month))
+        UNION ALL
+        SELECT 'g', it.cur, NULL, NULL, NULL, m.group_id, {cols}
+        FROM it JOIN {_GM} m ON m.deputy_id = it.deputy_id LEFT JOIN a ON a.item_id = it.id
+        WHERE it.cur GROUP BY it.cur, m.group_id
+    """
+    params = {
+        "unit": scope.unit.pk, "lead": UnitRole.LEAD, "not_collected": list(NOT_COLLECTED_STATES),
+        "satisfied": list(SATISFIED), "closed": State.CLOSED, "handling": State.HANDLING,
+        "clocked": list(CLOCKED_STATES), "research": list(RESEARCH_STATES), "day": day, "tz": tz,
+        "c_lo": c_lo, "c_hi": c_hi, "p_lo": p_lo, "p_hi": p_hi, "lo": min(c_lo, p_lo), "hi": max(c_hi, p_hi),
+    }
+    with connection.cursor() as cursor:
+        # One query string is one implicit transaction: SET LOCAL ends with it (see `_rows`).
+        cursor.execute("SET LOCAL random_page_cost = 1.1; " + sql, params)
+        names = [c.name for c in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    figs = {True: Figures(), False: Figures()}
+    areas, groups, trend, categories, units = {}, {}, {}, {}, {}
+    item_keys = ("collected", "concluded", "evaluated", "satisfied", "overdue")
+    for r in rows:
+        kind = r["kind"]
+        if kind == "p7":  # the whole period: headline, and the unit's own row
+            f = figs[r["cur"]]
+            for k in (*ITEM_COUNTS, "overdue", "overdue_research", "overdue_handle", "ended", "on_time"):
+                setattr(f, k, int(r[k]))
+            if r["cur"]:
+                units[scope.unit.pk] = {"unit_id": scope.unit.pk, **{k: int(r[f"u_{k}"]) for k in UNIT_COUNTS
+                                                                      if f"u_{k}" in r},
+                                        "ended": int(r["ended"]), "on_time": int(r["on_time"])}
+            continue
+        if not r["cur"]:
+            continue
+        if kind == "p6":
+            areas[r["area_key"]] = {"area_key": r["area_key"], **{k: int(r[k]) for k in item_keys}}
+        elif kind == "p5":
+            categories[r["category"]] = {"category": r["category"], "collected": int(r["collected"]),
+                                         "concluded": int(r["concluded"])}
+        elif kind == "p3":
+            trend[r["month"]] = {"month": r["month"], "collected": int(r["collected"]),
+                                 "concluded": int(r["concluded"])}
+        elif kind == "g":
+            groups[r["gid"]] = {"gid": r["gid"], **{k: int(r[k]) for k in item_keys}}
+    return {
+        "cur": figs[True], "prev": figs[False],
+        "units": _unit_list(units, scope), "areas": _area_list(areas), "groups": _group_list(groups),
+        "trend": _trend_list(trend, period), "categories": _category_list(categories),
+    }
 
 
 def stats(period: Period, scope: Scope, *, day: datetime.date | None = None) -> dict:
@@ -695,4 +834,4 @@ def stats(period: Period, scope: Scope, *, day: datetime.date | None = None) -> 
 
 
 __all__ = ["Figures", "rate", "headline", "unit_rows", "area_rows", "group_rows", "monthly_trend",
-           "category_rows", "stats", "drill_items", "deputy_month_grid", "submission_counts", "collected_items"]
+           "category_rows", "unit_overview", "stats", "drill_items", "deputy_month_grid", "submission_counts", "collected_items"]

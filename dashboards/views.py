@@ -46,9 +46,18 @@ def dashboard_data(request) -> dict:
     """Everything the overview, the print view and the exports show (a fixed number of queries)."""
     form, period, scope = _period_and_scope(request)
     day = selectors.today()
-    cur, prev = selectors.headline(period, scope, day=day)
+    if selectors.unit_scope_only(scope):  # a unit's own dashboard: one query for all of it
+        tables = selectors.unit_overview(period, scope, day=day)
+        cur, prev = tables.pop("cur"), tables.pop("prev")
+    else:
+        cur, prev = selectors.headline(period, scope, day=day)
+        tables = {"units": selectors.unit_rows(period, scope, day=day),
+                  "areas": selectors.area_rows(period, scope, day=day),
+                  "groups": selectors.group_rows(period, scope, day=day),
+                  "trend": selectors.monthly_trend(period, scope),
+                  "categories": selectors.category_rows(period, scope)}
     threshold = form.get_threshold()
-    units = selectors.unit_rows(period, scope, day=day)
+    units = tables["units"]
     for u in units:
         u["low"] = u["completion_rate"] is not None and u["completion_rate"] < threshold
     headline = [
@@ -67,11 +76,7 @@ def dashboard_data(request) -> dict:
         "cur": cur, "prev": prev,
         "headline": [{"key": k, "label": label, "value": v, "prev": p, "change": _change(v, p), "is_rate": r,
                       "drill": k in selectors.METRICS} for k, label, v, p, r in headline],
-        "units": units,
-        "areas": selectors.area_rows(period, scope, day=day),
-        "groups": selectors.group_rows(period, scope, day=day),
-        "trend": selectors.monthly_trend(period, scope),
-        "categories": selectors.category_rows(period, scope),
+        **tables,
         "overdue_stages": [("overdue_research", _("研处"), cur.overdue_research),
                            ("overdue_handle", _("办理"), cur.overdue_handle)],
         "scope_qs": scope_qs,
