@@ -21,6 +21,7 @@ from groups.models import DeputyGroup
 from petitions.choices import Category
 from units.models import HandlingUnit
 
+from . import render as render_rows
 from . import selectors
 from .access import DASHBOARD_ROLES, choices_for, scope_for
 from .exports import sheet_title, xlsx_response
@@ -103,13 +104,17 @@ def overview(request):
         "stages": {"names": [str(n) for _k, n, _v in data["overdue_stages"]],
                    "values": [v for _k, _n, v in data["overdue_stages"]]},
     }
+    data["unit_options_html"] = render_rows.unit_options(data["unit_choices"], data["scope"].unit)
+    data["unit_rows_html"] = render_rows.unit_rows(data["units"], items_url=data["items_url"], base_qs=data["base_qs"])
     return render(request, "dashboards/overview.html", data)
 
 
 @require_GET
 @role_required(*ROLES)
 def print_view(request):
-    return render(request, "dashboards/print.html", dashboard_data(request))
+    data = dashboard_data(request)
+    data["unit_rows_html"] = render_rows.print_unit_rows(data["units"])
+    return render(request, "dashboards/print.html", data)
 
 
 def _pct(v):
