@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 
@@ -220,43 +224,105 @@ def term_range(term) -> tuple[datetime.date, datetime.date]:
 def record(*, deputy, term) -> dict:
     """Everything a deputy did in a term (履职档案): items and their outcomes, activities attended,
     trainings, reception duty, reports to voters, and published assessment results."""
-    start, end = term_range(term)
-    items = (Item.objects.collected().filter(period__range=(start, end))
-             .filter(Q(deputy=deputy) | Q(co_deputies=deputy)).distinct()
-             .select_related("lead_unit").order_by("period", "id"))
-    item_counts = collected_items(start, end).filter(deputy=deputy).aggregate(
-        submitted=count_agg("pk"), concluded=count_agg("pk", Q(state=State.CLOSED)),
-        satisfied=count_agg("pk", Q(state=State.CLOSED, satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])),
-    )
-    attendances = (Attendance.objects.filter(deputy=deputy, activity__date__range=(start, end))
-                   .exclude(status=AttendanceStatus.INVITED)
-                   .select_related("activity__organiser_group", "activity__organiser_area", "activity__home")
-                   .order_by("activity__date", "activity_id"))
-    by_kind = dict(Attendance.objects.filter(deputy=deputy, status=AttendanceStatus.ATTENDED,
-                                             activity__date__range=(start, end))
-                   .order_by().values_list("activity__kind").annotate(n=count_agg("pk")).values_list("activity__kind", "n"))
-    status_counts = Attendance.objects.filter(deputy=deputy, activity__date__range=(start, end)).aggregate(
-        attended=count_agg("pk", Q(status=AttendanceStatus.ATTENDED)),
-        leave=count_agg("pk", Q(status=AttendanceStatus.LEAVE)),
-        absent=count_agg("pk", Q(status=AttendanceStatus.ABSENT)),
-    )
+    return records([(deputy, term)])[0]
+
+
+def records(pairs) -> list[dict]:
+    """The performance records (履职档案) of many deputies, each in their own term, in the order given.
+
+    One query per kind of record for the whole set, whatever the number of deputies (批量打印 of a
+    whole area); the single record is this with one pair, so the two pages cannot drift apart."""
     from activities.models import ReceptionProblem
 
-    problems = ReceptionProblem.objects.filter(deputy=deputy, activity__date__range=(start, end)).aggregate(
-        raised=count_agg("pk"), solved=count_agg("pk", _problem_solved()))
-    scores = (AssessmentScore.objects.filter(deputy=deputy, assessment__status=AssessmentStatus.PUBLISHED,
-                                             assessment__year__range=(start.year, end.year))
-              .select_related("assessment").order_by("assessment__year"))
-    kinds = [{"kind": k, "label": label, "count": by_kind.get(k, 0)} for k, label in ActivityKind.choices]
-    return {
-        "deputy": deputy, "term": term, "start": start, "end": end,
-        "items": items, "item_counts": item_counts,
-        "attendances": attendances, "kinds": kinds, "status_counts": status_counts,
-        "trainings": by_kind.get(ActivityKind.TRAINING, 0), "receptions": by_kind.get(ActivityKind.RECEPTION, 0),
-        "reports": by_kind.get(ActivityKind.REPORT, 0), "problems": problems, "scores": scores,
-        "mandates": deputy.mandates.select_related("term", "area").order_by("term__level"),
-        "groups": GroupMembership.objects.filter(deputy=deputy).select_related("group"),
-    }
+    if not pairs:
+        return []
+    spans = {deputy.pk: term_range(term) for deputy, term in pairs}
+    by_span: dict[tuple, list[int]] = defaultdict(list)
+    for pk, span in spans.items():
+        by_span[span].append(pk)
+
+    def within(date_field: str, deputy_field: str = "deputy_id", year: bool = False) -> Q:
+        """Each deputy's rows inside their own term: one OR branch per distinct term span."""
+        return reduce(or_, (Q(**{f"{deputy_field}__in": pks,
+                                 f"{date_field}__range": (s.year, e.year) if year else (s, e)})
+                            for (s, e), pks in by_span.items()))
+
+    def grouped(rows) -> dict[int, list]:
+        out: dict[int, list] = defaultdict(list)
+        for row in rows:
+            out[row.deputy_id].append(row)
+        return out
+
+    # Items submitted or co-signed (联名); one item can belong to several records of the batch.
+    co = Item.co_deputies.through.objects.filter(item_id=OuterRef("pk"))
+    item_rows = (Item.objects.collected()
+                 .filter(reduce(or_, (Q(period__range=span) & (Q(deputy_id__in=pks) | Exists(co.filter(deputy_id__in=pks)))
+                                      for span, pks in by_span.items())))
+                 .annotate(co_ids=ArraySubquery(co.filter(deputy_id__in=list(spans)).values("deputy_id")))
+                 .select_related("lead_unit").order_by("period", "id"))
+    items: dict[int, list] = defaultdict(list)
+    for item in item_rows:
+        for pk in dict.fromkeys([item.deputy_id, *item.co_ids]):
+            if pk in spans and spans[pk][0] <= item.period <= spans[pk][1]:
+                items[pk].append(item)
+    no_items = {"submitted": 0, "concluded": 0, "satisfied": 0}
+    item_counts = {r.pop("deputy_id"): r for r in Item.objects.collected().filter(within("period")).order_by()
+                   .values("deputy_id").annotate(
+                       submitted=count_agg("pk"), concluded=count_agg("pk", Q(state=State.CLOSED)),
+                       satisfied=count_agg("pk", Q(state=State.CLOSED,
+                                                   satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASIC])))}
+    in_term = Attendance.objects.filter(within("activity__date"))
+    attendances = grouped(in_term.exclude(status=AttendanceStatus.INVITED)
+                          .select_related("activity__organiser_group", "activity__organiser_area", "activity__home")
+                          .order_by("activity__date", "activity_id"))
+    tallies: dict[int, list] = defaultdict(list)  # (kind, status, n) per deputy
+    for r in in_term.order_by().values("deputy_id", "activity__kind", "status").annotate(n=count_agg("pk")):
+        tallies[r["deputy_id"]].append((r["activity__kind"], r["status"], r["n"]))
+    no_problems = {"raised": 0, "solved": 0}
+    problems = {r.pop("deputy_id"): r for r in ReceptionProblem.objects.filter(within("activity__date")).order_by()
+                .values("deputy_id").annotate(raised=count_agg("pk"), solved=count_agg("pk", _problem_solved()))}
+    scores = grouped(AssessmentScore.objects.filter(within("assessment__year", year=True),
+                                                    assessment__status=AssessmentStatus.PUBLISHED)
+                     .select_related("assessment").order_by("assessment__year", "id"))
+    mandates = grouped(Mandate.objects.filter(deputy_id__in=list(spans)).select_related("term", "area")
+                       .order_by("term__level", "id"))
+    groups = grouped(GroupMembership.objects.filter(deputy_id__in=list(spans)).select_related("group"))
+
+    out = []
+    for deputy, term in pairs:
+        pk = deputy.pk
+        start, end = spans[pk]
+        by_kind: dict[str, int] = defaultdict(int)
+        status_counts = {"attended": 0, "leave": 0, "absent": 0}
+        for kind, status, n in tallies[pk]:
+            if status == AttendanceStatus.ATTENDED:
+                by_kind[kind] += n
+            if status in status_counts:
+                status_counts[status] += n
+        out.append({
+            "deputy": deputy, "term": term, "start": start, "end": end,
+            "items": items[pk], "item_counts": item_counts.get(pk, dict(no_items)),
+            "attendances": attendances[pk],
+            "kinds": [{"kind": k, "label": label, "count": by_kind[k]} for k, label in ActivityKind.choices],
+            "status_counts": status_counts,
+            "trainings": by_kind[ActivityKind.TRAINING], "receptions": by_kind[ActivityKind.RECEPTION],
+            "reports": by_kind[ActivityKind.REPORT], "problems": problems.get(pk, dict(no_problems)),
+            "scores": scores[pk], "mandates": mandates[pk], "groups": groups[pk],
+        })
+    return out
+
+
+def record_batch(*, deputies, term_id: int | None = None) -> list[dict]:
+    """The records of a whole group or area (批量打印), in the queryset's order: each deputy in the
+    asked term if they held it, otherwise in the first of their terms (as `terms_for` orders them)."""
+    deputies = list(deputies)
+    terms: dict[int, object] = {}
+    held = (Mandate.objects.filter(deputy_id__in=[d.pk for d in deputies]).select_related("term")
+            .order_by("deputy_id", *_term_order("term__")))
+    for m in held:
+        if m.deputy_id not in terms or m.term_id == term_id:
+            terms[m.deputy_id] = m.term
+    return records([(d, terms[d.pk]) for d in deputies if d.pk in terms])
 
 
 def count_agg(expr, filter=None):
@@ -320,13 +386,17 @@ def issuer() -> str:
     return f"{district.name}人大常委会" if district else "人大常委会"
 
 
+def _term_order(prefix: str = "") -> list:
+    """District level first (this is a district system), current before past, newest first."""
+    from django.db.models import Case, When
+
+    level = Case(When(**{f"{prefix}level": "district"}, then=0), When(**{f"{prefix}level": "town"}, then=1),
+                 default=2, output_field=IntegerField())
+    return [F(f"{prefix}is_current").desc(), level, F(f"{prefix}number").desc()]
+
+
 def terms_for(deputy):
     """A deputy's terms, the district level first (this is a district system), current before past."""
-    from django.db.models import Case, IntegerField, When
-
     from deputies.models import CongressTerm
 
-    level_order = Case(When(level="district", then=0), When(level="town", then=1), default=2,
-                       output_field=IntegerField())
-    return (CongressTerm.objects.filter(mandates__deputy=deputy).distinct()
-            .order_by("-is_current", level_order, "-number"))
+    return CongressTerm.objects.filter(mandates__deputy=deputy).distinct().order_by(*_term_order())

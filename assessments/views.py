@@ -319,12 +319,8 @@ def records_batch(request):
                 else Area.objects.subtree(request.user.area).towns()})
     except ValueError:
         raise Http404
-    term_id = request.GET.get("term")
-    out = []
-    for deputy in deputies.distinct().order_by("name_pinyin", "id"):
-        terms = selectors.terms_for(deputy)
-        term = (terms.filter(pk=term_id).first() if term_id and term_id.isdigit() else None) or terms.first()
-        if term is not None:
-            out.append(selectors.record(deputy=deputy, term=term))
+    term_id = request.GET.get("term", "")
+    out = selectors.record_batch(deputies=deputies.distinct().order_by("name_pinyin", "id"),
+                                 term_id=int(term_id) if term_id.isdigit() else None)
     return render(request, "assessments/record_print.html", {"records": out, "batch_title": title,
                                                              "issuer": selectors.issuer()})
