@@ -81,6 +81,24 @@ class RosterFilterForm(forms.Form):
     def has_filters(self) -> bool:
         return any(k not in ("sort", "per_page", "page") and v for k, v in self.data.items())
 
+    def selects(self) -> list[tuple]:
+        """(bound field, its value as text, choices) for every select of the filter bar. A model field's
+        choices are read by one plain query: looping over `field.choices` in a template costs a COUNT and
+        a server-side cursor for each of the three."""
+        out = []
+        for bound in self:
+            if bound.name == "q":
+                continue
+            field = bound.field
+            if isinstance(field, forms.ModelChoiceField):
+                choices = [("", field.empty_label),
+                           *((field.prepare_value(obj), field.label_from_instance(obj)) for obj in field.queryset)]
+            else:
+                choices = field.choices
+            value = bound.value()
+            out.append((bound, "" if value is None else str(value), [(str(v), label) for v, label in choices]))
+        return out
+
 
 class DeputyForm(forms.ModelForm):
     """A person's data. Mobile and ID numbers are checked as the import checks them."""

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from html import escape
+
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from areas.models import Area
+from core.text import cn_number, mask_mobile
+from groups.choices import MemberRole
 from groups.models import GroupMembership
 
-from .choices import Level, MandateStatus
+from .choices import Gender, Level, MandateStatus, Party
 from .models import Deputy, Mandate
 from .search import name_query
 
@@ -26,6 +34,73 @@ def roster_rows_prefetch(qs: QuerySet) -> QuerySet:
         Prefetch("mandates", queryset=Mandate.objects.select_related("term", "area").order_by("term__level", "-term__number")),
         Prefetch("memberships", queryset=GroupMembership.objects.select_related("group").order_by("group__kind", "group__sort")),
     )
+
+
+def roster_page(qs: QuerySet, *, number, per_page: int, search: bool) -> Page:
+    """The requested page of the roster `qs` (roster_list). A name search reads every row, since no index
+    serves LIKE '%zw%': its matches are fetched once, in order, as ids, and counted from that list, where
+    COUNT(*) then the page query read them twice (and the second walked the pinyin index through 9,000
+    rows to find 25 matches). Two queries either way."""
+    if not search:
+        return Paginator(qs, per_page).get_page(number)
+    page = Paginator(list(qs.values_list("pk", flat=True)), per_page).get_page(number)
+    found = Deputy.objects.in_bulk(page.object_list)
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    return page
+
+
+def roster_rows(page) -> list[Deputy]:
+    """The deputies of one roster page with what their rows show, as plain text made here once (the
+    template only prints it). Three queries whatever the page size: the page, its mandates, its groups.
+
+    Not `prefetch_related`: that built a model instance per mandate, term, area, membership and group,
+    and the template then went through gettext and make_hashable for every `{{ m.term }}` and
+    `get_*_display`, which was most of the page's time."""
+    rows = list(page)
+    ids = [d.pk for d in rows]
+    badges: dict[int, list] = {pk: [] for pk in ids}
+    groups: dict[int, list] = {pk: [] for pk in ids}
+    if ids:
+        for row in (Mandate.objects.filter(deputy_id__in=ids).order_by("deputy_id", "term__level", "-term__number")
+                    .values_list("deputy_id", "term__level", "term__number", "area__name", "status", "is_first_time")):
+            badges[row[0]].append(row[1:])
+        for pk, *row in (GroupMembership.objects.filter(deputy_id__in=ids).order_by("deputy_id", "group__kind", "group__sort")
+                         .values_list("deputy_id", "group__name", "role")):
+            groups[pk].append(row)
+    genders, parties, statuses, levels, roles = (
+        {value: str(label) for value, label in choices.choices} for choices in (Gender, Party, MandateStatus, Level,
+                                                                                MemberRole))
+    first_time, dash = gettext("初任"), "—"
+    terms: dict[tuple, str] = {}
+    # reverse() costs tens of µs (resolver, active language): once for the page, then the pk put in.
+    placeholder = 2_147_483_647
+    detail = reverse("deputies:detail", args=[placeholder])
+    for d in rows:
+        d.url = detail.replace(str(placeholder), str(d.pk))
+        d.gender_label = genders.get(d.gender, d.gender)
+        d.birth_month = d.birth_date.strftime("%Y.%m") if d.birth_date else dash
+        d.party_label = parties.get(d.party, d.party) or dash
+        d.mobile_masked = mask_mobile(d.mobile) or dash
+        mandates = []
+        for level, number, area, status, first in badges[d.pk]:
+            if (level, number) not in terms:  # as CongressTerm.__str__
+                terms[level, number] = f"{levels.get(level, level)}{cn_number(number)}届"
+            parts = [terms[level, number], area]
+            if status != MandateStatus.IN_OFFICE:
+                parts.append(statuses.get(status, status))
+            if first:
+                parts.append(first_time)
+            mandates.append(("text-bg-primary" if status == MandateStatus.IN_OFFICE else "text-bg-secondary",
+                             " · ".join(parts)))
+        # Two small fragments made here rather than by two nested {% for %} per row in the template (the
+        # loops were a quarter of its time at 100 rows a page); every text escaped, as format_html would,
+        # which costs 10 µs a call against 2.
+        d.mandates_html = mark_safe("\n".join(f'<span class="badge {css} fw-normal mb-1">{escape(text)}</span>'
+                                               for css, text in mandates))
+        d.groups_html = mark_safe("<br>".join(
+            escape(name if role == MemberRole.MEMBER else f"{name}({roles.get(role, role)})")
+            for name, role in groups[d.pk]))
+    return rows
 
 
 def roster_list(*, user, filters: dict | None = None) -> QuerySet:
@@ -59,16 +134,18 @@ def roster_list(*, user, filters: dict | None = None) -> QuerySet:
 def roster_counts(*, user) -> dict:
     """In-office mandates per level and people in the user's scope, in one query:
     "在任市级代表 73 名,区级 219 名,镇级 73 名,共 340 人"."""
-    in_office = Q(status=MandateStatus.IN_OFFICE)
     visible = Deputy.objects.visible_to(user)
-    result = Mandate.objects.filter(deputy__in=visible).aggregate(
-        city=Count("id", filter=in_office & Q(term__level=Level.CITY)),
-        district=Count("id", filter=in_office & Q(term__level=Level.DISTRICT)),
-        town=Count("id", filter=in_office & Q(term__level=Level.TOWN)),
-        people=Count("deputy", filter=in_office, distinct=True),
-        first_time=Count("deputy", filter=in_office & Q(is_first_time=True), distinct=True),
+    mandates = Mandate.objects.filter(status=MandateStatus.IN_OFFICE)
+    # A user who sees every deputy needs no semi-join over all of them (8 → 4 ms over 10,000 mandates).
+    if visible.query.has_filters():
+        mandates = mandates.filter(deputy__in=visible)
+    return mandates.aggregate(
+        city=Count("id", filter=Q(term__level=Level.CITY)),
+        district=Count("id", filter=Q(term__level=Level.DISTRICT)),
+        town=Count("id", filter=Q(term__level=Level.TOWN)),
+        people=Count("deputy", distinct=True),
+        first_time=Count("deputy", filter=Q(is_first_time=True), distinct=True),
     )
-    return result
 
 
 def ethnicity_choices(*, user) -> list[str]:

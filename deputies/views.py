@@ -5,7 +5,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +26,8 @@ from .selectors import (
     export_rows,
     roster_counts,
     roster_list,
-    roster_rows_prefetch,
+    roster_page,
+    roster_rows,
 )
 
 ROSTER_ROLES = (Role.ADMIN, Role.DISTRICT_STAFF, Role.AREA_STAFF, Role.LEADER)
@@ -50,12 +50,12 @@ def roster(request):
     """代表名册: filter, search (pinyin initials too), sort, paginate; counts at the top."""
     form = _filter_form(request)
     filters = form.filters()
-    qs = roster_rows_prefetch(roster_list(user=request.user, filters=filters))
-    page_obj = Paginator(qs, filters.get("per_page") or 25).get_page(request.GET.get("page"))
+    page_obj = roster_page(roster_list(user=request.user, filters=filters), number=request.GET.get("page"),
+                           per_page=filters.get("per_page") or 25, search=bool(filters.get("q")))
     can_edit = request.user.has_role(*EDIT_ROLES)
     return render(request, "deputies/roster.html", {
-        "form": form, "page_obj": page_obj, "deputies": page_obj.object_list, "counts": roster_counts(user=request.user),
-        "can_edit": can_edit, "filtered": form.has_filters,
+        "form": form, "page_obj": page_obj, "deputies": roster_rows(page_obj.object_list),
+        "counts": roster_counts(user=request.user), "can_edit": can_edit, "filtered": form.has_filters,
     })
 
 

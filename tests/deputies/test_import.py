@@ -144,3 +144,69 @@ def test_the_command_exits_non_zero_from_a_shell(cast, tmp_path):
                             capture_output=True, text=True, cwd=settings.BASE_DIR)
     assert result.returncode != 0
     assert "拒绝" in result.stdout + result.stderr
+
+
+def latest_history(model, reason: str) -> dict[int, dict]:
+    """The newest history row of each object, as values, without what differs by nature (its id and time)."""
+    rows = {}
+    for row in model.history.filter(history_change_reason=reason).order_by("history_id").values():
+        rows[row["id"]] = {k: v for k, v in row.items() if k not in ("history_id", "history_date", "history_type")}
+    return rows
+
+
+def test_it_writes_the_history_rows_simple_history_would_for_what_it_creates_and_changes(cast):
+    from django.db import transaction
+
+    from deputies.services import IMPORT_REASON
+
+    run(xlsx(clean_rows()), cast.staff)
+    rows = clean_rows()
+    rows[2][8] = "13905619999"  # 李芳: new mobile, new constituency, now 组长
+    rows[2][12] = "任圩街道第4选区"
+    rows[2][15] = "组长"
+    run(xlsx(rows), cast.staff)
+    for model in (Deputy, Mandate, GroupMembership, DeputyGroup):
+        ours = latest_history(model, IMPORT_REASON)
+        assert ours and all(row["history_user_id"] == cast.staff.pk for row in ours.values())
+        with transaction.atomic():  # what django-simple-history itself writes for the same objects, rolled back
+            model.history.filter(history_change_reason=IMPORT_REASON).delete()
+            model.history.bulk_history_create(list(model.objects.filter(pk__in=ours)), default_user=cast.staff,
+                                              default_change_reason=IMPORT_REASON)
+            reference = latest_history(model, IMPORT_REASON)
+            transaction.set_rollback(True)
+        assert ours == reference, model
+    li = Deputy.objects.get(id_number=LI)
+    assert [h.history_type for h in li.history.order_by("history_id")] == ["+", "~"]
+    changed = li.mandates.get().history.order_by("history_id").last()
+    assert changed.history_type == "~" and changed.diff_against(changed.prev_record).changed_fields == ["constituency"]
+    assert li.memberships.get().history.order_by("history_id").last().history_type == "~"
+
+
+def test_it_updates_rows_exactly_as_djangos_bulk_update_would(cast):
+    import datetime
+
+    from django.db import transaction
+
+    from areas.models import Area
+    from deputies.services import _bulk_update
+
+    run(xlsx(clean_rows()), cast.staff)
+    fields = ["name", "birth_date", "area", "mobile", "party", "updated_at", "note"]
+    renwei = Area.objects.get(name="任圩街道")
+
+    def changed():
+        deputies = list(Deputy.objects.order_by("pk"))
+        for i, deputy in enumerate(deputies):
+            deputy.name = f"{deputy.name}'\"{i}"
+            deputy.birth_date = None if i % 2 else datetime.date(1970, 1, i + 1)
+            deputy.area = None if i % 2 else renwei
+            deputy.mobile, deputy.party, deputy.note = "", "masses", "第一行\n第二行"
+            deputy.updated_at = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+        return deputies
+
+    with transaction.atomic():
+        Deputy.objects.bulk_update(changed(), fields)
+        expected = list(Deputy.objects.order_by("pk").values())
+        transaction.set_rollback(True)
+    _bulk_update(Deputy, changed(), fields)
+    assert list(Deputy.objects.order_by("pk").values()) == expected

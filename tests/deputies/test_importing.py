@@ -157,3 +157,52 @@ def test_it_refuses_twenty_thousand_rows():
 def test_it_refuses_a_csv_formula():
     with pytest.raises(importing.ImportFileError, match="公式"):
         importing.read_table("姓名,层级,所属区划\n=HYPERLINK(\"x\"),区,东山街道\n".encode(), "a.csv")
+
+
+def openpyxl_rows(data: bytes) -> list[tuple[int, list]]:
+    """What openpyxl's own reader gives for the first sheet, kept as read_table keeps rows."""
+    ws = openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+    ws.reset_dimensions()  # read every row and column, whatever the sheet claims
+    rows = []
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells = list(values)
+        while cells and (cells[-1] is None or (isinstance(cells[-1], str) and not cells[-1].strip())):
+            cells.pop()
+        if cells:
+            rows.append((number, cells))
+    return rows
+
+
+def test_it_reads_every_kind_of_cell_as_openpyxl_does_from_inline_and_shared_strings():
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    from .workbooks import as_excel_saves
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    ws.append(["张伟", "男", "汉族", datetime.datetime(1975, 3, 1), "中共党员", None, "  单位 ", "干部", 13805612345,
+               "34060319750312001X", "区", 12, None, "东山街道", True, 1.5, False])
+    ws["A4"] = CellRichText(["王", TextBlock(InlineFont(b=True), "建国")])  # row 3 left empty
+    ws["D4"] = 27454
+    ws["D4"].number_format = "yyyy-mm-dd"  # an Excel date serial shown as a date
+    ws["Q4"] = "是"
+    ws["T4"] = "beyond the headers"
+    ws["A6"] = "   "  # a row of blanks is no row
+    ws["C7"] = 3.4060319750312e17  # an ID number Excel turned into a number
+    ws["A8"] = "<&>'\""
+    plain = io.BytesIO()
+    wb.save(plain)
+    for data in (plain.getvalue(), as_excel_saves(plain.getvalue())):
+        grid = importing._read_xlsx(data)
+        assert grid == openpyxl_rows(data)
+        assert [number for number, _cells in grid] == [1, 2, 4, 7, 8]
+        assert grid[2][1][:4] == ["王建国", None, None, datetime.datetime(1975, 3, 1)]
+
+
+def test_it_refuses_a_formula_in_a_sheet_saved_as_excel_saves_it():
+    from .workbooks import as_excel_saves
+
+    with pytest.raises(importing.ImportFileError, match="第 3 行 B 列是公式"):
+        importing.read_table(as_excel_saves(xlsx(clean_rows()[:1], formula="B3")), "roster.xlsx")

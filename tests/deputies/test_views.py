@@ -184,22 +184,79 @@ def test_it_filters_by_level_status_and_first_time_on_the_same_mandate(login, ca
 
 
 def test_the_roster_list_runs_a_fixed_number_of_queries_whatever_the_page_size(login, cast, django_assert_max_num_queries):
+    from deputies.choices import Level, MandateStatus
+    from groups.choices import MemberRole
+
     client = login(cast.staff)
     client.get(reverse("deputies:roster"))  # warm the session
 
     def count(**params):
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("deputies:roster"), params).status_code == 200
-        return len(ctx.captured_queries)
+            response = client.get(reverse("deputies:roster"), params)
+            assert response.status_code == 200
+        return len(ctx.captured_queries), response
 
-    small = count(per_page=25)
-    term = factories.CongressTermFactory()
-    for i in range(60):
-        factories.MandateFactory(deputy=factories.DeputyFactory(name=f"测试{i}"), term=term)
-    assert count(per_page=25) == small
-    assert count(per_page=100) == small
+    small, _response = count(per_page=25)
+    term, city = factories.CongressTermFactory(), factories.CongressTermFactory(level=Level.CITY, number=17)
+    group = factories.DeputyGroupFactory()
+    for i in range(120):  # each with two mandates, a group and an account: nothing a row shows may cost a query
+        deputy = factories.DeputyFactory(name=f"测试{i}", user=factories.UserFactory() if i % 7 == 0 else None)
+        factories.MandateFactory(deputy=deputy, term=term)
+        factories.MandateFactory(deputy=deputy, term=city, status=MandateStatus.RESIGNED)
+        factories.GroupMembershipFactory(group=group, deputy=deputy, role=MemberRole.LEADER if i == 0 else MemberRole.MEMBER)
+    assert count(per_page=25)[0] == small
+    queries, response = count(per_page=100)
+    assert queries == small and len(response.context["deputies"]) == 100
+    queries, response = count(per_page=100, page=2)
+    assert queries == small and len(response.context["deputies"]) == 23
     with django_assert_max_num_queries(small):
-        client.get(reverse("deputies:roster"), {"per_page": 50, "q": "cs"})
+        response = client.get(reverse("deputies:roster"), {"per_page": 50, "q": "cs"})
+    assert len(response.context["deputies"]) == 50 and response.context["page_obj"].paginator.count == 120
+    filtered = {"level": "city", "status": "resigned", "group": group.pk}  # + validating the chosen group
+    assert count(per_page=25, **filtered)[0] == count(per_page=100, **filtered)[0] <= small + 1
+
+
+def test_each_row_shows_its_mandates_groups_and_masked_mobile(login, cast):
+    from deputies.choices import Level, MandateStatus
+    from groups.choices import GroupKind, MemberRole
+
+    liu = deputy_of(cast.deputy)
+    city = factories.CongressTermFactory(level=Level.CITY, number=17)
+    factories.MandateFactory(deputy=liu, term=city, area=Area.objects.get(name="任圩街道"), status=MandateStatus.RESIGNED,
+                             is_first_time=True)
+    factories.GroupMembershipFactory(group=factories.DeputyGroupFactory(name="市人大<第三>小组", kind=GroupKind.CITY),
+                                     deputy=liu, role=MemberRole.DEPUTY_LEADER)
+    response = login(cast.staff).get(reverse("deputies:roster"), {"q": "刘芳"})
+    row = response.content.decode().split('data-testid="roster-row"')[1].split("</tr>")[0]
+    assert f'href="{reverse("deputies:detail", args=[liu.pk])}"' in row and "bi-person-check" in row
+    assert '<span class="badge text-bg-primary fw-normal mb-1">区十二届 · 东山街道</span>' in row
+    assert '<span class="badge text-bg-secondary fw-normal mb-1">市十七届 · 任圩街道 · 辞职 · 初任</span>' in row
+    assert "市人大&lt;第三&gt;小组(副组长)<br>东山街道区人大代表小组" in row  # city groups first; names escaped
+    assert "138****2345" in row and "13805612345" not in row
+
+
+def test_the_counts_line_counts_in_office_mandates_in_the_users_scope(login, cast):
+    from deputies.choices import Level, MandateStatus
+
+    city = factories.CongressTermFactory(level=Level.CITY, number=17)
+    factories.MandateFactory(deputy=deputy_of(cast.deputy), term=city, is_first_time=True)
+    factories.MandateFactory(deputy=factories.DeputyFactory(), term=city, status=MandateStatus.RESIGNED)
+    factories.MandateFactory(deputy=factories.DeputyFactory(), area=Area.objects.get(name="任圩街道"), is_first_time=True)
+    counts = login(cast.staff).get(reverse("deputies:roster")).context["counts"]
+    assert counts == {"city": 1, "district": 4, "town": 0, "people": 4, "first_time": 2}
+    counts = login(cast.dongshan_staff).get(reverse("deputies:roster")).context["counts"]
+    assert counts == {"city": 1, "district": 2, "town": 0, "people": 2, "first_time": 1}  # 刘芳 and 张伟 only
+
+
+def test_a_search_pages_through_its_matches_in_pinyin_order(login, cast):
+    client = login(cast.staff)
+    for i in range(30):
+        factories.DeputyFactory(name=f"张{'一二三四五六七八九十'[i % 10]}{i}", workplace="ABB中国")
+    page = client.get(reverse("deputies:roster"), {"q": "abb", "per_page": 25, "page": 2}).context["page_obj"]
+    assert page.paginator.count == 30 and page.number == 2 and len(page.object_list) == 5
+    everyone = [d.name for d in Deputy.objects.filter(workplace="ABB中国").order_by("name_pinyin", "id")]
+    assert [d.name for d in page.object_list] == everyone[25:]
+    assert client.get(reverse("deputies:roster"), {"q": "Abb中"}).context["page_obj"].paginator.count == 30
 
 
 def test_the_export_masks_numbers_and_follows_the_filters(login, cast):

@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import re
+import zipfile
 
 import openpyxl
 
@@ -31,6 +33,38 @@ def xlsx(rows, headers=HEADERS, *, title=None, merge=None, formula=None) -> byte
         ws[formula] = "=1+1"
     out = io.BytesIO()
     wb.save(out)
+    return out.getvalue()
+
+
+def as_excel_saves(data: bytes) -> bytes:
+    """An openpyxl workbook with its text moved into a shared-strings table, as Excel and WPS save a sheet
+    (openpyxl writes every text cell as an inline string)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    table: dict[str, int] = {}
+
+    def cell(match):
+        index = table.setdefault(match.group(3), len(table))
+        return f'<c{match.group(1)} t="s"{match.group(2)}><v>{index}</v></c>'
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                body = re.sub(r'<c([^>]*?) t="inlineStr"([^>]*)><is><t>([^<]*)</t></is></c>', cell,
+                              body.decode()).encode()
+            elif item.filename == "[Content_Types].xml":
+                body = body.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                body = body.replace(b"</Relationships>", b'<Relationship Id="rIdStrings" Type="http://schemas.openxmlfor'
+                                    b'mats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                    b"</Relationships>")
+            target.writestr(item, body)
+        strings = "".join(f"<si><t>{text}</t></si>" for text in table)
+        target.writestr("xl/sharedStrings.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="'
+                        'http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{0}" uniqueCount="{0}">{1}</sst>'
+                        .format(len(table), strings))
     return out.getvalue()
 
 
