@@ -306,11 +306,13 @@ def _ended(date_q: Q, scope: Scope):
     return ended
 
 
-def headline(period: Period, scope: Scope, *, day: datetime.date | None = None) -> tuple[Figures, Figures]:
+def headline(period: Period, scope: Scope, *, day: datetime.date | None = None,
+             overdue: dict | None = None) -> tuple[Figures, Figures]:
     """The headline figures of the period and of the previous one.
 
     Whole months come from the rollups (two queries), the days at the ends and 逾期 (which depends on
-    today) are counted live; a group, unit or deputy scope is counted live. Plus one query for 月度报送率."""
+    today) are counted live; a group, unit or deputy scope is counted live. Plus one query for 月度报送率.
+    `overdue`: `overdue_tables` of the same period, scope and day (its whole months' 逾期, read once for the page)."""
     day = day or today()
     prev = period.previous()
     figs = {"c_": Figures(), "p_": Figures()}
@@ -325,11 +327,13 @@ def headline(period: Period, scope: Scope, *, day: datetime.date | None = None) 
             ended = RollupUnit.objects.filter(_rollup_area_q(scope), _span_q(*whole)).aggregate(
                 **{f"{p}{k}": Sum(k, filter=s.rollup_q()) for p, s in parts.items() for k in ("ended", "on_time")})
             _add(found, ended, ended.keys())
-            # One submission-time range over both periods (an OR of ranges misleads the planner).
-            overdue = (Item.objects.filter(_span(*whole).months_q(), collected_q(), scope_q(scope), overdue_q(day))
-                       .aggregate(**{k: v for p, s in parts.items() for k, v in
-                                     _overdue_counts(p, s.months_q(), day).items()}))
-            _add(found, overdue, overdue.keys())
+            if overdue is not None:
+                late = overdue["headline"]
+            else:  # one submission-time range over both periods (an OR of ranges misleads the planner)
+                late = (Item.objects.filter(_span(*whole).months_q(), collected_q(), scope_q(scope), overdue_q(day))
+                        .aggregate(**{k: v for p, s in parts.items() for k, v in
+                                      _overdue_counts(p, s.months_q(), day).items()}))
+            _add(found, late, late.keys())
         days = {p: (s.days_q(), s.days_q("item__")) for p, s in parts.items() if s.days}
     else:
         days = {p: (period_q(per), period_q(per, "item__")) for p, per in (("c_", period), ("p_", prev))}
@@ -409,9 +413,11 @@ def submission_months(months: list[datetime.date], scope: Scope) -> dict:
                   UNION ALL SELECT id, since FROM d WHERE since > %(first)s) nd
             CROSS JOIN LATERAL (
                 SELECT x.period FROM {RollupDeputyMonth._meta.db_table} x
-                WHERE x.deputy_id = nd.id AND x.period = ANY(%(months)s) AND x.items > 0
+                WHERE x.deputy_id = nd.id AND x.period >= %(first)s AND x.period <= %(last)s
+                  AND (x.period = ANY(%(months)s)) IS TRUE AND x.items > 0
                   AND (nd.since IS NULL OR nd.since > x.period)
-                OFFSET 0) x  -- OFFSET 0: probe the index per deputy (a few hundred), never scan the months
+                OFFSET 0) x  -- OFFSET 0: probe the index per deputy (a few hundred), never scan the months;
+                             -- one range per deputy (IS TRUE keeps the 24-value ANY out of the index scan)
             GROUP BY x.period) c ON c.period = p.period
         WHERE p.period = ANY(%(months)s)
     """ if district else f"""
@@ -421,11 +427,13 @@ def submission_months(months: list[datetime.date], scope: Scope) -> dict:
     """
     names = {f"p{i}": v for i, v in enumerate(deputies_params)}
     deputies_sql = deputies_sql % tuple(f"%({k})s" for k in names)
+    # District-wide the owing deputies are those with an in-office mandate: the mandates' own filter.
+    owing = "" if district else f"AND m.deputy_id IN ({deputies_sql})"
     sql = f"""
         WITH d AS MATERIALIZED (
             SELECT m.deputy_id AS id, date_trunc('month', COALESCE(MIN(m.start_date), DATE '1900-01-01'))::date AS since
             FROM {Mandate._meta.db_table} m
-            WHERE m.status = %(in_office)s AND m.deputy_id IN ({deputies_sql})
+            WHERE m.status = %(in_office)s {owing}
             GROUP BY m.deputy_id
         ), owed_n AS (
             SELECT months.m, COALESCE(sum(d.n), 0) AS n FROM unnest(%(months)s::date[]) AS months(m)
@@ -434,7 +442,8 @@ def submission_months(months: list[datetime.date], scope: Scope) -> dict:
         ), met AS ({met})
         SELECT owed_n.m, COALESCE(met.n, 0), owed_n.n FROM owed_n LEFT JOIN met ON met.m = owed_n.m ORDER BY 1
     """
-    params = {"in_office": MandateStatus.IN_OFFICE, "months": months, "first": months[0], **names}
+    params = {"in_office": MandateStatus.IN_OFFICE, "months": months, "first": months[0], "last": months[-1],
+              **({} if district else names)}
     with connection.cursor() as cursor:
         # Row estimates of the per-deputy probes are far too high and would pay ~0.4 s of JIT compiling;
         # one query string is one (implicit) transaction, so SET LOCAL ends with it.
@@ -517,7 +526,8 @@ def _unit_late_q(day: datetime.date) -> Q:
     return Q(item__state=State.HANDLING, handled_at__isnull=True, due_date__lt=day)
 
 
-def unit_rows(period: Period, scope: Scope, *, day: datetime.date | None = None) -> list[dict]:
+def unit_rows(period: Period, scope: Scope, *, day: datetime.date | None = None,
+              overdue: dict | None = None) -> list[dict]:
     """Per handling unit (重点调度): assigned, concluded, completion, on time, satisfaction, overdue.
 
     Ranked lowest completion first, then most overdue, then by name. Whole months from the unit rollup,
@@ -529,7 +539,7 @@ def unit_rows(period: Period, scope: Scope, *, day: datetime.date | None = None)
         if sp.months:
             parts.append(RollupUnit.objects.filter(_rollup_area_q(scope), sp.rollup_q()).values("unit_id")
                          .annotate(**{k: Sum(k) for k in UNIT_COUNTS if k != "overdue"}).order_by())
-            parts.append(Assignment.objects.filter(
+            parts.append(overdue["units"] if overdue is not None else Assignment.objects.filter(
                 sp.months_q("item__"), collected_q("item__"), scope_q(scope, "item__"), role=UnitRole.LEAD,
                 cancelled_at__isnull=True, is_current=True).filter(_unit_late_q(day))
                 .values("unit_id").annotate(overdue=Count("pk")).order_by())
@@ -558,7 +568,8 @@ def _unit_list(merged: dict, scope: Scope) -> list[dict]:
 ROW_COUNTS = ("collected", "concluded", "evaluated", "satisfied", "overdue")
 
 
-def _table(period: Period, scope: Scope, day: datetime.date, *, rollup, field: str, key: str, live) -> dict:
+def _table(period: Period, scope: Scope, day: datetime.date, *, rollup, field: str, key: str, live,
+           overdue: list | None = None) -> dict:
     """Rows by `key` from a rollup model (whole months) + `live(date_q)` (days, or everything)."""
     parts = []
     if uses_rollup(scope):
@@ -566,7 +577,8 @@ def _table(period: Period, scope: Scope, day: datetime.date, *, rollup, field: s
         if sp.months:
             parts.append(rollup.objects.filter(_rollup_area_q(scope), sp.rollup_q()).values(**{key: F(field)})
                          .annotate(**{k: Sum(k) for k in ITEM_COUNTS}).order_by())
-            parts.append(live(sp.months_q()).filter(overdue_q(day)).annotate(overdue=Count("pk")))
+            parts.append(overdue if overdue is not None else
+                         live(sp.months_q()).filter(overdue_q(day)).annotate(overdue=Count("pk")))
         if sp.days:
             parts.append(live(sp.days_q()).annotate(**_row_counts(day)))
     else:
@@ -574,7 +586,8 @@ def _table(period: Period, scope: Scope, day: datetime.date, *, rollup, field: s
     return {k: r for k, r in _merge(parts, key, ROW_COUNTS).items() if r["collected"] > 0}
 
 
-def area_rows(period: Period, scope: Scope, *, day: datetime.date | None = None) -> list[dict]:
+def area_rows(period: Period, scope: Scope, *, day: datetime.date | None = None,
+              overdue: dict | None = None) -> list[dict]:
     """Per area (街道/镇) the item happened in."""
     day = day or today()
 
@@ -582,7 +595,8 @@ def area_rows(period: Period, scope: Scope, *, day: datetime.date | None = None)
         return (Item.objects.filter(date_q, collected_q(), scope_q(scope))
                 .values(area_key=Coalesce("area_id", Value(0))).order_by())
 
-    return _area_list(_table(period, scope, day, rollup=RollupItem, field="area_id", key="area_key", live=live))
+    return _area_list(_table(period, scope, day, rollup=RollupItem, field="area_id", key="area_key", live=live,
+                             overdue=overdue and overdue["areas"]))
 
 
 def _area_list(merged: dict) -> list[dict]:
@@ -597,7 +611,8 @@ def _area_list(merged: dict) -> list[dict]:
     return _with_rates(rows)
 
 
-def group_rows(period: Period, scope: Scope, *, day: datetime.date | None = None) -> list[dict]:
+def group_rows(period: Period, scope: Scope, *, day: datetime.date | None = None,
+               overdue: dict | None = None) -> list[dict]:
     """Per deputy group (代表小组) of the submitting deputy (a deputy in two groups counts in both)."""
     day = day or today()
 
@@ -607,7 +622,8 @@ def group_rows(period: Period, scope: Scope, *, day: datetime.date | None = None
             qs = qs.filter(deputy__memberships__group=scope.group)
         return qs.values(gid=F("deputy__memberships__group_id")).order_by()
 
-    return _group_list(_table(period, scope, day, rollup=RollupGroup, field="group_id", key="gid", live=live))
+    return _group_list(_table(period, scope, day, rollup=RollupGroup, field="group_id", key="gid", live=live,
+                              overdue=overdue and overdue["groups"]))
 
 
 def _group_list(merged: dict) -> list[dict]:
@@ -686,6 +702,82 @@ def _category_list(merged: dict) -> list[dict]:
              "completion_rate": rate(r["concluded"], r["collected"])} for r in rows]
 
 
+# ---------------------------------------------------------------- 逾期 of a rollup scope in one query
+
+_IT = Item._meta.db_table
+_AS = Assignment._meta.db_table
+_GM = GroupMembership._meta.db_table
+
+
+def overdue_tables(period: Period, scope: Scope, *, day: datetime.date | None = None) -> dict | None:
+    """The live 逾期 counts of the whole months that `headline`, `unit_rows`, `area_rows` and `group_rows`
+    each query separately, from one query (pass the result as their `overdue=`): the clocked items
+    (`dash_item_clocked`) of both periods' whole months are read once, then counted per period, per area,
+    per deputy group (memberships) and per unit (its open current lead assignment past due).
+    None when the scope is not counted from the rollups (then every function counts live)."""
+    if not uses_rollup(scope):
+        return None
+    day = day or today()
+    cur, prv = split(period), split(period.previous())
+    whole = [s for s in (cur, prv) if s.months]
+    if not whole:
+        return {"headline": {}, "units": [], "areas": [], "groups": []}
+    items = (Item.objects.filter(_span(*whole).months_q(), collected_q(), scope_q(scope), state__in=CLOCKED_STATES)
+             .values("id", "state", "stage_due", "area_id", "deputy_id", "submitted_at").order_by())
+    base, base_params = items.query.sql_with_params()
+
+    def within(s: Split):
+        if not s.months:
+            return "FALSE", []
+        return "(x.submitted_at >= %s AND x.submitted_at < %s)", list(Period(s.months[0], month_end(s.months[1])).bounds())
+
+    (cur_sql, cur_params), (prv_sql, prv_params) = within(cur), within(prv)
+    research, handling = list(RESEARCH_STATES), State.HANDLING
+    late = {"overdue": ("", []), "overdue_research": (" AND state = ANY(%s)", [research]),
+            "overdue_handle": (" AND state = %s", [handling])}
+    head_cols, head_params = [], []
+    for p, flag in (("c_", "cur"), ("p_", "prv")):
+        for k, (cond, cp) in late.items():
+            head_cols.append(f"count(*) FILTER (WHERE {flag} AND late{cond}) AS {p}{k}")
+            head_params += cp
+    sql = f"""
+        WITH it AS MATERIALIZED (
+            SELECT x.id, x.state, x.area_id, x.deputy_id, x.stage_due < %s AS late,
+                   {cur_sql} AS cur, {prv_sql} AS prv
+            FROM ({base}) x
+        )
+        SELECT 'h' AS kind, NULL::bigint AS k, {", ".join(head_cols)} FROM it
+        UNION ALL
+        SELECT 'a', COALESCE(area_id, 0), count(*), NULL, NULL, NULL, NULL, NULL FROM it
+        WHERE cur AND late GROUP BY 2
+        UNION ALL
+        SELECT 'g', m.group_id, count(*), NULL, NULL, NULL, NULL, NULL
+        FROM it JOIN {_GM} m ON m.deputy_id = it.deputy_id WHERE it.cur AND it.late GROUP BY 2
+        UNION ALL
+        SELECT 'u', a.unit_id, count(*), NULL, NULL, NULL, NULL, NULL
+        FROM it JOIN {_AS} a ON a.item_id = it.id
+        WHERE it.cur AND it.state = %s AND a.role = %s AND a.is_current AND a.cancelled_at IS NULL
+          AND a.handled_at IS NULL AND a.due_date < %s
+        GROUP BY 2
+    """
+    params = [day, *cur_params, *prv_params, *base_params, *head_params, handling, UnitRole.LEAD, day]
+    out: dict = {"headline": {}, "units": [], "areas": [], "groups": []}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c.name for c in cursor.description]
+        for row in cursor.fetchall():
+            kind, key, n = row[0], row[1], row[2]
+            if kind == "h":
+                out["headline"] = dict(zip(names[2:], row[2:], strict=True))
+            elif kind == "a":
+                out["areas"].append({"area_key": key, "overdue": n})
+            elif kind == "g":
+                out["groups"].append({"gid": key, "overdue": n})
+            else:
+                out["units"].append({"unit_id": key, "overdue": n})
+    return out
+
+
 # ---------------------------------------------------------------- one unit's dashboard in one query
 
 def unit_scope_only(scope: Scope) -> bool:
@@ -693,9 +785,6 @@ def unit_scope_only(scope: Scope) -> bool:
     return scope.unit is not None and scope.area is None and scope.group is None and scope.deputy is None
 
 
-_IT = Item._meta.db_table
-_AS = Assignment._meta.db_table
-_GM = GroupMembership._meta.db_table
 _SUMS = {
     # item counts (headline, areas, groups, categories, months)
     "collected": "count(*)",

@@ -51,10 +51,11 @@ def dashboard_data(request) -> dict:
         tables = selectors.unit_overview(period, scope, day=day)
         cur, prev = tables.pop("cur"), tables.pop("prev")
     else:
-        cur, prev = selectors.headline(period, scope, day=day)
-        tables = {"units": selectors.unit_rows(period, scope, day=day),
-                  "areas": selectors.area_rows(period, scope, day=day),
-                  "groups": selectors.group_rows(period, scope, day=day),
+        late = selectors.overdue_tables(period, scope, day=day)  # one query for the 逾期 of every table
+        cur, prev = selectors.headline(period, scope, day=day, overdue=late)
+        tables = {"units": selectors.unit_rows(period, scope, day=day, overdue=late),
+                  "areas": selectors.area_rows(period, scope, day=day, overdue=late),
+                  "groups": selectors.group_rows(period, scope, day=day, overdue=late),
                   "trend": selectors.monthly_trend(period, scope),
                   "categories": selectors.category_rows(period, scope)}
     threshold = form.get_threshold()
