@@ -95,8 +95,8 @@ class RosterFilterForm(forms.Form):
                            *((field.prepare_value(obj), field.label_from_instance(obj)) for obj in field.queryset)]
             else:
                 choices = field.choices
-            value = bound.value()
-            out.append((bound, "" if value is None else str(value), [(str(v), label) for v, label in choices]))
+            # str() as the template's stringformat did: an empty field ("None") selects no option.
+            out.append((bound, str(bound.value()), [(str(v), label) for v, label in choices]))
         return out
 
 

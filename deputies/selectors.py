@@ -61,11 +61,14 @@ def roster_rows(page) -> list[Deputy]:
     badges: dict[int, list] = {pk: [] for pk in ids}
     groups: dict[int, list] = {pk: [] for pk in ids}
     if ids:
-        for row in (Mandate.objects.filter(deputy_id__in=ids).order_by("deputy_id", "term__level", "-term__number")
-                    .values_list("deputy_id", "term__level", "term__number", "area__name", "status", "is_first_time")):
-            badges[row[0]].append(row[1:])
-        for pk, *row in (GroupMembership.objects.filter(deputy_id__in=ids).order_by("deputy_id", "group__kind", "group__sort")
-                         .values_list("deputy_id", "group__name", "role")):
+        mandate_rows = (Mandate.objects.filter(deputy_id__in=ids).order_by("deputy_id", "term__level", "-term__number")
+                        .values_list("deputy_id", "term__level", "term__number", "area__name", "status", "is_first_time"))
+        for pk, *row in mandate_rows:
+            badges[pk].append(row)
+        membership_rows = (GroupMembership.objects.filter(deputy_id__in=ids)
+                           .order_by("deputy_id", "group__kind", "group__sort", "group_id")
+                           .values_list("deputy_id", "group__name", "role"))
+        for pk, *row in membership_rows:
             groups[pk].append(row)
     genders, parties, statuses, levels, roles = (
         {value: str(label) for value, label in choices.choices} for choices in (Gender, Party, MandateStatus, Level,
