@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from .selectors import grade_counts
 from .services import assessment_compute, rules_install_defaults
 
 
@@ -9,4 +10,6 @@ def seed(out) -> None:
     rules_install_defaults()
     year = timezone.localdate().year
     assessment = assessment_compute(year=year, top_share_percent=15)
-    out.write(f"年度考核: {year} 年度已计算({assessment.scores.count()} 名代表,未发布)")
+    counts = grade_counts(assessment.scores.all())
+    spread = "、".join(f"{g['name']} {counts.get(g['name'], 0)}" for g in assessment.grades)
+    out.write(f"年度考核: {year} 年度已计算({assessment.scores.count()} 名代表,未发布;{spread})")
