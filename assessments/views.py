@@ -309,7 +309,10 @@ def records_batch(request):
             group = get_object_or_404(DeputyGroup.objects.visible_to(request.user), pk=int(request.GET["group"]))
             deputies, title = deputies.filter(memberships__group=group), group.name
         elif request.GET.get("area"):
-            area = get_object_or_404(Area.objects.towns(), pk=int(request.GET["area"]))
+            # Area staff may batch-print only their own area: another town is a 404, not an empty page.
+            towns = Area.objects.towns() if request.user.is_district_wide else \
+                Area.objects.subtree(request.user.area).towns()
+            area = get_object_or_404(towns, pk=int(request.GET["area"]))
             deputies = deputies.filter(mandates__area__in=Area.objects.subtree(area))
             title = area.name
         else:

@@ -182,6 +182,7 @@ class TestRecordXlsxAccess(TestRecordAccess):
 
 class TestBatchAccess(ViewAccessCases):
     allowed = ("staff", "dongshan_staff")
+    out_of_scope = ("renwei_staff",)
     forbidden = ("deputy", "group_leader")
 
     def url(self, cast):
