@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.choices import Role
 from areas.choices import AreaKind
@@ -113,8 +114,8 @@ def _read(file) -> tuple[list[str], list[tuple[int, list]]]:
 
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise LedgerError(f"无法读取文件,请上传 .xlsx 格式的台账:{exc.__class__.__name__}") from None
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise LedgerError(gettext("无法读取文件:这不是 Excel 工作簿,请上传 .xlsx 格式的台账。")) from None
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     wb.close()
