@@ -124,10 +124,10 @@ def _read(file) -> tuple[list[str], list[tuple[int, list]]]:
         if "编号" in names and "标题" in names:
             missing = [h for h in REQUIRED if h not in names]
             if missing:
-                raise LedgerError(f"表头缺少:{'、'.join(missing)}")
+                raise LedgerError(gettext("表头缺少:%(cols)s") % {"cols": "、".join(missing)})
             data = [(index + 1 + n, list(r)) for n, r in enumerate(rows[index + 1:], start=1)]
             return names, data
-    raise LedgerError("找不到表头行(应包含“编号”“标题”等列)。")
+    raise LedgerError(gettext("找不到表头行(应包含“编号”“标题”等列)。"))
 
 
 class _Roster:
@@ -171,9 +171,9 @@ class _Roster:
             ids = self.subtree_ids(area)
             found = [d for d in found if d.area_id in ids or self.mandate_areas[d.pk] & ids]
         if not found:
-            return None, f"代表“{name}”不在代表名册中"
+            return None, gettext("代表“%(name)s”不在代表名册中") % {"name": name}
         if len(found) > 1:
-            return None, f"代表“{name}”重名,请填写所属区划以区分"
+            return None, gettext("代表“%(name)s”重名,请填写所属区划以区分") % {"name": name}
         return found[0], ""
 
 
@@ -195,7 +195,7 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
         if not number:
             problems.append("缺少编号")
         elif number in seen:
-            problems.append(f"编号“{number}”与第 {seen[number]} 行重复")
+            problems.append(gettext("编号“%(number)s”与第 %(row)s 行重复") % {"number": number, "row": seen[number]})
         else:
             seen[number] = row_no
         if number and number in existing:
@@ -207,7 +207,7 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
         area_name = _text(get("area"))
         area = roster.areas.get(area_name) if area_name else None
         if area_name and area is None:
-            problems.append(f"所属区划“{area_name}”不存在")
+            problems.append(gettext("所属区划“%(name)s”不存在") % {"name": area_name})
         deputy_names = [n for n in NAME_SPLIT.split(_text(get("deputies"))) if n]
         deputies = []
         if not deputy_names:
@@ -221,25 +221,25 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
         state_text = _text(get("state"))
         state = STATES.get(state_text)
         if state is None:
-            problems.append(f"未知状态“{state_text}”(应为 已办结、不予受理、办理中、研处中、待评价)")
+            problems.append(gettext("未知状态“%(s)s”(应为 已办结、不予受理、办理中、研处中、待评价)") % {"s": state_text})
         evaluation_text = _text(get("evaluation"))
         satisfaction = EVALUATIONS.get(evaluation_text, "") if evaluation_text else ""
         if evaluation_text and not satisfaction:
-            problems.append(f"未知评价“{evaluation_text}”(应为 满意、基本满意、不满意 或空)")
+            problems.append(gettext("未知评价“%(s)s”(应为 满意、基本满意、不满意 或空)") % {"s": evaluation_text})
         dates = {}
         for key, label in (("submitted", "提交日期"), ("assigned", "交办日期"), ("due", "办理期限"),
                            ("concluded", "办结日期")):
             try:
                 dates[key] = _date(get(key))
             except ValueError as exc:
-                problems.append(f"{label}“{exc}”不是日期")
+                problems.append(gettext("%(label)s“%(value)s”不是日期") % {"label": label, "value": exc})
                 dates[key] = None
         if dates["submitted"] is None and "提交日期" not in " ".join(problems):
             problems.append("缺少提交日期")
         try:
             month = _month(get("month")) or (dates["submitted"].replace(day=1) if dates["submitted"] else None)
         except ValueError as exc:
-            problems.append(f"所属月份“{exc}”无法识别(应如 2022-04 或 2022年4月)")
+            problems.append(gettext("所属月份“%(value)s”无法识别(应如 2022-04 或 2022年4月)") % {"value": exc})
             month = None
         s, a, due, c = dates["submitted"], dates["assigned"], dates["due"], dates["concluded"]
         if s and a and a < s:
@@ -256,7 +256,7 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
             if create_units:
                 to_create_units.setdefault(unit_name, row_no)
             else:
-                problems.append(f"承办单位“{unit_name}”不存在(可选择自动创建缺少的承办单位)")
+                problems.append(gettext("承办单位“%(name)s”不存在(可选择自动创建缺少的承办单位)") % {"name": unit_name})
         if state == State.HANDLING and not unit_name:
             problems.append("办理中的事项须填写承办单位")
         if state == State.HANDLING and satisfaction:
@@ -319,7 +319,8 @@ def _create(row: dict, *, roster: _Roster, units: dict, actor, filename: str, cf
     )
     if row["co_deputies"]:
         item.co_deputies.set(row["co_deputies"])
-    note = f"历史台账导入:{filename} 第 {row['row']} 行(编号 {row['number']})"
+    note = gettext("历史台账导入:%(file)s 第 %(row)s 行(编号 %(number)s)") % {
+        "file": filename, "row": row["row"], "number": row["number"]}
     events = [ItemEvent(item=item, action=Action.SUBMIT, actor=None, from_state=State.DRAFT,
                         to_state=State.SUBMITTED, comment=note, created_at=_at(s, 9))]
     if row["rejected"]:
@@ -329,7 +330,7 @@ def _create(row: dict, *, roster: _Roster, units: dict, actor, filename: str, cf
         Assignment.objects.create(item=item, unit=unit, role=UnitRole.LEAD, round=1, assigned_at=_at(a, 10),
                                   due_date=due, handled_at=_at(handled, 16) if handled else None, is_current=True)
         events.append(ItemEvent(item=item, action=Action.ASSIGN, actor_unit=None, from_state=State.RESEARCH,
-                                to_state=State.HANDLING, comment=f"交办 {unit.name}",
+                                to_state=State.HANDLING, comment=gettext("交办 %(unit)s") % {"unit": unit.name},
                                 data={"unit": unit.name, "due_date": due.isoformat()}, created_at=_at(a, 10)))
         if handled:
             events.append(ItemEvent(item=item, action=Action.SUBMIT_RESULT, actor_unit=unit,
