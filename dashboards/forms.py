@@ -65,6 +65,15 @@ class PeriodForm(forms.Form):
         return default_threshold() if value is None else value
 
 
+class DeputyPickForm(forms.Form):
+    """The deputy picker's typed text (代表): a name, full pinyin or pinyin initials (deputies/search.py)."""
+
+    deputy_name = forms.CharField(
+        label=_("代表"), max_length=30, required=False,
+        error_messages={"max_length": _("请输入不超过 %(limit_value)d 个字的姓名或拼音。"),
+                        "null_characters_not_allowed": _("输入含有无效字符。")})
+
+
 def current_term_period(today: datetime.date) -> Period:
     """The whole current district term (区人大本届), five years from its start year."""
     term = CongressTerm.objects.filter(level=Level.DISTRICT, is_current=True).order_by("-number").first()

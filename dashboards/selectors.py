@@ -34,6 +34,7 @@ from django.utils import timezone
 from areas.models import Area
 from deputies.choices import MandateStatus
 from deputies.models import Deputy, Mandate
+from deputies.search import name_query
 from groups.models import DeputyGroup, GroupMembership
 from petitions.choices import CLOCKED_STATES, NOT_COLLECTED_STATES, OPEN_STATES, Category, Satisfaction, State, UnitRole
 from petitions.models import Assignment, Item
@@ -359,6 +360,24 @@ def _or(qs) -> Q:
     for q in qs:
         out |= q
     return out
+
+
+# ---------------------------------------------------------------- the deputy picker (代表)
+
+PICKER_LIMIT = 20
+
+
+def deputy_candidates(user, scope: Scope, text: str, *, limit: int = PICKER_LIMIT) -> list[Deputy]:
+    """Deputies the picker offers for `text` (name, pinyin or initials: the roster's search): visible to
+    `user`, with a mandate in the scope's area and a member of its group. One query; `limit` + 1 rows so
+    the caller can tell there are more."""
+    qs = Deputy.objects.visible_to(user).filter(name_query(text))
+    if scope.area is not None:
+        qs = qs.filter(Exists(Mandate.objects.filter(deputy=OuterRef("pk"),
+                                                     area__in=Area.objects.subtree(scope.area).values("pk"))))
+    if scope.group is not None:
+        qs = qs.filter(Exists(GroupMembership.objects.filter(group=scope.group, deputy=OuterRef("pk"))))
+    return list(qs.select_related("area").order_by("name_pinyin", "pk")[:limit + 1])
 
 
 # ---------------------------------------------------------------- monthly submission (月度报送率)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("print/", views.print_view, name="print"),
     path("export/<slug:table>.xlsx", views.export, name="export"),
+    path("deputies/", views.deputy_picker, name="deputy_picker"),
     path("items/", views.items, name="items"),
     path("submissions/", views.submissions, name="submissions"),
 ]

@@ -8,8 +8,9 @@ import datetime
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -25,15 +26,16 @@ from . import render as render_rows
 from . import selectors
 from .access import DASHBOARD_ROLES, choices_for, scope_for
 from .exports import sheet_title, xlsx_response
-from .forms import PeriodForm
+from .forms import DeputyPickForm, PeriodForm
 from .periods import Period, PeriodKind
 
 ROLES = tuple(DASHBOARD_ROLES)
 
 
-def _period_and_scope(request):
+def _period_and_scope(request, scope=None):
     form = PeriodForm(request.GET)
-    scope = scope_for(request.user, request.GET)
+    if scope is None:
+        scope = scope_for(request.user, request.GET)
     return form, form.get_period(), scope
 
 
@@ -43,9 +45,9 @@ def _change(cur, prev):
     return cur - prev
 
 
-def dashboard_data(request) -> dict:
+def dashboard_data(request, scope=None) -> dict:
     """Everything the overview, the print view and the exports show (a fixed number of queries)."""
-    form, period, scope = _period_and_scope(request)
+    form, period, scope = _period_and_scope(request, scope)
     day = selectors.today()
     if selectors.unit_scope_only(scope):  # a unit's own dashboard: one query for all of it
         tables = selectors.unit_overview(period, scope, day=day)
@@ -89,10 +91,59 @@ def dashboard_data(request) -> dict:
     }
 
 
+def _without(params: QueryDict, *names: str) -> QueryDict:
+    out = params.copy()
+    for name in names:
+        out.pop(name, None)
+    return out
+
+
+def _deputy_pick(request, params: QueryDict, scope, *, resolving: bool) -> dict:
+    """The deputies matching the picker's text (`deputy_name`) within `scope`, as links to the overview that
+    keep the filter bar's other values (`params`) and add deputy=<id>; `chosen` when exactly one matches."""
+    form = DeputyPickForm(request.GET)
+    text = request.GET.get("deputy_name", "").replace("\x00", "")[:100]  # shown back, escaped, even when invalid
+    found, error = [], ""
+    if form.is_valid():
+        text = form.cleaned_data["deputy_name"]
+        if text:
+            found = selectors.deputy_candidates(request.user, scope, text)
+    else:
+        error = form.errors["deputy_name"][0]
+    qs = params.urlencode()
+    href = f"{reverse('dashboards:overview')}?{qs}{'&' if qs else ''}deputy="
+    limit = selectors.PICKER_LIMIT
+    return {"text": text, "error": error, "candidates": found[:limit], "more": len(found) > limit, "href": href,
+            "chosen": f"{href}{found[0].pk}" if len(found) == 1 else None, "resolving": resolving}
+
+
+@require_GET
+@role_required(*ROLES)
+def deputy_picker(request):
+    """The deputy picker's choices, an HTML fragment for htmx: up to 20 deputies the user may see that match
+    the typed name or pinyin initials, within the filter bar's area and group (sent along with hx-include)."""
+    params = _without(request.GET, "deputy", "deputy_name")
+    scope = scope_for(request.user, params)
+    pick = _deputy_pick(request, params, scope, resolving=False)
+    # Stripped: an empty answer leaves the list empty (and hidden, CSS :empty).
+    return HttpResponse(render_to_string("dashboards/_deputy_choices.html", {"pick": pick}, request).strip())
+
+
 @require_GET
 @role_required(*ROLES)
 def overview(request):
-    data = dashboard_data(request)
+    pick = scope = None
+    if request.GET.get("deputy_name", "").strip():
+        # A name submitted without choosing (no JavaScript, or Enter): one match is that deputy's dashboard;
+        # none or several show a message and the candidates in the filter bar.
+        params = _without(request.GET, "deputy", "deputy_name")
+        scope = scope_for(request.user, params)
+        pick = _deputy_pick(request, params, scope, resolving=True)
+        if pick["chosen"]:
+            return redirect(pick["chosen"])
+    data = dashboard_data(request, scope=scope)
+    data["pick"] = pick
+    data["deputy_clear_qs"] = _without(request.GET, "deputy", "deputy_name").urlencode()
     data.update(choices_for(request.user, data["scope"]))
     data["kinds"] = PeriodKind.CHOICES
     data["sel_month"] = data["period"].start.month if data["period"].kind == PeriodKind.MONTH else None
