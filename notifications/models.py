@@ -83,7 +83,7 @@ class Notification(models.Model):
         if self.recipient_id:
             return str(self.recipient)
         if self.recipient_deputy_id:
-            return f"{self.recipient_deputy}(代表,无账号)"
+            return _("%(deputy)s(代表,无账号)") % {"deputy": self.recipient_deputy}
         if self.recipient_unit_id:
             return str(self.recipient_unit)
         return "—"

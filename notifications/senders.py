@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from .choices import Channel
 
@@ -102,7 +103,7 @@ class _WebhookSender(Sender):
     def send(self, message: Message) -> None:
         url = getattr(settings, self.url_setting, "")
         if not url:
-            raise SendError(f"{self.url_setting} 未配置")
+            raise SendError(_("%(setting)s 未配置") % {"setting": self.url_setting})
         request = urllib.request.Request(url, data=json.dumps(self.payload(message)).encode(),
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - a configured URL

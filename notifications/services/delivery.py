@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..choices import DeliveryStatus
 from ..models import Delivery, Notification
@@ -24,7 +25,8 @@ class DeliveryReport:
     failed: int = 0
 
     def __str__(self):
-        return f"送达 {self.sent} 条,待重试 {self.retrying} 条,失败 {self.failed} 条"
+        return _("送达 %(sent)s 条,待重试 %(retrying)s 条,失败 %(failed)s 条") % {
+            "sent": self.sent, "retrying": self.retrying, "failed": self.failed}
 
     def add(self, other: DeliveryReport) -> None:
         self.sent += other.sent

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from core.workdays import is_workday
 
@@ -48,13 +49,17 @@ def _item_url(pk: int) -> str:
 
 
 def _month_label(month: dt.date) -> str:
-    return f"{month.year}年{month.month}月"
+    return _("%(year)s年%(month)s月") % {"year": month.year, "month": month.month}
+
+
+def _month_day(day: dt.date) -> str:
+    return _("%(month)02d月%(day)02d日") % {"month": day.month, "day": day.day}
 
 
 def _lines(rows, limit=LIST_LIMIT, fmt=None) -> str:
     out = [fmt(r) for r in rows[:limit]]
     if len(rows) > limit:
-        out.append(f"……等共 {len(rows)} 条")
+        out.append(_("……等共 %(count)s 条") % {"count": len(rows)})
     return "\n".join(out)
 
 
@@ -71,8 +76,9 @@ def send_monthly_reminders(*, month: dt.date) -> JobResult:
     new_url = _url("petitions:create", fallback="/items/")
     messages = [{
         "key": f"{Kind.MONTHLY_REMINDER}:{month:%Y-%m}", "kind": Kind.MONTHLY_REMINDER, "recipients": [d],
-        "title": f"{label}社情民意报送提醒",
-        "body": f"{d.name}代表:您尚未报送{label}的社情民意,请于月底前报送(每月至少一条)。",
+        "title": _("%(month)s社情民意报送提醒") % {"month": label},
+        "body": _("%(name)s代表:您尚未报送%(month)s的社情民意,请于月底前报送(每月至少一条)。") % {
+            "name": d.name, "month": label},
         "url": new_url,
     } for d in missing]
     groups = selectors.group_missing_lists([d.pk for d in missing])
@@ -80,8 +86,9 @@ def send_monthly_reminders(*, month: dt.date) -> JobResult:
         messages.append({
             "key": f"{Kind.GROUP_MISSING}:{month:%Y-%m}:g{group.pk}", "kind": Kind.GROUP_MISSING,
             "recipients": group_leads,
-            "title": f"{group.name}{label}未报送名单({len(names)}人)",
-            "body": f"以下代表尚未报送{label}的社情民意:\n" + "、".join(names),
+            "title": _("%(group)s%(month)s未报送名单(%(count)s人)") % {
+                "group": group.name, "month": label, "count": len(names)},
+            "body": _("以下代表尚未报送%(month)s的社情民意:") % {"month": label} + "\n" + "、".join(names),
             "url": _url("deputy_groups:detail", group.pk, fallback=""),
         })
     new = notify_many(messages)
@@ -92,6 +99,10 @@ def send_monthly_reminders(*, month: dt.date) -> JobResult:
 
 
 # ------------------------------------------------------------------ overdue alerts
+
+
+def _due_line(row) -> str:
+    return _("· %(title)s(截止 %(due)s)") % {"title": row[2], "due": f"{row[1]:%m-%d}"}
 
 
 def send_overdue_alerts(*, today: dt.date) -> JobResult:
@@ -110,27 +121,30 @@ def send_overdue_alerts(*, today: dt.date) -> JobResult:
         unit = units[alert.unit_id]
         parts = []
         if alert.overdue:
-            parts.append(f"已逾期 {len(alert.overdue)} 条:\n" + _lines(
-                alert.overdue, fmt=lambda r: f"· {r[2]}(截止 {r[1]:%m-%d})"))
+            parts.append(_("已逾期 %(count)s 条:") % {"count": len(alert.overdue)} + "\n" + _lines(
+                alert.overdue, fmt=_due_line))
         if alert.due_soon:
-            parts.append(f"即将逾期 {len(alert.due_soon)} 条:\n" + _lines(
-                alert.due_soon, fmt=lambda r: f"· {r[2]}(截止 {r[1]:%m-%d})"))
+            parts.append(_("即将逾期 %(count)s 条:") % {"count": len(alert.due_soon)} + "\n" + _lines(
+                alert.due_soon, fmt=_due_line))
         messages.append({
             "key": f"{Kind.UNIT_ALERT}:{today:%Y-%m-%d}", "kind": Kind.UNIT_ALERT, "recipients": [unit],
-            "title": f"{unit.short_name or unit.name}:逾期 {len(alert.overdue)} 条,即将逾期 {len(alert.due_soon)} 条",
+            "title": _("%(unit)s:逾期 %(overdue)s 条,即将逾期 %(due_soon)s 条") % {
+                "unit": unit.short_name or unit.name, "overdue": len(alert.overdue), "due_soon": len(alert.due_soon)},
             "body": "\n\n".join(parts), "url": _url("petitions:list", fallback="/items/"),
         })
     by_unit = selectors.overdue_by_unit(today)
     research_late = selectors.research_overdue_count(today)
     total = sum(r["count"] for r in by_unit)
     if by_unit or research_late:
-        body = _lines(by_unit, limit=100, fmt=lambda r: f"· {r['unit__name']}:{r['count']} 条(最早截止 {r['oldest']:%m-%d})")
+        body = _lines(by_unit, limit=100, fmt=lambda r: _("· %(unit)s:%(count)s 条(最早截止 %(oldest)s)") % {
+            "unit": r["unit__name"], "count": r["count"], "oldest": f"{r['oldest']:%m-%d}"})
         if research_late:
-            body += f"\n研处环节逾期 {research_late} 条。"
+            body += "\n" + _("研处环节逾期 %(count)s 条。") % {"count": research_late}
         messages.append({
             "key": f"{Kind.STAFF_OVERDUE}:{today:%Y-%m-%d}", "kind": Kind.STAFF_OVERDUE,
             "recipients": list(selectors.district_staff()),
-            "title": f"{today:%m月%d日}逾期事项:办理逾期 {total} 条,涉及 {len(by_unit)} 个单位",
+            "title": _("%(date)s逾期事项:办理逾期 %(total)s 条,涉及 %(units)s 个单位") % {
+                "date": _month_day(today), "total": total, "units": len(by_unit)},
             "body": body, "url": _url("petitions:list", fallback="/items/"),
         })
     with transaction.atomic():
@@ -165,8 +179,9 @@ def _escalate(today: dt.date, messages: list) -> int:
     messages.append({
         "key": f"{Kind.ESCALATION}:{today:%Y-%m-%d}:{first}", "kind": Kind.ESCALATION,
         "recipients": list(selectors.leaders()),
-        "title": f"逾期超过 {workdays} 个工作日的事项 {len(chosen)} 条",
-        "body": _lines(chosen, fmt=lambda r: f"· {r[3]}({r[4]},截止 {r[2]:%m-%d})"),
+        "title": _("逾期超过 %(workdays)s 个工作日的事项 %(count)s 条") % {"workdays": workdays, "count": len(chosen)},
+        "body": _lines(chosen, fmt=lambda r: _("· %(title)s(%(unit)s,截止 %(due)s)") % {
+            "title": r[3], "unit": r[4], "due": f"{r[2]:%m-%d}"}),
         "url": _url("petitions:list", fallback="/items/"),
     })
     return len(chosen)
@@ -218,16 +233,22 @@ def send_weekly_digest(*, today: dt.date) -> JobResult:
     f = selectors.district_week_figures(start, end, today)
     units = selectors.unit_figures(today)
     lowest = units[:5]
-    body = (f"本周({start:%m月%d日}—{end:%m月%d日})收集 {f['collected_week']} 条,办结 {f['concluded_week']} 条;"
-            f"当前逾期 {f['overdue_now']} 条。\n"
-            f"{end.year}年累计收集 {f['collected_year']} 条,办结 {f['concluded_year']} 条,办结率 {_pct(f['rate_year'])}。")
+    period = {"start": _month_day(start), "end": _month_day(end)}
+    body = (_("本周(%(start)s—%(end)s)收集 %(collected)s 条,办结 %(concluded)s 条;当前逾期 %(overdue)s 条。") % {
+                **period, "collected": f["collected_week"], "concluded": f["concluded_week"], "overdue": f["overdue_now"]}
+            + "\n"
+            + _("%(year)s年累计收集 %(collected)s 条,办结 %(concluded)s 条,办结率 %(rate)s。") % {
+                "year": end.year, "collected": f["collected_year"], "concluded": f["concluded_year"],
+                "rate": _pct(f["rate_year"])})
     if lowest:
-        body += "\n\n办结率最低的五个单位:\n" + "\n".join(
-            f"{i}. {r['unit__name']}:交办 {r['assigned']} 条,办结 {r['concluded']} 条,"
-            f"办结率 {_pct(r['rate'])},逾期 {r['overdue']} 条" for i, r in enumerate(lowest, 1))
+        body += "\n\n" + _("办结率最低的五个单位:") + "\n" + "\n".join(
+            _("%(rank)s. %(unit)s:交办 %(assigned)s 条,办结 %(concluded)s 条,办结率 %(rate)s,逾期 %(overdue)s 条") % {
+                "rank": i, "unit": r["unit__name"], "assigned": r["assigned"], "concluded": r["concluded"],
+                "rate": _pct(r["rate"]), "overdue": r["overdue"]}
+            for i, r in enumerate(lowest, 1))
     messages = [{
         "key": f"{Kind.WEEKLY_DIGEST}:{week}", "kind": Kind.WEEKLY_DIGEST, "recipients": list(selectors.leaders()),
-        "title": f"每周简报({start:%m月%d日}—{end:%m月%d日})", "body": body,
+        "title": _("每周简报(%(start)s—%(end)s)") % period, "body": body,
         "url": _url("dashboards:home", fallback="/"),
     }]
     unit_rows = HandlingUnit.objects.in_bulk([r["unit_id"] for r in units])
@@ -235,9 +256,10 @@ def send_weekly_digest(*, today: dt.date) -> JobResult:
         messages.append({
             "key": f"{Kind.UNIT_WEEKLY_DIGEST}:{week}", "kind": Kind.UNIT_WEEKLY_DIGEST,
             "recipients": [unit_rows[r["unit_id"]]],
-            "title": f"本单位每周简报({start:%m月%d日}—{end:%m月%d日})",
-            "body": f"{r['unit__name']}:交办 {r['assigned']} 条,办结 {r['concluded']} 条,"
-                    f"办结率 {_pct(r['rate'])},当前逾期 {r['overdue']} 条。",
+            "title": _("本单位每周简报(%(start)s—%(end)s)") % period,
+            "body": _("%(unit)s:交办 %(assigned)s 条,办结 %(concluded)s 条,办结率 %(rate)s,当前逾期 %(overdue)s 条。") % {
+                "unit": r["unit__name"], "assigned": r["assigned"], "concluded": r["concluded"],
+                "rate": _pct(r["rate"]), "overdue": r["overdue"]},
             "url": _url("petitions:list", fallback="/items/"),
         })
     new = notify_many(messages)

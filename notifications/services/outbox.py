@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..choices import OPTIONAL_CHANNELS, Channel, DeliveryStatus
 from ..models import Delivery, Notification, NotificationPreference
@@ -72,7 +73,7 @@ def _plan(person, prefs: dict, unit_has_users: dict) -> tuple[str, dict, list[tu
         if person.mobile:
             plan = [(Channel.SMS, person.mobile, DeliveryStatus.PENDING, "")]
         else:
-            plan = [(Channel.SMS, "", DeliveryStatus.UNDELIVERABLE, "代表无登录账号且未登记手机号码")]
+            plan = [(Channel.SMS, "", DeliveryStatus.UNDELIVERABLE, gettext("代表无登录账号且未登记手机号码"))]
         return f"d{person.pk}", {"recipient_deputy_id": person.pk}, plan
     if isinstance(person, HandlingUnit):
         plan = []
@@ -81,7 +82,7 @@ def _plan(person, prefs: dict, unit_has_users: dict) -> tuple[str, dict, list[tu
         if person.contact_phone:
             plan.append((Channel.SMS, person.contact_phone, DeliveryStatus.PENDING, ""))
         if not plan:
-            plan.append((Channel.SMS, "", DeliveryStatus.UNDELIVERABLE, "单位无用户且未登记联系电话"))
+            plan.append((Channel.SMS, "", DeliveryStatus.UNDELIVERABLE, gettext("单位无用户且未登记联系电话")))
         return f"unit{person.pk}", {"recipient_unit_id": person.pk}, plan
     return f"u{person.pk}", {"recipient_id": person.pk}, _user_plan(person, prefs)
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 
 def parse_date(value: str | None) -> dt.date:
@@ -14,7 +15,7 @@ def parse_date(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"日期格式应为 YYYY-MM-DD:{value}")
+        raise CommandError(gettext("日期格式应为 YYYY-MM-DD:%(value)s") % {"value": value})
 
 
 class JobCommand(BaseCommand):

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.management.base import CommandError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from notifications.services import send_monthly_reminders
 
@@ -20,7 +21,7 @@ class Command(JobCommand):
             try:
                 month = dt.date.fromisoformat(options["month"] + "-01")
             except ValueError:
-                raise CommandError(f"月份格式应为 YYYY-MM:{options['month']}")
+                raise CommandError(gettext("月份格式应为 YYYY-MM:%(value)s") % {"value": options["month"]})
         else:
             month = timezone.localdate().replace(day=1)
         self.finish(send_monthly_reminders(month=month), options)
