@@ -79,5 +79,6 @@ def current_term_period(today: datetime.date) -> Period:
     term = CongressTerm.objects.filter(level=Level.DISTRICT, is_current=True).order_by("-number").first()
     start = (term.start_year if term and term.start_year else today.year - 4)
     end = (term.end_year if term and term.end_year else start + 4)
-    label = f"{term}({start}—{end}年)" if term else f"{start}—{end}年"
+    years = {"start": start, "end": end}
+    label = _("%(term)s(%(start)s—%(end)s年)") % {"term": term, **years} if term else _("%(start)s—%(end)s年") % years
     return Period.term(start, end, label)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 
 class PeriodKind:
@@ -23,7 +24,8 @@ class PeriodKind:
     TERM = "term"
     RANGE = "range"
 
-    CHOICES = ((MONTH, "月度"), (QUARTER, "季度"), (YEAR, "年度"), (TERM, "本届"), (RANGE, "自定义"))
+    CHOICES = ((MONTH, _lazy("月度")), (QUARTER, _lazy("季度")), (YEAR, _lazy("年度")), (TERM, _lazy("本届")),
+               (RANGE, _lazy("自定义")))
 
 
 def month_end(day: datetime.date) -> datetime.date:
@@ -49,26 +51,30 @@ class Period:
         if self.end < self.start:
             raise ValueError("period end before start")
         if not self.label:
-            object.__setattr__(self, "label", f"{self.start:%Y-%m-%d}至{self.end:%Y-%m-%d}")
+            object.__setattr__(self, "label", _("%(start)s至%(end)s") % {
+                "start": f"{self.start:%Y-%m-%d}", "end": f"{self.end:%Y-%m-%d}"})
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         start = datetime.date(year, month, 1)
-        return cls(start, month_end(start), PeriodKind.MONTH, f"{year}年{month}月")
+        return cls(start, month_end(start), PeriodKind.MONTH,
+                   _("%(year)s年%(month)s月") % {"year": year, "month": month})
 
     @classmethod
     def quarter(cls, year: int, quarter: int) -> Period:
         start = datetime.date(year, 3 * (quarter - 1) + 1, 1)
-        return cls(start, month_end(add_months(start, 2)), PeriodKind.QUARTER, f"{year}年第{quarter}季度")
+        return cls(start, month_end(add_months(start, 2)), PeriodKind.QUARTER,
+                   _("%(year)s年第%(quarter)s季度") % {"year": year, "quarter": quarter})
 
     @classmethod
     def year(cls, year: int) -> Period:
-        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), PeriodKind.YEAR, f"{year}年")
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), PeriodKind.YEAR,
+                   _("%(year)s年") % {"year": year})
 
     @classmethod
     def term(cls, start_year: int, end_year: int, label: str = "") -> Period:
         return cls(datetime.date(start_year, 1, 1), datetime.date(end_year, 12, 31), PeriodKind.TERM,
-                   label or f"{start_year}—{end_year}年")
+                   label or _("%(start)s—%(end)s年") % {"start": start_year, "end": end_year})
 
     def previous(self) -> Period:
         """The period just before, of the same kind and length (for the 环比/同比 change)."""

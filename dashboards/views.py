@@ -310,7 +310,7 @@ def _export_grid(request):
     scope, year, order, period = _grid(request)
     rows = [[d.name, *[getattr(d, f"m{m}") for m in range(1, 13)], d.met]
             for d in selectors.deputy_month_grid(year, scope, order=order)]
-    headers = [_("代表"), *[f"{m}月" for m in range(1, 13)], _("达标月数")]
-    title = f"{_('月度报送')} · {year}年 · {scope.label}"
+    headers = [_("代表"), *[_("%(month)s月") % {"month": m} for m in range(1, 13)], _("达标月数")]
+    title = _("月度报送 · %(year)s年 · %(scope)s") % {"year": year, "scope": scope.label}
     return xlsx_response(filename=f"submissions-{year}.xlsx", title=title, sheet=sheet_title(period, scope),
                          headers=[str(h) for h in headers], rows=rows)
