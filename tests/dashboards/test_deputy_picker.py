@@ -10,6 +10,7 @@ from django.urls import reverse
 from areas.models import Area
 from tests import factories
 from tests.access import ViewAccessCases
+from units.models import HandlingUnit
 
 from .builders import make_item
 
@@ -160,3 +161,65 @@ def test_it_shows_the_chosen_deputy_with_a_way_to_clear_it(cast, login, django_a
     assert 'href="?period=year&amp;year=2025" title="清除代表"' in html
     assert 'data-testid="deputy-input"' not in html
     assert 'name="deputy_name"' in client.get(reverse("dashboards:overview")).content.decode()
+
+
+def test_it_keeps_the_overview_query_count_fixed_with_a_deputy(cast, login, frozen, django_assert_num_queries,
+                                                               django_assert_max_num_queries):
+    """No deputy: the overview's count is unchanged (test_queries.py); a chosen deputy at most one more (scope_for
+    reads it; its figures are counted live, which is fewer) and a typed name one more (the candidates), whatever
+    the amount of data."""
+    from .conftest import build_random
+    from .test_queries import EXPECTED, PARAMS
+
+    zhang = cast.group_leader.deputy_profile
+    client = login(cast.staff)
+    url = reverse("dashboards:overview")
+    build_random(cast, n=15, seed=3)
+    # One item of his in a unit, area and group, so that each table has rows to name (an empty one skips that query).
+    make_item(zhang, submitted=datetime.date(2025, 5, 5), unit=HandlingUnit.objects.order_by("pk").first())
+    with django_assert_num_queries(EXPECTED["dashboards:overview"]):
+        client.get(url, PARAMS)
+    with django_assert_max_num_queries(EXPECTED["dashboards:overview"] + 1) as chosen:
+        client.get(url, {**PARAMS, "deputy": zhang.pk})
+    factories.DeputyFactory(name="张文")
+    with django_assert_num_queries(EXPECTED["dashboards:overview"] + 1):
+        client.get(url, {**PARAMS, "deputy_name": "zw"})
+    build_random(cast, n=150, seed=11)
+    with django_assert_num_queries(len(chosen.captured_queries)):
+        client.get(url, {**PARAMS, "deputy": zhang.pk})
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_lets_a_leader_pick_a_deputy_by_initials_in_the_browser(cast, page):
+    from tests.conftest import browser_login
+
+    zhang, liu = cast.group_leader.deputy_profile, cast.deputy.deputy_profile
+    for day in (3, 4, 5):
+        make_item(zhang, submitted=datetime.date(2025, 4, day))
+    for day in (6, 7):
+        make_item(liu, submitted=datetime.date(2025, 4, day))
+    make_item(zhang, submitted=datetime.date(2024, 4, 3))  # another year
+
+    browser_login(page, "leader")
+    page.goto(page.base_url + reverse("dashboards:overview") + "?period=year&year=2025")
+    assert page.inner_text("[data-testid=figure-collected]") == "5"
+    page.locator("[data-testid=deputy-input]").press_sequentially("zw", delay=50)
+    choice = page.locator("[data-testid=deputy-choice]")
+    choice.first.wait_for()
+    page.keyboard.press("Escape")  # closes the list; typing again reopens it
+    choice.first.wait_for(state="detached")
+    page.locator("[data-testid=deputy-input]").press_sequentially("h", delay=50)  # "zwh" finds nobody…
+    page.wait_for_selector("[data-testid=deputy-pick-message]")
+    page.locator("[data-testid=deputy-input]").fill("zhw")  # …"zhw" is 张伟 again
+    choice.first.wait_for()
+    assert choice.count() == 1 and choice.first.inner_text().startswith("张伟")
+    choice.first.click()
+    page.wait_for_selector("[data-testid=deputy-chosen]")
+    assert page.inner_text("[data-testid=deputy-chosen]") == "张伟"
+    assert page.inner_text("[data-testid=period-label]") == "2025年 · 张伟"
+    assert page.inner_text("[data-testid=figure-collected]") == "3"
+    page.click("[data-testid=deputy-clear]")
+    page.wait_for_selector("[data-testid=deputy-input]")
+    assert page.inner_text("[data-testid=period-label]") == "2025年 · 全区"
+    assert page.inner_text("[data-testid=figure-collected]") == "5"

@@ -37,3 +37,13 @@
   });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();
+
+/* The deputy picker's list (filled by htmx): Escape or a click elsewhere closes it. */
+(function () {
+  "use strict";
+  var list = document.getElementById("deputy-choices");
+  if (!list) return;
+  var picker = list.closest(".deputy-picker");
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") list.innerHTML = ""; });
+  document.addEventListener("click", function (e) { if (!picker.contains(e.target)) list.innerHTML = ""; });
+})();
