@@ -28,7 +28,7 @@ class CongressTerm(models.Model):
         constraints = [models.UniqueConstraint(fields=["level", "number"], name="term_unique_level_number")]
 
     def __str__(self):
-        return f"{self.get_level_display()}{cn_number(self.number)}届"
+        return _("%(level)s%(number)s届") % {"level": self.get_level_display(), "number": cn_number(self.number)}
 
 
 class CongressSession(models.Model):
@@ -46,7 +46,8 @@ class CongressSession(models.Model):
         constraints = [models.UniqueConstraint(fields=["term", "number"], name="session_unique_term_number")]
 
     def __str__(self):
-        return f"{self.term.get_level_display()}人大{cn_number(self.term.number)}届{cn_number(self.number)}次会议"
+        return _("%(level)s人大%(term)s届%(number)s次会议") % {
+            "level": self.term.get_level_display(), "term": cn_number(self.term.number), "number": cn_number(self.number)}
 
 
 class DeputyQuerySet(models.QuerySet):
@@ -184,7 +185,7 @@ class Mandate(models.Model):
         constraints = [models.UniqueConstraint(fields=["deputy", "term"], name="mandate_unique_deputy_term")]
 
     def __str__(self):
-        return f"{self.term}代表 {self.deputy.name}"
+        return _("%(term)s代表 %(name)s") % {"term": self.term, "name": self.deputy.name}
 
     @property
     def level(self):

@@ -74,6 +74,7 @@ def roster_rows(page) -> list[Deputy]:
         {value: str(label) for value, label in choices.choices} for choices in (Gender, Party, MandateStatus, Level,
                                                                                 MemberRole))
     first_time, dash = gettext("初任"), "—"
+    term_label = gettext("%(level)s%(number)s届")
     terms: dict[tuple, str] = {}
     # reverse() costs tens of µs (resolver, active language): once for the page, then the pk put in.
     placeholder = 2_147_483_647
@@ -87,7 +88,7 @@ def roster_rows(page) -> list[Deputy]:
         mandates = []
         for level, number, area, status, first in badges[d.pk]:
             if (level, number) not in terms:  # as CongressTerm.__str__
-                terms[level, number] = f"{levels.get(level, level)}{cn_number(number)}届"
+                terms[level, number] = term_label % {"level": levels.get(level, level), "number": cn_number(number)}
             parts = [terms[level, number], area]
             if status != MandateStatus.IN_OFFICE:
                 parts.append(statuses.get(status, status))
@@ -211,7 +212,7 @@ def _show(field, value) -> str:
         obj = model._default_manager.filter(pk=value).first()
         return str(obj) if obj else str(value)
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     return str(value)
 
 
@@ -235,6 +236,6 @@ def export_rows(qs: QuerySet):
                 str(mandate.term).removeprefix(mandate.term.get_level_display()) if mandate else "",
                 mandate.constituency if mandate else "", mandate.area.full_name if mandate else "",
                 group.group.name if group else "", group.get_role_display() if group else "",
-                ("是" if mandate.is_first_time else "否") if mandate else "",
+                (gettext("是") if mandate.is_first_time else gettext("否")) if mandate else "",
                 mandate.get_status_display() if mandate else "",
             ]

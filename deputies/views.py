@@ -74,7 +74,7 @@ def roster_export(request):
         ws.append(row)
     out = io.BytesIO()
     wb.save(out)
-    name = f"代表名册-{timezone.localdate():%Y%m%d}.xlsx"
+    name = _("代表名册-%(date)s.xlsx") % {"date": f"{timezone.localdate():%Y%m%d}"}
     response = HttpResponse(out.getvalue(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
@@ -182,7 +182,7 @@ def home_edit(request, pk=None):
 def import_template(request):
     response = HttpResponse(importing.template_workbook(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote('代表名册导入模板.xlsx')}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(_('代表名册导入模板.xlsx'))}"
     return response
 
 

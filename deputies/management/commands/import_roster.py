@@ -6,6 +6,7 @@ Exits non-zero when the file cannot be read or any row is refused (then nothing 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from accounts.models import User
 from deputies import importing
@@ -26,12 +27,12 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run=False, user=None, quiet_rows=False, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"找不到文件:{file}")
+            raise CommandError(gettext("找不到文件:%(file)s") % {"file": file})
         actor = None
         if user:
             actor = User.objects.filter(username=user).first()
             if actor is None:
-                raise CommandError(f"没有账号 {user}")
+                raise CommandError(gettext("没有账号 %(user)s") % {"user": user})
         try:
             importing.check_size(path.stat().st_size)
             table = importing.read_table(path.read_bytes(), path.name)
@@ -53,7 +54,7 @@ class Command(BaseCommand):
                    f"无变化 {counts['unchanged']},拒绝 {counts['refused']}。")
         self.stdout.write(summary)
         if report.refused:
-            raise CommandError(f"{len(report.refused)} 行被拒绝,未写入任何数据。请修正后重新导入。")
+            raise CommandError(gettext("%(count)s 行被拒绝,未写入任何数据。请修正后重新导入。") % {"count": len(report.refused)})
         if dry_run:
             self.stdout.write("预览模式:未写入任何数据。")
         elif report.applied:
