@@ -161,6 +161,8 @@ def test_it_shows_the_chosen_deputy_with_a_way_to_clear_it(cast, login, django_a
     assert 'href="?period=year&amp;year=2025" title="清除代表"' in html
     assert 'data-testid="deputy-input"' not in html
     assert 'name="deputy_name"' in client.get(reverse("dashboards:overview")).content.decode()
+    # A handling unit sees no deputies, so it gets no picker.
+    assert 'data-testid="deputy-picker"' not in login(cast.zhujian).get(reverse("dashboards:overview")).content.decode()
 
 
 def test_it_keeps_the_overview_query_count_fixed_with_a_deputy(cast, login, frozen, django_assert_num_queries,
