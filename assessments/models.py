@@ -120,7 +120,7 @@ class Assessment(models.Model):
         ordering = ["-year"]
 
     def __str__(self):
-        return f"{self.year}年度履职考核"
+        return _("%(year)s年度履职考核") % {"year": self.year}
 
     @property
     def is_published(self) -> bool:

@@ -12,6 +12,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils.translation import gettext
 
 from accounts.choices import Role
 from activities.choices import ActivityKind, AttendanceStatus
@@ -383,7 +384,7 @@ def notice(*, assessment, area=None) -> dict:
 def issuer() -> str:
     """The issuing body printed on notices and records, e.g. 相山区人大常委会 (from the area tree)."""
     district = Area.objects.filter(kind="district").order_by("id").first()
-    return f"{district.name}人大常委会" if district else "人大常委会"
+    return gettext("%(district)s人大常委会") % {"district": district.name} if district else gettext("人大常委会")
 
 
 def _term_order(prefix: str = "") -> list:

@@ -1,6 +1,7 @@
 """`python manage.py compute_assessment YEAR [--publish]`: the annual assessment from the records."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from assessments.models import Assessment
 from assessments.services import AssessmentError, assessment_compute, assessment_publish
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, publish=False, **options):
         if not 2000 <= year <= 2100:
-            raise CommandError("年度应在 2000 至 2100 之间。")
+            raise CommandError(gettext("年度应在 2000 至 2100 之间。"))
         try:
             assessment = assessment_compute(year=year, actor=None)
             self.stdout.write(f"{year} 年度考核已计算:{assessment.scores.count()} 名代表,"
@@ -26,4 +27,4 @@ class Command(BaseCommand):
         except AssessmentError as exc:
             raise CommandError(str(exc.message))
         except Assessment.DoesNotExist:  # pragma: no cover
-            raise CommandError("考核不存在。")
+            raise CommandError(gettext("考核不存在。"))
