@@ -110,8 +110,11 @@ def reception_problem_to_item(*, problem: ReceptionProblem, actor):
     voter = "、".join(x for x in (problem.voter_name, problem.voter_contact) if x)
     content = problem.description
     if voter:
-        content += f"\n\n(反映人:{voter})"
-    content += f"\n(来源:{activity.date:%Y年%m月%d日} {activity.title})"
+        content += "\n\n" + _("(反映人:%(voter)s)") % {"voter": voter}
+    day = activity.date
+    content += "\n" + _("(来源:%(date)s %(title)s)") % {
+        "date": _("%(year)04d年%(month)02d月%(day)02d日") % {"year": day.year, "month": day.month, "day": day.day},
+        "title": activity.title}
     data = {
         "title": _short_title(problem.description), "content": content, "source": Source.RECEPTION,
         "category": problem.category or Category.OTHER,
