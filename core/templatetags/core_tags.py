@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 
 from core.text import mask_id_number, mask_mobile
 
@@ -40,5 +41,6 @@ def duration_cn(value):
         return ""
     minutes = max(1, round(value.total_seconds() / 60))
     hours, minutes = divmod(minutes, 60)
-    parts = ([f"{hours} 小时"] if hours else []) + ([f"{minutes} 分钟"] if minutes else [])
+    parts = (([gettext("%(hours)s 小时") % {"hours": hours}] if hours else [])
+             + ([gettext("%(minutes)s 分钟") % {"minutes": minutes}] if minutes else []))
     return " ".join(parts)
