@@ -5,6 +5,7 @@ Exits non-zero when any row is refused (and then writes nothing)."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from ...services import LedgerError, ledger_import
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run=False, create_units=False, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"文件不存在:{file}")
+            raise CommandError(gettext("文件不存在:%(file)s") % {"file": file})
         try:
             with path.open("rb") as fh:
                 report = ledger_import(file=fh, dry_run=dry_run, create_units=create_units, filename=path.name)
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         for r in report.refused:
             self.stderr.write(f"  第 {r.row} 行:{r.reason}")
         if report.refused:
-            raise CommandError(f"{len(report.refused)} 行被拒绝,未写入任何数据。")
+            raise CommandError(gettext("%(count)s 行被拒绝,未写入任何数据。") % {"count": len(report.refused)})
         if dry_run:
             out.write(self.style.SUCCESS("试运行通过,未写入。"))
         else:
