@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AreaKind
+from .choices import STAFFED_KINDS, AreaKind
 
 
 class AreaQuerySet(models.QuerySet):
@@ -16,9 +16,16 @@ class AreaQuerySet(models.QuerySet):
         # The area tree is public knowledge inside the system: everyone may read it.
         return self.all() if user.is_authenticated else self.none()
 
+    def in_scope_of(self, user):
+        """Areas whose data the user may see: all for district-wide roles, the own subtree for area
+        staff, none otherwise (a filter or picker of areas offers exactly these)."""
+        if user.is_authenticated and user.is_district_wide:
+            return self.all()
+        return self.subtree(user.area) if user.is_authenticated and user.area_id else self.none()
+
     def towns(self):
         """The level below the district: towns, sub-districts and the development zone."""
-        return self.filter(kind__in=[AreaKind.TOWN, AreaKind.SUBDISTRICT, AreaKind.ZONE])
+        return self.filter(kind__in=STAFFED_KINDS)
 
 
 class Area(models.Model):
@@ -56,6 +63,6 @@ class Area(models.Model):
     def town(self):
         """The town-level ancestor (or self) that area staff are attached to."""
         node = self
-        while node is not None and node.kind not in (AreaKind.TOWN, AreaKind.SUBDISTRICT, AreaKind.ZONE):
+        while node is not None and node.kind not in STAFFED_KINDS:
             node = node.parent
         return node

@@ -64,7 +64,7 @@ def detail(request, year):
     groups = GroupScore.objects.filter(assessment=assessment).select_related("area")
     if not user.is_district_wide:
         groups = groups.filter(area__in=Area.objects.subtree(user.area)) if user.area_id else groups.none()
-    areas = Area.objects.towns() if user.is_district_wide else Area.objects.subtree(user.area).towns()
+    areas = Area.objects.in_scope_of(user).towns()
     return render(request, "assessments/detail.html", {
         "assessment": assessment, "page_obj": page, "rules": assessment.rules, "grade_counts":
         selectors.grade_counts(visible), "total_count": visible.count(), "groups": groups,
@@ -167,7 +167,7 @@ def part_detail(request, year, pk, part_pk):
 def _notice_scope(request, assessment):
     """The area a notice is for: None for the district. Area staff only get their own area."""
     user = request.user
-    allowed = Area.objects.towns() if user.is_district_wide else Area.objects.subtree(user.area).towns()
+    allowed = Area.objects.in_scope_of(user).towns()
     raw = request.GET.get("area")
     if raw:
         try:
@@ -310,16 +310,13 @@ def records_batch(request):
             deputies, title = deputies.filter(memberships__group=group), group.name
         elif request.GET.get("area"):
             # Area staff may batch-print only their own area: another town is a 404, not an empty page.
-            towns = Area.objects.towns() if request.user.is_district_wide else \
-                Area.objects.subtree(request.user.area).towns()
-            area = get_object_or_404(towns, pk=int(request.GET["area"]))
+            area = get_object_or_404(Area.objects.in_scope_of(request.user).towns(), pk=int(request.GET["area"]))
             deputies = deputies.filter(mandates__area__in=Area.objects.subtree(area))
             title = area.name
         else:
             return render(request, "assessments/batch.html", {
                 "groups": DeputyGroup.objects.visible_to(request.user),
-                "areas": Area.objects.towns() if request.user.is_district_wide
-                else Area.objects.subtree(request.user.area).towns()})
+                "areas": Area.objects.in_scope_of(request.user).towns()})
     except ValueError:
         raise Http404
     term_id = request.GET.get("term", "")

@@ -4,7 +4,6 @@ answers "may this role use this page at all" (403 when not)."""
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
 
@@ -22,16 +21,3 @@ def role_required(*roles):
         return wrapped
 
     return decorator
-
-
-class RoleRequiredMixin(LoginRequiredMixin):
-    """Class-based counterpart of `role_required`; set `allowed_roles`."""
-
-    allowed_roles: tuple = ()
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if self.allowed_roles and not request.user.has_role(*self.allowed_roles):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)

@@ -3,9 +3,5 @@
 from pypinyin import Style, lazy_pinyin
 
 
-def pinyin_full(text: str) -> str:
-    return "".join(lazy_pinyin(text or "")).lower()
-
-
 def pinyin_initials(text: str) -> str:
     return "".join(lazy_pinyin(text or "", style=Style.FIRST_LETTER)).lower()

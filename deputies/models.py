@@ -149,8 +149,8 @@ class Deputy(models.Model):
 
         from .search import name_search_text
 
-        # One pypinyin call serves the full pinyin and the search spellings (core.pinyin.pinyin_full
-        # is "".join(lazy_pinyin(text)).lower()); a 10,000-row import spends seconds in pypinyin.
+        # One pypinyin call serves the full pinyin and the search spellings; a 10,000-row import
+        # spends seconds in pypinyin.
         syllables = lazy_pinyin(self.name or "")
         self.name_pinyin = "".join(syllables).lower()
         self.name_initials = pinyin_initials(self.name)

@@ -197,3 +197,11 @@ def test_it_seeds_demo_data_idempotently(capsys):
     assert leader.memberships.filter(role="leader").count() == 1
     assert json.dumps(sorted(User.objects.get(username="zuzhang").roles)) == json.dumps(
         sorted([Role.DEPUTY, Role.GROUP_LEADER]))
+
+
+@pytest.mark.django_db
+def test_it_scopes_areas_to_what_each_role_may_see(cast):
+    assert Area.objects.in_scope_of(cast.leader).count() == Area.objects.count()
+    assert set(Area.objects.in_scope_of(cast.dongshan_staff).values_list("name", flat=True)) == {"东山街道", "周庄社区"}
+    assert not Area.objects.in_scope_of(cast.zhujian).exists()
+    assert list(Area.objects.in_scope_of(cast.renwei_staff).towns().values_list("name", flat=True)) == ["任圩街道"]
