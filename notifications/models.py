@@ -61,6 +61,12 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
+    # What it is about and what it asks the recipient to do: a notification whose recipient has acted
+    # on its subject, or whose task someone else has done, needs nothing more and is marked read
+    # (`notification_mark_done`). The subject's owner names both, e.g. "item:12" and "review".
+    subject = models.CharField(_("所涉对象"), max_length=60, blank=True)
+    task = models.CharField(_("待办"), max_length=60, blank=True,
+                            help_text=_("通知要求接收人办理的事项;办理完毕(或已由他人办理)后自动标为已读。"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
@@ -73,6 +79,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notif_recipient_unread"),
             models.Index(fields=["recipient_unit", "read_at"], name="notif_unit_unread"),
+            # Marking done looks up the unread rows of one subject, on every workflow action.
+            models.Index(fields=["subject"], name="notif_subject_unread", condition=Q(read_at__isnull=True)),
         ]
 
     def __str__(self):

@@ -189,43 +189,16 @@ def _day_range(start: dt.date, end: dt.date):
             dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
 
 
-def district_week_figures(start: dt.date, end: dt.date, today: dt.date) -> dict:
-    """The week's figures for the leaders, in two queries."""
-    from petitions.choices import CLOCKED_STATES, State
+def district_week_figures(start: dt.date, end: dt.date) -> dict:
+    """The week's activity for the leaders, in one query: items collected (submitted, by the dashboards'
+    definition) and items concluded (reached 已办结) during the week. The year's figures come from the
+    dashboards (`dashboards.selectors`), not from here."""
+    from petitions.choices import NOT_COLLECTED_STATES, State
     from petitions.models import Item
 
     lo, hi = _day_range(start, end)
-    year_lo, _ = _day_range(dt.date(end.year, 1, 1), end)
-    figures = Item.objects.aggregate(
+    return Item.objects.aggregate(
         collected_week=Count("pk", filter=Q(submitted_at__gte=lo, submitted_at__lt=hi)
-                             & ~Q(state__in=(State.DRAFT, State.WITHDRAWN, State.MERGED))),
+                             & ~Q(state__in=NOT_COLLECTED_STATES)),
         concluded_week=Count("pk", filter=Q(state=State.CLOSED, concluded_at__gte=lo, concluded_at__lt=hi)),
-        collected_year=Count("pk", filter=Q(submitted_at__gte=year_lo, submitted_at__lt=hi)
-                             & ~Q(state__in=(State.DRAFT, State.WITHDRAWN, State.MERGED))),
-        concluded_year=Count("pk", filter=Q(submitted_at__gte=year_lo, submitted_at__lt=hi, state=State.CLOSED)),
-        overdue_now=Count("pk", filter=Q(state__in=CLOCKED_STATES, stage_due__lt=today)),
     )
-    figures["rate_year"] = (figures["concluded_year"] / figures["collected_year"]) if figures["collected_year"] else None
-    return figures
-
-
-def unit_figures(today: dt.date, unit_id: int | None = None) -> list[dict]:
-    """Per unit: items assigned (current lead), concluded, completion rate, overdue now; lowest rate first.
-    With `unit_id`, only that unit's own items."""
-    from petitions.choices import State, UnitRole
-    from petitions.models import Assignment
-
-    qs = Assignment.objects.filter(role=UnitRole.LEAD, is_current=True, cancelled_at__isnull=True)
-    if unit_id is not None:
-        qs = qs.filter(unit_id=unit_id)
-    rows = list(qs.values("unit_id", "unit__name").annotate(
-        assigned=Count("item_id", distinct=True),
-        concluded=Count("item_id", distinct=True, filter=Q(item__state=State.CLOSED)),
-        overdue=Count("item_id", distinct=True, filter=Q(item__state=State.HANDLING, handled_at__isnull=True,
-                                                         due_date__lt=today)),
-    ).order_by("unit_id"))
-    for r in rows:
-        r["rate"] = r["concluded"] / r["assigned"] if r["assigned"] else 0.0
-    rows.sort(key=lambda r: (r["rate"], -r["overdue"], r["unit__name"]))
-    return rows
-

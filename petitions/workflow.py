@@ -152,10 +152,12 @@ def _text(value, label, *, required=True) -> str:
 
 
 def _event(item, action, actor, from_state, *, comment="", unit=None, data=None, at=None) -> ItemEvent:
-    return ItemEvent.objects.create(
+    event = ItemEvent.objects.create(
         item=item, action=action, actor=actor if actor is not None and actor.is_authenticated else None,
         actor_unit=unit, from_state=from_state, to_state=item.state, comment=comment, data=data or {},
         created_at=at or timezone.now())
+    _settle_notifications(item, actor)
+    return event
 
 
 def _attach(item, event, files, actor) -> None:
@@ -174,11 +176,36 @@ def _attach(item, event, files, actor) -> None:
 
 def _staff_for(item):
     """Area staff of the item's area, else district staff (研处 is area first, then district)."""
+    return _area_staff(item) or _district_staff()
+
+
+def _area_staff(item):
     from accounts.models import User
 
-    users = User.objects.filter(is_active=True)
-    area_staff = list(users.filter(groups__name=Role.AREA_STAFF, area_id=item.area_id)) if item.area_id else []
-    return area_staff or list(users.filter(groups__name=Role.DISTRICT_STAFF))
+    if not item.area_id:
+        return []
+    return list(User.objects.filter(is_active=True, groups__name=Role.AREA_STAFF, area_id=item.area_id))
+
+
+def _district_staff():
+    from accounts.models import User
+
+    return list(User.objects.filter(is_active=True, groups__name=Role.DISTRICT_STAFF))
+
+
+def _holding_staff(item):
+    """The staff who can act at the level that holds the item now (review requests go to them only).
+
+    The level that holds it is the one whose staff made its 研处 decision (DOMAIN.md: 研处 is area staff
+    first, then district staff): the last 交办 or 直接答复 event says who. District staff (or admin)
+    → district staff; area staff → the area staff of the item's area (district staff when it has none
+    left). An item without such a decision (imported) is held as for 研处: area first."""
+    decision = (ItemEvent.objects.filter(item=item, action__in=(Action.ASSIGN, Action.ANSWER_DIRECTLY),
+                                         actor__isnull=False)
+                .select_related("actor").order_by("-created_at", "-id").first())
+    if decision is not None and _is_district_staff(decision.actor):
+        return _district_staff()
+    return _staff_for(item)
 
 
 def _unit_users(unit_ids):
@@ -194,11 +221,48 @@ def _deputies(item):
     return out
 
 
-def _notify(item, event, recipients, title, body=""):
+# What a notification asks its recipients to do (Notification.task), and the states in which that is
+# still to do; a pending request (申请退回/申请延期) is its own task, "request:<id>", until decided.
+TASK_STATES = {
+    "research": (State.SUBMITTED, State.RESEARCH),  # 待研处 (until 交办, 答复, 退回 …)
+    "detail": (State.RETURNED,),  # 退回补充: the deputy adds detail
+    "handle": (State.HANDLING,),  # the units handle it
+    "review": (State.REVIEW,),  # 办理结果待审核
+    "evaluate": (State.EVALUATION,),  # the deputy evaluates
+    "supervise": (State.SUPERVISION,),  # 督办办结
+}
+
+
+def _subject(item) -> str:
+    return f"item:{item.pk}"
+
+
+def _request_task(request) -> str:
+    return f"request:{request.pk}"
+
+
+def _settle_notifications(item, actor):
+    """Every action's common path (from `_event`, in the action's transaction): the actor's unread
+    notifications about the item are read (they acted on it), and so is every notification whose task
+    is no longer open (someone else did what it asked)."""
+    from notifications.services import notification_mark_done
+
+    open_tasks = {task for task, states in TASK_STATES.items() if item.state in states}
+    if item.state == State.HANDLING:  # requests are pending only while the item is 办理中
+        open_tasks |= {f"request:{pk}" for pk in HandlingRequest.objects.filter(
+            item=item, status=RequestStatus.PENDING).values_list("pk", flat=True)}
+    notification_mark_done(subject=_subject(item), actor=actor, open_tasks=open_tasks)
+
+
+def _notify(item, event, recipients, title, body=None, *, task="", part=""):
+    """Notify `recipients` of `event`. `task`: what it asks them to do (TASK_STATES or a request), so
+    it is marked read once done; `part`: a key suffix when one event sends different messages."""
     from notifications.services import notify
 
-    notify(key=f"item:{item.pk}:event:{event.pk}", kind=f"item.{event.action}", recipients=recipients,
-           title=f"{title}:{item.title}"[:200], body=body or event.comment[:500], url=item.get_absolute_url())
+    notify(key=f"item:{item.pk}:event:{event.pk}" + (f":{part}" if part else ""), kind=f"item.{event.action}",
+           recipients=recipients, title=f"{title}:{item.title}"[:200],
+           body=event.comment[:500] if body is None else body[:500], url=item.get_absolute_url(),
+           subject=_subject(item), task=task)
 
 
 def _current_units(item):
@@ -289,7 +353,7 @@ def item_submit(*, item, actor) -> Item:
         event = _event(item, Action.SUBMIT, actor, from_state, at=now,
                        data={"stage_due": item.stage_due.isoformat()},
                        comment=_("再次提交(已补充)") if from_state == State.RETURNED else "")
-        _notify(item, event, _staff_for(item), _("新的社情民意待研处"))
+        _notify(item, event, _staff_for(item), _("新的社情民意待研处"), task="research")
     return item
 
 
@@ -329,7 +393,7 @@ def item_return_for_detail(*, item, actor, comment: str) -> Item:
         item.stage_due = None
         item.save(update_fields=["state", "stage_due", "updated_at"])
         event = _event(item, Action.RETURN_FOR_DETAIL, actor, from_state, comment=comment)
-        _notify(item, event, _deputies(item), _("社情民意被退回补充"))
+        _notify(item, event, _deputies(item), _("社情民意被退回补充"), task="detail")
     return item
 
 
@@ -385,7 +449,7 @@ def item_answer_directly(*, item, actor, reply: str, files=()) -> Item:
         event = _event(item, Action.ANSWER_DIRECTLY, actor, from_state, comment=reply, at=now,
                        data={"evaluation_due": item.evaluation_due.isoformat()})
         _attach(item, event, files, actor)
-        _notify(item, event, _deputies(item), _("社情民意已答复,请评价"))
+        _notify(item, event, _deputies(item), _("社情民意已答复,请评价"), task="evaluate")
     return item
 
 
@@ -450,7 +514,15 @@ def item_assign(*, item, actor, lead_unit, co_units=(), due_date: datetime.date 
             "co": [r.unit_id for r in rows[1:]], "co_names": [str(r.unit) for r in rows[1:]],
             "due_date": due_date.isoformat(), "round": item.handling_round})
         _notify(item, event, _unit_users(r.unit_id for r in rows),
-                _("新交办的社情民意(%(due)s 前办结)") % {"due": due_date.isoformat()})
+                _("新交办的社情民意(%(due)s 前办结)") % {"due": due_date.isoformat()}, task="handle")
+        # The deputy follows the item: told who handles it and by when (not the internal 交办意见).
+        co_names = "、".join(r.unit.short_name or r.unit.name for r in rows[1:])
+        _notify(item, event, _deputies(item),
+                _("社情民意已交办%(unit)s办理(%(due)s 前办结)") % {
+                    "unit": lead_unit.short_name or lead_unit.name, "due": due_date.isoformat()},
+                _("主办单位:%(lead)s;协办单位:%(co)s;办理期限:%(due)s。") % {
+                    "lead": lead_unit.name, "co": co_names or _("无"), "due": due_date.isoformat()},
+                part="deputy")
     return item
 
 
@@ -524,7 +596,7 @@ def item_request_return(*, item, actor, reason: str, today: datetime.date | None
                                                  reason=reason, requested_by=actor)
         event = _event(item, Action.REQUEST_RETURN, actor, item.state, comment=reason, unit=actor.unit,
                        data={"request": request.pk})
-        _notify(item, event, _staff_for(item), _("承办单位申请退回"))
+        _notify(item, event, _holding_staff(item), _("承办单位申请退回"), task=_request_task(request))
     return item
 
 
@@ -569,7 +641,8 @@ def item_request_extension(*, item, actor, days: int, reason: str) -> Item:
                                                  reason=reason, days=days, requested_by=actor)
         event = _event(item, Action.REQUEST_EXTENSION, actor, item.state, comment=reason, unit=actor.unit,
                        data={"request": request.pk, "days": days})
-        _notify(item, event, _staff_for(item), _("承办单位申请延期 %(n)s 个工作日") % {"n": days})
+        _notify(item, event, _holding_staff(item), _("承办单位申请延期 %(n)s 个工作日") % {"n": days},
+                task=_request_task(request))
     return item
 
 
@@ -605,6 +678,13 @@ def item_decide_extension(*, item, actor, request, approve: bool, days: int | No
         _notify(item, event, _unit_users([assignment.unit_id]),
                 _("延期申请已同意,新期限 %(d)s") % {"d": assignment.due_date.isoformat()} if approve
                 else _("延期申请未同意"))
+        if approve:
+            unit = assignment.unit
+            _notify(item, event, _deputies(item),
+                    _("延期获批,新的办理期限 %(d)s") % {"d": assignment.due_date.isoformat()},
+                    _("%(unit)s申请延期 %(n)s 个工作日,已获批准,办理期限延至 %(d)s。") % {
+                        "unit": unit.name, "n": days, "d": assignment.due_date.isoformat()},
+                    part="deputy")
     return item
 
 
@@ -634,10 +714,10 @@ def item_submit_result(*, item, actor, result: str, files=()) -> Item:
                        data={"on_time": timezone.localdate(now) <= assignment.due_date})
         _attach(item, event, files, actor)
         if is_lead:
-            _notify(item, event, _staff_for(item), _("办理结果待审核"))
+            _notify(item, event, _holding_staff(item), _("办理结果待审核"), task="review")
         else:
             lead = item.lead_unit_id
-            _notify(item, event, _unit_users([lead] if lead else []), _("协办单位已提交意见"))
+            _notify(item, event, _unit_users([lead] if lead else []), _("协办单位已提交意见"), task="handle")
     return item
 
 
@@ -657,7 +737,7 @@ def item_review_reply(*, item, actor, approve: bool, comment: str = "") -> Item:
             item.save(update_fields=["state", "replied_at", "stage_due", "evaluation_due", "updated_at"])
             event = _event(item, action, actor, State.REVIEW, comment=comment, at=now,
                            data={"evaluation_due": item.evaluation_due.isoformat()})
-            _notify(item, event, _deputies(item), _("社情民意已办理答复,请评价"))
+            _notify(item, event, _deputies(item), _("社情民意已办理答复,请评价"), item.reply, task="evaluate")
         else:
             lead = Assignment.objects.filter(item=item, is_current=True, role=UnitRole.LEAD,
                                              cancelled_at__isnull=True).first()
@@ -667,7 +747,7 @@ def item_review_reply(*, item, actor, approve: bool, comment: str = "") -> Item:
             item.stage_due = lead.due_date
             item.save(update_fields=["state", "stage_due", "updated_at"])
             event = _event(item, action, actor, State.REVIEW, comment=comment, at=now)
-            _notify(item, event, _unit_users([lead.unit_id]), _("办理结果被退回重办"))
+            _notify(item, event, _unit_users([lead.unit_id]), _("办理结果被退回重办"), task="handle")
     return item
 
 
@@ -693,7 +773,11 @@ def item_evaluate(*, item, actor, satisfaction: str, comment: str = "",
         if on_behalf:
             data["on_behalf"] = True
             comment = _("(工作人员代为录入代表评价)") + (f" {comment}" if comment else "")
-        recipients, title = _staff_for(item), _("代表已评价")
+        # Staff at the level that holds it are told; the lead unit that answered is told the result.
+        answered_by, rating = item.lead_unit_id, Satisfaction(satisfaction).label
+        title, task = _("代表已评价:%(rating)s") % {"rating": rating}, ""
+        units, unit_title, unit_task = [answered_by] if answered_by else [], _("代表评价:%(rating)s") % {
+            "rating": rating}, ""
         if satisfaction != Satisfaction.DISSATISFIED:
             item.state, item.concluded_at, item.conclusion = State.CLOSED, now, Conclusion.EVALUATED
             fields += ["concluded_at", "conclusion"]
@@ -706,7 +790,8 @@ def item_evaluate(*, item, actor, satisfaction: str, comment: str = "",
                 item.state, item.stage_due = State.SUPERVISION, None
                 item.supervised = True
                 fields += ["stage_due", "supervised"]
-                title = _("代表再次不满意,请督办办结")
+                title, task = _("代表再次不满意,请督办办结"), "supervise"
+                unit_title = _("代表再次评价不满意,转督办办结")
             elif last:
                 lead = next((a.unit for a in last if a.role == UnitRole.LEAD), last[0].unit)
                 due = _check_due(due_date, today)
@@ -715,16 +800,22 @@ def item_evaluate(*, item, actor, satisfaction: str, comment: str = "",
                 item.state = State.HANDLING
                 fields += ["lead_unit", "stage_due", "handling_round"]
                 data.update(due_date=due.isoformat(), round=item.handling_round)
-                recipients = recipients + _unit_users(a.unit_id for a in last)
-                title = _("代表不满意,请重新办理(%(due)s 前)") % {"due": due.isoformat()}
+                title = _("代表不满意,已交原承办单位重新办理(%(due)s 前)") % {"due": due.isoformat()}
+                units = [a.unit_id for a in last]
+                unit_title = _("代表评价不满意,请重新办理(%(due)s 前)") % {"due": due.isoformat()}
+                unit_task = "handle"
             else:
                 item.state = State.RESEARCH
                 item.stage_due = add_workdays(today, ItemSettings.load().research_workdays)
                 fields.append("stage_due")
-                title = _("代表对直接答复不满意,请重新研处")
+                title, task = _("代表对直接答复不满意,请重新研处"), "research"
         item.save(update_fields=fields)
         event = _event(item, Action.EVALUATE, actor, State.EVALUATION, comment=comment, at=now, data=data)
-        _notify(item, event, recipients, title)
+        _notify(item, event, _holding_staff(item), title, task=task)
+        if units:
+            body = _("评价结果:%(rating)s。") % {"rating": rating} + (
+                _("评价意见:%(comment)s") % {"comment": comment} if comment else "")
+            _notify(item, event, _unit_users(units), unit_title, body, task=unit_task, part="units")
     return item
 
 

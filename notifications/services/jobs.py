@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.workdays import is_workday
@@ -37,15 +37,10 @@ class JobResult:
         return "\n".join(self.lines)
 
 
-def _url(name: str, *args, fallback: str = "") -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return fallback
-
-
-def _item_url(pk: int) -> str:
-    return _url("petitions:detail", pk, fallback=f"/items/{pk}/")
+def _url(name: str, *args) -> str:
+    """A link in a message. A wrong URL name raises NoReverseMatch: it must fail in tests, never
+    send a message that links nowhere."""
+    return reverse(name, args=args)
 
 
 def _month_label(month: dt.date) -> str:
@@ -73,7 +68,7 @@ def send_monthly_reminders(*, month: dt.date) -> JobResult:
     label = _month_label(month)
     result = JobResult()
     missing = list(selectors.deputies_missing_month(month))
-    new_url = _url("petitions:create", fallback="/items/")
+    new_url = _url("petitions:create")
     messages = [{
         "key": f"{Kind.MONTHLY_REMINDER}:{month:%Y-%m}", "kind": Kind.MONTHLY_REMINDER, "recipients": [d],
         "title": _("%(month)s社情民意报送提醒") % {"month": label},
@@ -89,7 +84,7 @@ def send_monthly_reminders(*, month: dt.date) -> JobResult:
             "title": _("%(group)s%(month)s未报送名单(%(count)s人)") % {
                 "group": group.name, "month": label, "count": len(names)},
             "body": _("以下代表尚未报送%(month)s的社情民意:") % {"month": label} + "\n" + "、".join(names),
-            "url": _url("deputy_groups:detail", group.pk, fallback=""),
+            "url": _url("groups:detail", group.pk),
         })
     new = notify_many(messages)
     result.created = len(new)
@@ -130,7 +125,7 @@ def send_overdue_alerts(*, today: dt.date) -> JobResult:
             "key": f"{Kind.UNIT_ALERT}:{today:%Y-%m-%d}", "kind": Kind.UNIT_ALERT, "recipients": [unit],
             "title": _("%(unit)s:逾期 %(overdue)s 条,即将逾期 %(due_soon)s 条") % {
                 "unit": unit.short_name or unit.name, "overdue": len(alert.overdue), "due_soon": len(alert.due_soon)},
-            "body": "\n\n".join(parts), "url": _url("petitions:list", fallback="/items/"),
+            "body": "\n\n".join(parts), "url": _url("petitions:overdue" if alert.overdue else "petitions:due_soon"),
         })
     by_unit = selectors.overdue_by_unit(today)
     research_late = selectors.research_overdue_count(today)
@@ -145,7 +140,7 @@ def send_overdue_alerts(*, today: dt.date) -> JobResult:
             "recipients": list(selectors.district_staff()),
             "title": _("%(date)s逾期事项:办理逾期 %(total)s 条,涉及 %(units)s 个单位") % {
                 "date": _month_day(today), "total": total, "units": len(by_unit)},
-            "body": body, "url": _url("petitions:list", fallback="/items/"),
+            "body": body, "url": _url("petitions:overdue"),
         })
     with transaction.atomic():
         escalated = _escalate(today, messages)
@@ -182,7 +177,7 @@ def _escalate(today: dt.date, messages: list) -> int:
         "title": _("逾期超过 %(workdays)s 个工作日的事项 %(count)s 条") % {"workdays": workdays, "count": len(chosen)},
         "body": _lines(chosen, fmt=lambda r: _("· %(title)s(%(unit)s,截止 %(due)s)") % {
             "title": r[3], "unit": r[4], "due": f"{r[2]:%m-%d}"}),
-        "url": _url("petitions:list", fallback="/items/"),
+        "url": _url("petitions:list"),
     })
     return len(chosen)
 
@@ -218,52 +213,68 @@ def close_unevaluated(*, today: dt.date) -> JobResult:
 # ------------------------------------------------------------------ weekly digest
 
 
-def _pct(value) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+def _rate(value) -> str:
+    """A dashboards rate (percent, one decimal, None when nothing to divide by) as the dashboard shows it."""
+    return "—" if value is None else f"{value}%"
+
+
+def digest_period(today: dt.date):
+    """The period of the digest's figures: the current year (本年度), the dashboards' default period
+    (`dashboards.forms.PeriodForm`), so the Monday message and the dashboard opened that day agree."""
+    from dashboards.periods import Period
+
+    return Period.year(today.year)
 
 
 def send_weekly_digest(*, today: dt.date) -> JobResult:
-    """每周简报 for the leaders: last week's figures and the five lowest units; each unit gets its own
-    figures (and only its own)."""
+    """每周简报 for the leaders: last week's activity, then this year's figures and the five lowest units
+    by the dashboards' own figure functions (same definitions, same numbers); each unit gets its own
+    row of the same table (and only its own)."""
+    from dashboards import selectors as figures
+    from dashboards.periods import Scope
     from units.models import HandlingUnit
 
     result = JobResult()
     start, end = selectors.week_bounds(today)
     week = f"{start:%Y-%m-%d}"
-    f = selectors.district_week_figures(start, end, today)
-    units = selectors.unit_figures(today)
+    f = selectors.district_week_figures(start, end)
+    period = digest_period(today)
+    district, _prev = figures.headline(period, Scope(), day=today)
+    units = figures.unit_rows(period, Scope(), day=today)
     lowest = units[:5]
-    period = {"start": _month_day(start), "end": _month_day(end)}
-    body = (_("本周(%(start)s—%(end)s)收集 %(collected)s 条,办结 %(concluded)s 条;当前逾期 %(overdue)s 条。") % {
-                **period, "collected": f["collected_week"], "concluded": f["concluded_week"], "overdue": f["overdue_now"]}
+    span = {"start": _month_day(start), "end": _month_day(end)}
+    year = _("本年度(%(period)s)") % {"period": period.label}
+    link = _url("dashboards:overview") + f"?period=year&year={period.start.year}"
+    body = (_("本周(%(start)s—%(end)s)收集 %(collected)s 条,办结 %(concluded)s 条。") % {
+                **span, "collected": f["collected_week"], "concluded": f["concluded_week"]}
             + "\n"
-            + _("%(year)s年累计收集 %(collected)s 条,办结 %(concluded)s 条,办结率 %(rate)s。") % {
-                "year": end.year, "collected": f["collected_year"], "concluded": f["concluded_year"],
-                "rate": _pct(f["rate_year"])})
+            + _("%(year)s收集 %(collected)s 条,办结 %(concluded)s 条,办结率 %(rate)s,逾期 %(overdue)s 条。") % {
+                "year": year, "collected": district.collected, "concluded": district.concluded,
+                "rate": _rate(district.completion_rate), "overdue": district.overdue})
     if lowest:
-        body += "\n\n" + _("办结率最低的五个单位:") + "\n" + "\n".join(
+        body += "\n\n" + _("%(year)s办结率最低的五个单位:") % {"year": year} + "\n" + "\n".join(
             _("%(rank)s. %(unit)s:交办 %(assigned)s 条,办结 %(concluded)s 条,办结率 %(rate)s,逾期 %(overdue)s 条") % {
-                "rank": i, "unit": r["unit__name"], "assigned": r["assigned"], "concluded": r["concluded"],
-                "rate": _pct(r["rate"]), "overdue": r["overdue"]}
+                "rank": i, "unit": r["name"], "assigned": r["assigned"], "concluded": r["concluded"],
+                "rate": _rate(r["completion_rate"]), "overdue": r["overdue"]}
             for i, r in enumerate(lowest, 1))
     messages = [{
         "key": f"{Kind.WEEKLY_DIGEST}:{week}", "kind": Kind.WEEKLY_DIGEST, "recipients": list(selectors.leaders()),
-        "title": _("每周简报(%(start)s—%(end)s)") % period, "body": body,
-        "url": _url("dashboards:home", fallback="/"),
+        "title": _("每周简报(%(start)s—%(end)s)") % span, "body": body, "url": link,
     }]
     unit_rows = HandlingUnit.objects.in_bulk([r["unit_id"] for r in units])
     for r in units:
         messages.append({
             "key": f"{Kind.UNIT_WEEKLY_DIGEST}:{week}", "kind": Kind.UNIT_WEEKLY_DIGEST,
             "recipients": [unit_rows[r["unit_id"]]],
-            "title": _("本单位每周简报(%(start)s—%(end)s)") % period,
-            "body": _("%(unit)s:交办 %(assigned)s 条,办结 %(concluded)s 条,办结率 %(rate)s,当前逾期 %(overdue)s 条。") % {
-                "unit": r["unit__name"], "assigned": r["assigned"], "concluded": r["concluded"],
-                "rate": _pct(r["rate"]), "overdue": r["overdue"]},
-            "url": _url("petitions:list", fallback="/items/"),
+            "title": _("本单位每周简报(%(start)s—%(end)s)") % span,
+            "body": _("%(unit)s%(year)s:交办 %(assigned)s 条,办结 %(concluded)s 条,办结率 %(rate)s,"
+                      "当前逾期 %(overdue)s 条。") % {
+                "unit": r["name"], "year": year, "assigned": r["assigned"], "concluded": r["concluded"],
+                "rate": _rate(r["completion_rate"]), "overdue": r["overdue"]},
+            "url": link,
         })
     new = notify_many(messages)
     result.created = len(new)
-    result.say(f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}:领导简报与 {len(units)} 个单位简报;新建通知 {len(new)} 条"
-               f"(已存在的不重复发送)。")
+    result.say(f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}:领导简报与 {len(units)} 个单位简报({period.label});"
+               f"新建通知 {len(new)} 条(已存在的不重复发送)。")
     return result

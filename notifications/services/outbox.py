@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
+
+from accounts.choices import Role
 
 from ..choices import OPTIONAL_CHANNELS, Channel, DeliveryStatus
 from ..models import Delivery, Notification, NotificationPreference
@@ -29,6 +32,8 @@ class Entry:
     title: str
     body: str
     url: str
+    subject: str
+    task: str
     fields: dict
     # (channel, address, status, error) per delivery row
     deliveries: list = field(default_factory=list)
@@ -134,7 +139,8 @@ def notify_many(messages: Iterable[dict]) -> list[int]:
                 continue
             seen.add(key)
             entries.append(Entry(key=key, kind=m["kind"], title=m["title"][:200], body=m.get("body", ""),
-                                 url=m.get("url", ""), fields=fields, deliveries=plan))
+                                 url=m.get("url", ""), subject=m.get("subject", ""), task=m.get("task", ""),
+                                 fields=fields, deliveries=plan))
     if not entries:
         return []
     with transaction.atomic():
@@ -153,21 +159,20 @@ def _insert(entries: list[Entry]) -> dict[str, int]:
     """INSERT … ON CONFLICT (key) DO NOTHING RETURNING: the keys that were new, with their ids.
     One statement for any number of rows; a concurrent run of the same job inserts nothing twice."""
     table = Notification._meta.db_table
-    cols = ["key", "kind", "title", "body", "url", "recipient_id", "recipient_deputy_id", "recipient_unit_id"]
+    cols = ["key", "kind", "title", "body", "url", "subject", "task", "recipient_id", "recipient_deputy_id",
+            "recipient_unit_id"]
     arrays = {c: [] for c in cols}
     for e in entries:
-        arrays["key"].append(e.key)
-        arrays["kind"].append(e.kind)
-        arrays["title"].append(e.title)
-        arrays["body"].append(e.body)
-        arrays["url"].append(e.url)
+        for c in ("key", "kind", "title", "body", "url", "subject", "task"):
+            arrays[c].append(getattr(e, c))
         for c in ("recipient_id", "recipient_deputy_id", "recipient_unit_id"):
             arrays[c].append(e.fields.get(c))
     sql = (
-        f"INSERT INTO {table} (key, kind, title, body, url, recipient_id, recipient_deputy_id, "
+        f"INSERT INTO {table} (key, kind, title, body, url, subject, task, recipient_id, recipient_deputy_id, "
         f"recipient_unit_id, created_at) "
-        f"SELECT k, kd, t, b, u, r, rd, ru, %s::timestamptz FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], "
-        f"%s::text[], %s::bigint[], %s::bigint[], %s::bigint[]) AS x(k, kd, t, b, u, r, rd, ru) "
+        f"SELECT k, kd, t, b, u, s, tk, r, rd, ru, %s::timestamptz FROM unnest(%s::text[], %s::text[], %s::text[], "
+        f"%s::text[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::bigint[]) "
+        f"AS x(k, kd, t, b, u, s, tk, r, rd, ru) "
         f"ON CONFLICT (key) DO NOTHING RETURNING key, id"
     )
     with connection.cursor() as cursor:
@@ -193,12 +198,16 @@ def _insert_deliveries(rows: list[tuple]) -> None:
             [DeliveryStatus.PENDING.value, now, DeliveryStatus.SENT.value, now, now, *[list(c) for c in cols]])
 
 
-def notify(*, key: str, kind: str, recipients: Iterable, title: str, body: str = "", url: str = "") -> int:
+def notify(*, key: str, kind: str, recipients: Iterable, title: str, body: str = "", url: str = "",
+           subject: str = "", task: str = "") -> int:
     """Create one notification per recipient (an account, a Deputy or a HandlingUnit), at most once
     per (key, recipient). Call it inside the transaction that made the change, so the rows exist
-    exactly when the change does; delivery is queued after commit. Returns how many rows were new."""
+    exactly when the change does; delivery is queued after commit. Returns how many rows were new.
+
+    `subject` names what it is about (e.g. "item:12"), `task` what it asks the recipients to do
+    (empty for a message that asks nothing); see `notification_mark_done`."""
     return len(notify_many([{"key": key, "kind": kind, "recipients": list(recipients), "title": title,
-                             "body": body, "url": url}]))
+                             "body": body, "url": url, "subject": subject, "task": task}]))
 
 
 def enqueue_delivery(notification_ids: list[int]) -> bool:
@@ -226,6 +235,27 @@ def notification_mark_read(*, user, notification_ids: Iterable[int] | None = Non
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
     return qs.update(read_at=timezone.now())
+
+
+def notification_mark_done(*, subject: str, actor=None, open_tasks: Iterable[str] = ()) -> int:
+    """Mark read the unread notifications about `subject` that need nothing more from their recipient:
+
+    - those in the actor's inbox (addressed to the account, or to its handling unit): the recipient
+      has acted on the subject, so has seen what it was told;
+    - those whose task is not among `open_tasks` any more: someone else has done what it asked
+      (one staff member assigned the item all staff were told about; the reply has been reviewed).
+
+    Messages that ask nothing (no task) stay unread until read or acted on. Call it inside the
+    transaction of the action, so the marks exist exactly when the action does."""
+    if not subject:
+        return 0
+    done = ~Q(task="") & ~Q(task__in=list(open_tasks))
+    if actor is not None and actor.is_authenticated:
+        done |= Q(recipient=actor)
+        if actor.unit_id and actor.has_role(Role.UNIT):
+            done |= Q(recipient_unit_id=actor.unit_id)
+    return Notification.objects.filter(subject=subject, read_at__isnull=True).filter(done).update(
+        read_at=timezone.now())
 
 
 def preference_set(*, user, channels: Iterable[str]) -> NotificationPreference:
