@@ -516,7 +516,7 @@ def item_assign(*, item, actor, lead_unit, co_units=(), due_date: datetime.date 
         _notify(item, event, _unit_users(r.unit_id for r in rows),
                 _("新交办的社情民意(%(due)s 前办结)") % {"due": due_date.isoformat()}, task="handle")
         # The deputy follows the item: told who handles it and by when (not the internal 交办意见).
-        co_names = "、".join(r.unit.short_name or r.unit.name for r in rows[1:])
+        co_names = "、".join(r.unit.name for r in rows[1:])
         _notify(item, event, _deputies(item),
                 _("社情民意已交办%(unit)s办理(%(due)s 前办结)") % {
                     "unit": lead_unit.short_name or lead_unit.name, "due": due_date.isoformat()},

@@ -1,11 +1,13 @@
 """The scheduled jobs: who gets what, on which day, once."""
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import NoReverseMatch, resolve
 
 from deputies.choices import MandateStatus
 from notifications.choices import Channel, Kind
@@ -28,6 +30,18 @@ NOV = dt.date(2026, 11, 1)
 
 def kinds(kind):
     return Notification.objects.filter(kind=kind)
+
+
+def page_of(notification):
+    """(URL name, arguments, query string) of a notification's link; resolving fails for a broken one."""
+    path, _sep, query = notification.url.partition("?")
+    match = resolve(path)
+    return match.view_name, tuple(match.args) + tuple(match.captured_kwargs.values()), query
+
+
+def opens(login, user, notification) -> bool:
+    """The recipient can open the page the link points at."""
+    return login(user).get(notification.url).status_code == 200
 
 
 @pytest.fixture
@@ -251,3 +265,90 @@ def test_each_job_has_a_command_that_says_what_it_did(cast, no_login, capsys):
     assert "2025-10-01 不是工作日" in out
     assert "评价期已过的事项 0 条" in out
     assert "2026-11-23 至 2026-11-29" in out and "投递:" in out
+
+
+# ------------------------------------------------------------------ links (issue 10 §5)
+
+
+def test_it_fails_loudly_on_a_link_to_a_page_that_does_not_exist():
+    from notifications.services.jobs import _url
+
+    with pytest.raises(NoReverseMatch):
+        _url("deputy_groups:detail", 1)
+
+
+def test_it_links_the_monthly_reminders_to_the_new_item_form_and_the_group_page(cast, no_login, login):
+    from groups.models import DeputyGroup
+
+    send_monthly_reminders(month=NOV)
+    reminders = list(kinds(Kind.MONTHLY_REMINDER))
+    assert reminders and {page_of(n) for n in reminders} == {("petitions:create", (), "")}
+    group = DeputyGroup.objects.get(name="东山街道区人大代表小组")
+    group_list = kinds(Kind.GROUP_MISSING).get()
+    assert page_of(group_list) == ("groups:detail", (group.pk,), "")
+    assert opens(login, cast.group_leader, group_list)
+    assert opens(login, cast.deputy, kinds(Kind.MONTHLY_REMINDER).get(recipient=cast.deputy))
+
+
+def test_it_links_the_overdue_alerts_to_the_overdue_and_due_soon_lists(cast, handling, settings, login):
+    settings.NOTIFY_ESCALATE_AFTER_WORKDAYS = 5
+    send_overdue_alerts(today=dt.date(2025, 9, 30))
+    zj = kinds(Kind.UNIT_ALERT).get(recipient_unit=cast.zhujian.unit)  # overdue and due soon
+    hb = kinds(Kind.UNIT_ALERT).get(recipient_unit=cast.huanbao.unit)  # due soon only
+    assert page_of(zj) == ("petitions:overdue", (), "")
+    assert page_of(hb) == ("petitions:due_soon", (), "")
+    staff_list = kinds(Kind.STAFF_OVERDUE).get()
+    assert page_of(staff_list) == ("petitions:overdue", (), "")
+    escalation = kinds(Kind.ESCALATION).get()
+    assert page_of(escalation) == ("petitions:list", (), "")
+    assert opens(login, cast.zhujian, zj) and opens(login, cast.huanbao, hb)
+    assert opens(login, cast.staff, staff_list) and opens(login, cast.leader, escalation)
+
+
+def test_it_links_the_auto_close_notice_to_the_item(cast, login):
+    item = make_item(cast.deputy.deputy, state="evaluation", evaluation_due=dt.date(2026, 11, 20))
+    close_unevaluated(today=dt.date(2026, 11, 21))
+    notice = Notification.objects.get(kind="item.deem_satisfied")
+    assert page_of(notice) == ("petitions:detail", (item.pk,), "")
+    assert opens(login, cast.deputy, notice)
+
+
+def test_it_links_the_weekly_digests_to_the_dashboard_of_the_stated_period(cast, login):
+    assign(make_item(cast.deputy.deputy, state="closed"), cast.zhujian.unit, dt.date(2026, 12, 31))
+    send_weekly_digest(today=dt.date(2026, 11, 30))
+    digest = kinds(Kind.WEEKLY_DIGEST).get()
+    unit_digest = kinds(Kind.UNIT_WEEKLY_DIGEST).get()
+    assert page_of(digest) == page_of(unit_digest) == ("dashboards:overview", (), "period=year&year=2026")
+    assert opens(login, cast.leader, digest) and opens(login, cast.zhujian, unit_digest)
+
+
+# ------------------------------------------------------------------ digest figures = dashboard figures
+
+
+def test_it_gives_the_digest_the_dashboards_figures_for_this_year(cast):
+    from dashboards.periods import Period, Scope
+    from dashboards.selectors import headline, unit_overview, unit_rows
+
+    d, zj = cast.deputy.deputy, cast.zhujian.unit
+    with time_machine.travel(dt.datetime(2025, 6, 2, 10, 0, tzinfo=CST), tick=False):
+        for _ in range(3):  # last year's items, all concluded: not in this year's figures
+            assign(make_item(d, state="closed"), zj, dt.date(2025, 6, 20))
+    assign(make_item(d, state="closed"), zj, dt.date(2026, 12, 31))
+    for _ in range(2):
+        assign(make_item(d), zj, dt.date(2026, 11, 2))
+    today = dt.date(2026, 11, 30)
+    send_weekly_digest(today=today)
+    period = Period.year(2026)
+    row = unit_rows(period, Scope(), day=today)[0]
+    own = unit_overview(period, Scope(unit=zj), day=today)["units"][0]  # the unit's own dashboard
+    assert row["completion_rate"] == own["completion_rate"] == Decimal("33.3")
+    unit_body = kinds(Kind.UNIT_WEEKLY_DIGEST).get(recipient_unit=zj).body
+    assert "本年度(2026年)" in unit_body
+    assert (f"交办 {own['assigned']} 条,办结 {own['concluded']} 条,办结率 {own['completion_rate']}%,"
+            f"当前逾期 {own['overdue']} 条") in unit_body
+    assert "交办 3 条,办结 1 条,办结率 33.3%,当前逾期 2 条" in unit_body
+    district, _prev = headline(period, Scope(), day=today)
+    body = kinds(Kind.WEEKLY_DIGEST).get().body
+    assert (f"本年度(2026年)收集 {district.collected} 条,办结 {district.concluded} 条,"
+            f"办结率 {district.completion_rate}%,逾期 {district.overdue} 条") in body
+    assert "1. 相山区住房和城乡建设局:交办 3 条,办结 1 条,办结率 33.3%,逾期 2 条" in body
