@@ -117,6 +117,30 @@ def test_it_marks_the_deputys_evaluation_request_read_when_they_evaluate(cast):
     assert unread(cast.deputy, "item.pass_on", item).count() == 0
 
 
+def test_it_marks_the_evaluation_request_read_when_staff_record_it_for_the_deputy(cast):
+    from deputies.models import Deputy
+
+    item = make(cast, State.EVALUATION)
+    Deputy.objects.filter(pk=cast.deputy.deputy.pk).update(user=None)  # the deputy has no login any more
+    workflow.item_evaluate(item=item, actor=cast.staff, satisfaction=Satisfaction.SATISFIED)
+    # Closed: nothing is asked of anyone, whoever acted.
+    assert unread(cast.deputy, "item.pass_on", item).count() == 0
+
+
+def test_it_marks_read_in_the_actions_own_transaction(cast, monkeypatch):
+    item = new_item(cast)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("notification failed")
+
+    monkeypatch.setattr(workflow, "_notify", broken)
+    with pytest.raises(RuntimeError):
+        workflow.item_assign(item=item, actor=cast.dongshan_staff, lead_unit=cast.zhujian.unit)
+    item.refresh_from_db()
+    assert item.state == State.SUBMITTED
+    assert unread(cast.dongshan_staff, "item.submit", item).count() == 1
+
+
 def test_it_changes_no_read_mark_when_the_action_is_refused(cast, second_dongshan_staff):
     item = make(cast, State.HANDLING)
     with pytest.raises(workflow.StaleState):
