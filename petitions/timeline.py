@@ -50,20 +50,24 @@ class Row:
     note: str = ""
 
 
-def _passed_results(events: list[ItemEvent]) -> tuple[set[int], set[int]]:
-    """Lead-unit results that staff passed on (反馈), and those still waiting for review."""
-    passed, pending = set(), set()
-    waiting = None
+def _passed_results(events: list[ItemEvent], state: str) -> tuple[set[int], set[int]]:
+    """Lead-unit results that reached the deputy, and the one still waiting for review (if any).
+
+    A result reached the deputy when staff passed it on (反馈), or when the item went on to be
+    evaluated without a recorded review (items imported from a ledger); a 退回重办 discards it."""
+    passed, waiting = set(), None
     for e in events:
         if e.action == Action.SUBMIT_RESULT:
             waiting = e.pk
-        elif e.action in (Action.PASS_ON, Action.SEND_BACK) and waiting is not None:
-            if e.action == Action.PASS_ON:
-                passed.add(waiting)
+        elif waiting is not None and (e.action == Action.PASS_ON or e.from_state == State.EVALUATION):
+            passed.add(waiting)
             waiting = None
-    if waiting is not None:
-        pending.add(waiting)
-    return passed, pending
+        elif e.action == Action.SEND_BACK:
+            waiting = None
+    if waiting is not None and state in REPLY_SHOWN_STATES:
+        passed.add(waiting)
+        waiting = None
+    return passed, ({waiting} if waiting is not None else set())
 
 
 def facts(e: ItemEvent) -> list[str]:
@@ -117,7 +121,7 @@ def rows_for(user, item: Item, events) -> list[Row]:
     """The timeline of `item` as `user` may read it (events in time order, attachments prefetched)."""
     events = list(events)
     internal = sees_internal(user)
-    passed, pending = _passed_results(events)
+    passed, pending = _passed_results(events, item.state)
     out = []
     for e in events:
         attachments = list(e.attachments.all())

@@ -264,3 +264,18 @@ def test_it_renders_the_item_page_with_a_fixed_number_of_queries(cast, login, dj
         html = page(client, item)
     assert "进展 7" in html
     assert Item.objects.filter(pk=item.pk, state=State.HANDLING).exists()
+
+
+def test_it_shows_the_deputy_the_reply_of_an_item_imported_from_a_ledger(cast, login):
+    """Ledger items have no review row: a result the deputy went on to evaluate did reach them."""
+    from ledger.services import ledger_import
+    from ledger.models import LedgerRow
+    from tests.ledger.test_import import good_rows, workbook
+
+    rows = [good_rows()[0], good_rows()[3]]
+    report = ledger_import(file=workbook(rows), dry_run=False, create_units=True, filename="2022.xlsx",
+                           actor=cast.staff)
+    assert report.ok, report.refused
+    for number in ("TZ-2022-001", "TZ-2022-004"):
+        html = page(login(cast.group_leader), LedgerRow.objects.get(number=number).item)
+        assert "办理完毕(台账记录)" in html and "审核后反馈给您" not in html
