@@ -22,7 +22,7 @@ from core.access import role_required
 from core.workdays import unknown_years
 
 from . import forms, selectors, timeline, workflow
-from .choices import Action, RequestStatus, State
+from .choices import Action, RequestStatus, State, UnitRole
 from .models import Assignment, Attachment, HandlingRequest, Item, ItemEvent, ItemSettings
 
 DEPUTY_ROLES = (Role.DEPUTY, Role.GROUP_LEADER)
@@ -223,10 +223,9 @@ def item_print(request, pk):
     """交办单 / 答复单 on A4 for one item, scoped like the item page (out of scope: 404)."""
     item = selectors.item_detail(request.user, pk)
     internal = timeline.sees_internal(request.user)
-    lead = (Assignment.objects.filter(item=item, is_current=True, role="lead").select_related("unit")
-            .order_by("-round", "-id").first())
-    co = list(Assignment.objects.filter(item=item, is_current=True, role="co", cancelled_at__isnull=True)
-              .select_related("unit").order_by("id"))
+    current = Assignment.objects.filter(item=item, is_current=True, cancelled_at__isnull=True).select_related("unit")
+    lead = current.filter(role=UnitRole.LEAD).order_by("-round", "-id").first()
+    co = list(current.filter(role=UnitRole.CO).order_by("id"))
     assign_event = ItemEvent.objects.filter(item=item, action=Action.ASSIGN).order_by("-created_at", "-id").first()
     sheet = request.GET.get("sheet", "")
     show_reply = timeline.reply_visible(request.user, item)

@@ -50,3 +50,14 @@ def test_it_asks_the_unit_before_submitting_the_result(cast, page):
     page.wait_for_selector("text=办理结果已提交")
     assert Item.objects.get(pk=item.pk).state == State.REVIEW
     page.screenshot(path="/tmp/itempage-unit-1280.png", full_page=True)
+
+
+@pytest.mark.parametrize("username,state", [("zhujian", State.HANDLING), ("staff", State.RESEARCH),
+                                            ("staff", State.REVIEW)])
+def test_it_has_no_sideways_scroll_on_a_phone_for_units_and_staff(cast, phone_page, username, state):
+    item = make(cast, state)
+    browser_login(phone_page, username)
+    phone_page.goto(phone_page.base_url + item.get_absolute_url())
+    for summary in phone_page.locator("details > summary").all():
+        summary.click()  # open every folded form: none of them may be wider than the phone
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= phone_page.evaluate("window.innerWidth")
