@@ -226,7 +226,8 @@ def item_print(request, pk):
     current = Assignment.objects.filter(item=item, is_current=True, cancelled_at__isnull=True).select_related("unit")
     lead = current.filter(role=UnitRole.LEAD).order_by("-round", "-id").first()
     co = list(current.filter(role=UnitRole.CO).order_by("id"))
-    assign_event = ItemEvent.objects.filter(item=item, action=Action.ASSIGN).order_by("-created_at", "-id").first()
+    # The 交办意见 of this round (a round opened by 不满意 has none of its own).
+    assign_event = lead and ItemEvent.objects.filter(item=item, action=Action.ASSIGN, data__round=lead.round).first()
     sheet = request.GET.get("sheet", "")
     show_reply = timeline.reply_visible(request.user, item)
     return render(request, "petitions/print.html", {
