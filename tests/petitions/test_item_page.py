@@ -106,8 +106,8 @@ def test_it_labels_the_result_button_and_asks_for_confirmation(cast, login):
 
 
 def facts(client, item) -> str:
-    from html import unescape
     import re
+    from html import unescape
 
     html = page(client, item)
     return " | ".join(unescape(m) for m in re.findall(r'data-testid="event-facts">([^<]*)<', html))
@@ -268,8 +268,8 @@ def test_it_renders_the_item_page_with_a_fixed_number_of_queries(cast, login, dj
 
 def test_it_shows_the_deputy_the_reply_of_an_item_imported_from_a_ledger(cast, login):
     """Ledger items have no review row: a result the deputy went on to evaluate did reach them."""
-    from ledger.services import ledger_import
     from ledger.models import LedgerRow
+    from ledger.services import ledger_import
     from tests.ledger.test_import import good_rows, workbook
 
     rows = [good_rows()[0], good_rows()[3]]
