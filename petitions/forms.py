@@ -131,12 +131,12 @@ class ReplyForm(forms.Form):
 
 
 class ResultForm(forms.Form):
-    result = _text(_("办理结果/答复"), rows=6)
+    result = _text(_("办理结果(答复代表的内容)"), rows=6)
     files = MultipleFileField(label=_("附件"))
 
 
 class ProgressForm(forms.Form):
-    comment = _text(_("进展情况"))
+    comment = _text(_("进展情况(代表可以看到)"), rows=2)
     files = MultipleFileField(label=_("附件"))
 
 
@@ -162,7 +162,7 @@ class AssignForm(forms.Form):
     due_date = forms.DateField(label=_("办理期限"), required=False,
                                widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
                                help_text=_("留空则按办理时限(工作日)自动计算。"))
-    comment = _text(_("交办意见"), required=False)
+    comment = _text(_("交办意见(送承办单位,不会显示给代表)"), required=False, rows=2)
 
     def clean(self):
         data = super().clean()
@@ -196,19 +196,20 @@ class DecideForm(forms.Form):
                                      choices=[("1", _("同意")), ("0", _("不同意"))], widget=forms.RadioSelect)
     days = forms.IntegerField(label=_("同意延期工作日"), min_value=1, max_value=120, required=False,
                               widget=forms.NumberInput(attrs={"class": "form-control"}))
-    comment = _text(_("审批意见"), required=False)
+    comment = _text(_("审批意见(不同意时必填)"), required=False, rows=2)
 
 
 class ReviewForm(forms.Form):
     approve = forms.TypedChoiceField(label=_("审核"), coerce=lambda v: v == "1",
                                      choices=[("1", _("通过,反馈代表")), ("0", _("退回重办"))],
                                      widget=forms.RadioSelect)
-    comment = _text(_("审核意见"), required=False)
+    comment = _text(_("审核意见(退回重办时必填;不会显示给代表)"), required=False, rows=2)
 
 
 class EvaluateForm(forms.Form):
-    satisfaction = forms.ChoiceField(label=_("评价"), choices=Satisfaction.choices, widget=forms.RadioSelect)
-    comment = _text(_("评价意见"), required=False)
+    satisfaction = forms.ChoiceField(label=_("评价"), choices=Satisfaction.choices, widget=forms.RadioSelect(
+        attrs={"class": "btn-check", "autocomplete": "off"}))
+    comment = _text(_("评价意见(不满意时必填)"), required=False, rows=2)
     due_date = forms.DateField(required=False, widget=forms.HiddenInput)
 
     def clean(self):

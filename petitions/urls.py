@@ -20,5 +20,6 @@ urlpatterns = [
     path("files/<int:pk>/", views.attachment_download, name="attachment"),
     path("<int:pk>/", views.item_detail, name="detail"),
     path("<int:pk>/edit/", views.item_edit, name="edit"),
+    path("<int:pk>/print/", views.item_print, name="print"),
     path("<int:pk>/do/<slug:action>/", views.item_action, name="action"),
 ]

@@ -21,8 +21,8 @@ from accounts.choices import STAFF_ROLES, Role
 from core.access import role_required
 from core.workdays import unknown_years
 
-from . import forms, selectors, workflow
-from .choices import Action, RequestStatus, State
+from . import forms, selectors, timeline, workflow
+from .choices import Action, RequestStatus, State, UnitRole
 from .models import Assignment, Attachment, HandlingRequest, Item, ItemEvent, ItemSettings
 
 DEPUTY_ROLES = (Role.DEPUTY, Role.GROUP_LEADER)
@@ -148,59 +148,102 @@ def item_edit(request, pk):
 # ---- the item page ---------------------------------------------------------------------------
 
 
-@login_required
-def item_detail(request, pk):
-    item = selectors.item_detail(request.user, pk)
+@dataclass(frozen=True)
+class ActionSpec:
+    """A POST endpoint for one workflow action: who may use it (role, else 403), its form and call.
+
+    ``shows``: the workflow actions that put this form on the item page; ``done``: the success message,
+    or a function of the item after the call; ``initial``: the form's initial data for an item."""
+
+    roles: tuple
+    form: type | None
+    run: object
+    done: object
+    form_kwargs: dict = field(default_factory=dict)
+    shows: tuple = ()
+    initial: object = None
+
+
+def _action_forms(item, allowed, bound=None) -> dict:
+    """The unbound form of every action the user may take now, keyed by endpoint; `bound` (an
+    endpoint and a bound form) replaces its unbound one so a refused post shows what was typed."""
+    out = {}
+    for name, spec in ACTIONS.items():
+        if spec.form is None or spec.form is forms.DecideForm or not allowed & set(spec.shows):
+            continue
+        out[name] = spec.form(initial=spec.initial(item) if spec.initial else None, auto_id=f"id_{name}_%s",
+                              **spec.form_kwargs)
+    if bound is not None and bound[0] in out:
+        out[bound[0]] = bound[1]
+    return out
+
+
+def _decide_forms(allowed, pending_requests, bound=None) -> list:
+    """(request, form) for every pending 延期/退回 request this user may decide."""
+    out = []
+    for r in pending_requests:
+        name = f"decide_{r.kind}"
+        if name not in allowed:
+            continue
+        form = forms.DecideForm(initial={"request": r.pk, "days": r.days or None}, auto_id=f"id_decide_{r.pk}_%s")
+        if bound is not None and bound[0] == name and str(bound[1].data.get("request")) == str(r.pk):
+            form = bound[1]
+        out.append((r, form))
+    return out
+
+
+def _detail_context(request, item, bound=None) -> dict:
+    user = request.user
     events = (ItemEvent.objects.filter(item=item).select_related("actor", "actor_unit")
               .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id"))))
     assignments = Assignment.objects.filter(item=item).select_related("unit").order_by("-round", "role", "id")
     requests_ = HandlingRequest.objects.filter(item=item, status=RequestStatus.PENDING).select_related(
         "assignment__unit", "requested_by")
-    allowed = workflow.allowed_actions(request.user, item)
-    co_deputies = list(item.co_deputies.all())
-    merged_items = list(item.merged_items.all()) if item.pk else []
-    context = {
-        "item": item, "events": events, "assignments": assignments, "pending_requests": requests_,
-        "allowed": allowed, "co_deputies": co_deputies, "merged_items": merged_items,
+    allowed = workflow.allowed_actions(user, item)
+    return {
+        "item": item, "rows": timeline.rows_for(user, item, events), "assignments": assignments,
+        "allowed": allowed, "co_deputies": list(item.co_deputies.all()),
+        "merged_items": list(item.merged_items.all()) if item.pk else [],
         "item_attachments": Attachment.objects.filter(item=item, event__action__in=[Action.CREATE, Action.EDIT]),
-        "today": timezone.localdate(), "Action": {a.name: a.value for a in Action},
-        "forms": _action_forms(allowed, item),
-        "is_overdue": item.is_overdue(),
+        "today": timezone.localdate(), "forms": _action_forms(item, allowed, bound),
+        "decide_forms": _decide_forms(allowed, requests_, bound),
+        "is_overdue": item.is_overdue(), "internal": timeline.sees_internal(user),
+        "reply_visible": timeline.reply_visible(user, item),
     }
-    return render(request, "petitions/detail.html", context)
 
 
-def _action_forms(allowed, item):
-    out = {}
-    if Action.ASSIGN in allowed:
-        out["assign"] = forms.AssignForm(initial={"due_date": forms.default_due()})
-    if Action.EVALUATE in allowed:
-        out["evaluate"] = forms.EvaluateForm()
-    if Action.REQUEST_EXTENSION in allowed:
-        out["extension"] = forms.ExtensionRequestForm()
-    if Action.SUBMIT_RESULT in allowed or Action.SUBMIT_PART in allowed:
-        out["result"] = forms.ResultForm()
-    if Action.PROGRESS in allowed:
-        out["progress"] = forms.ProgressForm()
-    if Action.ANSWER_DIRECTLY in allowed:
-        out["answer"] = forms.ReplyForm()
-    if Action.MERGE in allowed:
-        out["merge"] = forms.MergeForm()
-    return out
+@login_required
+def item_detail(request, pk):
+    item = selectors.item_detail(request.user, pk)
+    return render(request, "petitions/detail.html", _detail_context(request, item))
+
+
+@login_required
+def item_print(request, pk):
+    """交办单 / 答复单 on A4 for one item, scoped like the item page (out of scope: 404)."""
+    item = selectors.item_detail(request.user, pk)
+    internal = timeline.sees_internal(request.user)
+    current = Assignment.objects.filter(item=item, is_current=True, cancelled_at__isnull=True).select_related("unit")
+    lead = current.filter(role=UnitRole.LEAD).order_by("-round", "-id").first()
+    co = list(current.filter(role=UnitRole.CO).order_by("id"))
+    # The 交办意见 of this round (a round opened by 不满意 has none of its own).
+    assign_event = lead and ItemEvent.objects.filter(item=item, action=Action.ASSIGN, data__round=lead.round).first()
+    sheet = request.GET.get("sheet", "")
+    show_reply = timeline.reply_visible(request.user, item)
+    return render(request, "petitions/print.html", {
+        "item": item, "co_deputies": list(item.co_deputies.all()), "lead": lead, "co": co,
+        "assign_event": assign_event, "internal": internal,
+        "show_assign": lead is not None and sheet in ("", "assign"),
+        "show_reply": show_reply and sheet in ("", "reply"), "issuer": _issuer()})
+
+
+def _issuer() -> str:
+    from assessments.selectors import issuer
+
+    return issuer()
 
 
 # ---- actions (POST only) ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    """A POST endpoint for one workflow action: who may use it (role, else 403), its form and call."""
-
-    roles: tuple
-    form: type | None
-    run: object
-    done: str
-    form_kwargs: dict = field(default_factory=dict)
 
 
 def _merge(user, item, d):
@@ -220,76 +263,110 @@ def _decide(kind):
     return run
 
 
+def _evaluated(item) -> str:
+    """After an evaluation, say where the item goes next (a 不满意 sends it back with a new due date)."""
+    if item.state == State.HANDLING:
+        return _("已记录“不满意”。该事项已退回%(unit)s重新办理,新的办理期限为 %(due)s,办理结果将再次反馈给您。") % {
+            "unit": item.lead_unit, "due": item.stage_due.isoformat() if item.stage_due else "—"}
+    if item.state == State.RESEARCH:
+        return _("已记录“不满意”。该事项已退回人大工作人员重新研处,研处期限为 %(due)s。") % {
+            "due": item.stage_due.isoformat() if item.stage_due else "—"}
+    if item.state == State.SUPERVISION:
+        return _("已记录“不满意”。这是第二次不满意,该事项转由人大工作人员督办办结。")
+    return _("评价已提交,谢谢。")
+
+
 ACTIONS: dict[str, ActionSpec] = {
     "submit": ActionSpec(OWNER_ROLES, None, lambda u, i, d: workflow.item_submit(item=i, actor=u),
                          gettext_lazy("已提交。")),
     "withdraw": ActionSpec(OWNER_ROLES, forms.CommentForm, lambda u, i, d: workflow.item_withdraw(
-        item=i, actor=u, comment=d["comment"]), gettext_lazy("已撤回。"), {"required": False}),
+        item=i, actor=u, comment=d["comment"]), gettext_lazy("已撤回。"),
+        {"required": False, "label": gettext_lazy("撤回说明")}, (Action.WITHDRAW,)),
     "start_research": ActionSpec(STAFF_ROLES, None, lambda u, i, d: workflow.item_start_research(item=i, actor=u),
                                  gettext_lazy("已开始研处。")),
     "return_for_detail": ActionSpec(STAFF_ROLES, forms.CommentForm, lambda u, i, d: workflow.item_return_for_detail(
-        item=i, actor=u, comment=d["comment"]), gettext_lazy("已退回代表补充。")),
-    "merge": ActionSpec(STAFF_ROLES, forms.MergeForm, _merge, gettext_lazy("已合并。")),
+        item=i, actor=u, comment=d["comment"]), gettext_lazy("已退回代表补充。"),
+        {"label": gettext_lazy("需要补充的内容")}, (Action.RETURN_FOR_DETAIL,)),
+    "merge": ActionSpec(STAFF_ROLES, forms.MergeForm, _merge, gettext_lazy("已合并。"), shows=(Action.MERGE,)),
     "answer": ActionSpec(STAFF_ROLES, forms.ReplyForm, lambda u, i, d: workflow.item_answer_directly(
-        item=i, actor=u, reply=d["reply"], files=d["files"]), gettext_lazy("已直接答复,等待代表评价。")),
+        item=i, actor=u, reply=d["reply"], files=d["files"]), gettext_lazy("已直接答复,等待代表评价。"),
+        shows=(Action.ANSWER_DIRECTLY,)),
     "reject": ActionSpec(STAFF_ROLES, forms.CommentForm, lambda u, i, d: workflow.item_reject(
-        item=i, actor=u, reason=d["comment"]), gettext_lazy("已不予受理并办结。")),
+        item=i, actor=u, reason=d["comment"]), gettext_lazy("已不予受理并办结。"),
+        {"label": gettext_lazy("不予受理理由(将答复代表)")}, (Action.REJECT,)),
     "assign": ActionSpec(STAFF_ROLES, forms.AssignForm, lambda u, i, d: workflow.item_assign(
         item=i, actor=u, lead_unit=d["lead_unit"], co_units=d["co_units"], due_date=d["due_date"],
-        comment=d["comment"]), gettext_lazy("已交办。")),
+        comment=d["comment"]), gettext_lazy("已交办。"), shows=(Action.ASSIGN,),
+        initial=lambda item: {"due_date": forms.default_due()}),
     "recall": ActionSpec(STAFF_ROLES, forms.CommentForm, lambda u, i, d: workflow.item_recall(
-        item=i, actor=u, comment=d["comment"]), gettext_lazy("已撤回交办,回到研处。")),
+        item=i, actor=u, comment=d["comment"]), gettext_lazy("已撤回交办,回到研处。"),
+        {"label": gettext_lazy("撤回原因")}, (Action.RECALL,)),
     "progress": ActionSpec(UNIT_ROLES, forms.ProgressForm, lambda u, i, d: workflow.item_add_progress(
-        item=i, actor=u, comment=d["comment"], files=d["files"]), gettext_lazy("已记录办理进展。")),
+        item=i, actor=u, comment=d["comment"], files=d["files"]), gettext_lazy("已记录办理进展。"),
+        shows=(Action.PROGRESS,)),
     "request_return": ActionSpec(UNIT_ROLES, forms.CommentForm, lambda u, i, d: workflow.item_request_return(
-        item=i, actor=u, reason=d["comment"]), gettext_lazy("退回申请已提交,等待审批。")),
+        item=i, actor=u, reason=d["comment"]), gettext_lazy("退回申请已提交,等待审批。"),
+        {"label": gettext_lazy("退回理由")}, (Action.REQUEST_RETURN,)),
     "decide_return": ActionSpec(STAFF_ROLES, forms.DecideForm, _decide("return"), gettext_lazy("已审批退回申请。")),
     "request_extension": ActionSpec(UNIT_ROLES, forms.ExtensionRequestForm, lambda u, i, d:
                                     workflow.item_request_extension(item=i, actor=u, days=d["days"],
                                                                     reason=d["reason"]),
-                                    gettext_lazy("延期申请已提交,等待审批。")),
+                                    gettext_lazy("延期申请已提交,等待审批。"), shows=(Action.REQUEST_EXTENSION,)),
     "decide_extension": ActionSpec(STAFF_ROLES, forms.DecideForm, _decide("extension"),
                                    gettext_lazy("已审批延期申请。")),
     "submit_result": ActionSpec(UNIT_ROLES, forms.ResultForm, lambda u, i, d: workflow.item_submit_result(
-        item=i, actor=u, result=d["result"], files=d["files"]), gettext_lazy("办理结果已提交。")),
+        item=i, actor=u, result=d["result"], files=d["files"]), gettext_lazy("办理结果已提交。"),
+        shows=(Action.SUBMIT_RESULT, Action.SUBMIT_PART)),
     "review": ActionSpec(STAFF_ROLES, forms.ReviewForm, lambda u, i, d: workflow.item_review_reply(
-        item=i, actor=u, approve=d["approve"], comment=d["comment"]), gettext_lazy("审核完成。")),
+        item=i, actor=u, approve=d["approve"], comment=d["comment"]), gettext_lazy("审核完成。"),
+        shows=(Action.PASS_ON,)),
     "evaluate": ActionSpec(OWNER_ROLES, forms.EvaluateForm, lambda u, i, d: workflow.item_evaluate(
         item=i, actor=u, satisfaction=d["satisfaction"], comment=d["comment"], due_date=d.get("due_date")),
-        gettext_lazy("评价已提交,谢谢。")),
+        _evaluated, shows=(Action.EVALUATE,)),
     "deem_satisfied": ActionSpec(STAFF_ROLES, None, lambda u, i, d: workflow.item_deem_satisfied(item=i, actor=u),
                                  gettext_lazy("已按逾期未评价视为满意办结。")),
     "close_supervised": ActionSpec(STAFF_ROLES, forms.CommentForm, lambda u, i, d: workflow.item_close_supervised(
-        item=i, actor=u, comment=d["comment"]), gettext_lazy("已督办办结。")),
+        item=i, actor=u, comment=d["comment"]), gettext_lazy("已督办办结。"),
+        {"label": gettext_lazy("督办意见")}, (Action.CLOSE_SUPERVISED,)),
 }
 
 
 @require_POST
 @login_required
 def item_action(request, pk, action):
+    """Run one action. A refused post (invalid form, refused workflow step) re-renders the item page
+    with the bound form and its errors, so nothing the person typed is lost; nothing is changed."""
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
     if not request.user.has_role(*spec.roles):
         raise PermissionDenied
     item = get_object_or_404(Item.objects.visible_to(request.user), pk=pk)
-    data = {}
+    data, form = {}, None
     if spec.form is not None:
-        form = spec.form(request.POST, request.FILES, **spec.form_kwargs)
+        form = spec.form(request.POST, request.FILES, auto_id=f"id_{action}_%s", **spec.form_kwargs)
+        if spec.form is forms.DecideForm:
+            form.auto_id = f"id_decide_{request.POST.get('request', '')}_%s"
         if not form.is_valid():
-            errors = [str(e) for errs in form.errors.values() for e in errs]
-            messages.error(request, _("未能办理:%(e)s") % {"e": ";".join(errors)})
-            return redirect(item)
+            messages.error(request, _("未能办理,请按下面的提示修改后重新提交。"))
+            return _refused_action(request, item, action, form)
         data = form.cleaned_data
     try:
-        spec.run(request.user, item, data)
+        done = spec.run(request.user, item, data)
     except workflow.NotAllowed as exc:
         return _refused(request, exc.message)
     except workflow.WorkflowError as exc:
-        messages.error(request, exc.message)
-        return redirect(item)
-    messages.success(request, str(spec.done))
+        messages.error(request, _("未能办理:%(e)s") % {"e": exc.message})
+        return _refused_action(request, item, action, form)
+    messages.success(request, spec.done(done) if callable(spec.done) else str(spec.done))
     return redirect(item)
+
+
+def _refused_action(request, item, action, form):
+    # Re-read the item: the refused call changed nothing, but a colleague may have moved it on.
+    item = selectors.item_detail(request.user, item.pk)
+    bound = (action, form) if form is not None else None
+    return render(request, "petitions/detail.html", _detail_context(request, item, bound), status=200)
 
 
 @role_required(*STAFF_ROLES)
@@ -317,6 +394,8 @@ def bulk_assign(request):
 def attachment_download(request, pk):
     attachment = get_object_or_404(
         Attachment.objects.filter(item__in=Item.objects.visible_to(request.user)), pk=pk)
+    if not timeline.attachment_visible(request.user, attachment):
+        raise Http404  # a file of a note the deputy may not read (e.g. a reply not yet passed on)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:

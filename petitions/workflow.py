@@ -336,10 +336,34 @@ def item_update(*, item, actor, data: dict, files=(), co_deputies=None) -> Item:
     return item
 
 
+def _content_snapshot(item) -> dict:
+    """What the deputy wrote, to tell later whether a returned item (退回补充) was changed at all."""
+    return {
+        "title": item.title, "content": item.content, "category": item.category, "area": item.area_id,
+        "community": item.community_id, "address": item.address, "source": item.source,
+        "period": item.period.isoformat() if item.period else None,
+        "co_deputies": sorted(item.co_deputies.values_list("pk", flat=True)),
+    }
+
+
+def _unchanged_since_return(item) -> bool:
+    """True when a returned item is exactly as it was returned: same fields, no new attachment."""
+    returned = (ItemEvent.objects.filter(item=item, action=Action.RETURN_FOR_DETAIL)
+                .order_by("-created_at", "-id").first())
+    if returned is None or "snapshot" not in returned.data:
+        return False  # returned before snapshots were kept: cannot tell, do not block the deputy
+    if Attachment.objects.filter(item=item, event_id__gt=returned.pk).exists():
+        return False
+    return _content_snapshot(item) == returned.data["snapshot"]
+
+
 def item_submit(*, item, actor) -> Item:
-    """草稿/退回补充 → 已提交: the 研处 clock starts (研处时限, working days)."""
+    """草稿/退回补充 → 已提交: the 研处 clock starts (研处时限, working days). A returned item must
+    have been changed first: resubmitting it as it was returned is refused."""
     with transaction.atomic():
         item, _kinds = _lock(item, Action.SUBMIT, actor)
+        if item.state == State.RETURNED and _unchanged_since_return(item):
+            raise WorkflowError(_("该事项被退回补充后尚未作任何修改。请先按退回意见补充修改内容,再重新提交。"))
         missing = [str(Item._meta.get_field(f).verbose_name) for f in ("content", "category", "area")
                    if not getattr(item, f if f != "area" else "area_id")]
         if missing:
@@ -392,7 +416,8 @@ def item_return_for_detail(*, item, actor, comment: str) -> Item:
         item.state = State.RETURNED
         item.stage_due = None
         item.save(update_fields=["state", "stage_due", "updated_at"])
-        event = _event(item, Action.RETURN_FOR_DETAIL, actor, from_state, comment=comment)
+        event = _event(item, Action.RETURN_FOR_DETAIL, actor, from_state, comment=comment,
+                       data={"snapshot": _content_snapshot(item)})
         _notify(item, event, _deputies(item), _("社情民意被退回补充"), task="detail")
     return item
 
@@ -737,7 +762,11 @@ def item_review_reply(*, item, actor, approve: bool, comment: str = "") -> Item:
             item.save(update_fields=["state", "replied_at", "stage_due", "evaluation_due", "updated_at"])
             event = _event(item, action, actor, State.REVIEW, comment=comment, at=now,
                            data={"evaluation_due": item.evaluation_due.isoformat()})
-            _notify(item, event, _deputies(item), _("社情民意已办理答复,请评价"), item.reply, task="evaluate")
+            # Not the event's comment: a review note (审核意见) is for staff and never reaches the deputy.
+            _notify(item, event, _deputies(item), _("社情民意已办理答复,请评价"),
+                    _("%(reply)s\n请在 %(d)s 前查看答复并评价。") % {
+                        "reply": item.reply[:400], "d": item.evaluation_due.isoformat()},
+                    task="evaluate")
         else:
             lead = Assignment.objects.filter(item=item, is_current=True, role=UnitRole.LEAD,
                                              cancelled_at__isnull=True).first()

@@ -30,7 +30,7 @@ def test_it_runs_the_closed_loop_with_four_roles(cast, page):
 
     as_user(page, "staff")
     page.goto(page.base_url + item.get_absolute_url())
-    page.select_option("#id_lead_unit", label="相山区住房和城乡建设局")
+    page.select_option("#id_assign_lead_unit", label="相山区住房和城乡建设局")
     page.click("[data-testid=do-assign]")
     page.wait_for_selector("text=已交办")
     assert page.inner_text("[data-testid=item-state]") == "办理中"
@@ -39,6 +39,7 @@ def test_it_runs_the_closed_loop_with_four_roles(cast, page):
     page.goto(page.base_url + "/items/todo/")
     page.click(f"a[href='{item.get_absolute_url()}']")
     page.fill("[data-testid=form-result] textarea[name=result]", "已更换灯具 12 盏,恢复照明。")
+    page.once("dialog", lambda dialog: dialog.accept())  # 提交办理结果 asks for confirmation
     page.click("[data-testid=do-submit_result]")
     page.wait_for_selector("text=办理结果已提交")
     assert page.inner_text("[data-testid=item-state]") == "待审核"
