@@ -12,10 +12,11 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import STAFF_ROLES, Role
 from core.access import role_required
@@ -97,7 +98,9 @@ def item_create(request):
     if request.user.deputy_profile is None and not request.user.is_staff_role:
         raise PermissionDenied
     on_behalf = _entering_for_others(request.user)
-    form = forms.ItemForm(request.POST or None, request.FILES or None, user=request.user, deputy_choice=on_behalf)
+    form = forms.ItemForm(request.POST or None, request.FILES or None, user=request.user, deputy_choice=on_behalf,
+                          deputy=None if on_behalf else request.user.deputy_profile,
+                          submitting="submit" in request.POST)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         deputy = data["deputy"] if on_behalf else request.user.deputy_profile
@@ -115,7 +118,14 @@ def item_create(request):
             messages.warning(request, _("草稿已保存,但未能提交:%(m)s") % {"m": exc.message})
             return redirect("petitions:edit", pk=item.pk)
         return redirect(item)
-    return render(request, "petitions/form.html", {"form": form, "on_behalf": on_behalf})
+    return _render_form(request, form, {"on_behalf": on_behalf})
+
+
+def _render_form(request, form, context):
+    """The item form, fresh or refused (200, every typed value kept, the missing fields marked)."""
+    context = {**context, "form": form, "co_chosen": form.chosen_co_deputies(),
+               "files_dropped": form.is_bound and bool(request.FILES) and not form.is_valid()}
+    return render(request, "petitions/form.html", context)
 
 
 @role_required(*OWNER_ROLES)
@@ -126,7 +136,8 @@ def item_edit(request, pk):
             messages.error(request, _("该事项已提交,不能再修改。"))
             return redirect(item)
         raise PermissionDenied
-    form = forms.ItemForm(request.POST or None, request.FILES or None, instance=item, user=request.user)
+    form = forms.ItemForm(request.POST or None, request.FILES or None, instance=item, user=request.user,
+                          submitting="submit" in request.POST)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -142,7 +153,26 @@ def item_edit(request, pk):
         except workflow.WorkflowError as exc:
             messages.error(request, exc.message)
         return redirect("petitions:edit", pk=item.pk)
-    return render(request, "petitions/form.html", {"form": form, "item": item})
+    return _render_form(request, form, {"item": item})
+
+
+@require_GET
+@role_required(*OWNER_ROLES)
+def deputy_search(request):
+    """The co-signer picker's choices (联名代表), an HTML fragment for htmx: in-office deputies matching
+    the typed name or pinyin initials, each with area and level, leaving out those already chosen."""
+    form = forms.CoSignerSearchForm(request.GET)
+    pick = {"text": request.GET.get("co_deputy_name", "").replace("\x00", "")[:100], "candidates": [],
+            "error": ""}
+    if form.is_valid():
+        pick["text"] = form.cleaned_data["co_deputy_name"]
+        found = selectors.co_signer_candidates(request.user, pick["text"],
+                                               exclude=form.cleaned_data["co_deputies"])
+        pick["candidates"], pick["more"] = found[:selectors.CO_SIGNER_LIMIT], len(found) > selectors.CO_SIGNER_LIMIT
+    else:
+        pick["error"] = next(iter(form.errors.values()))[0]
+    # Stripped: an empty answer leaves the list empty (and hidden, CSS :empty).
+    return HttpResponse(render_to_string("petitions/_co_deputy_choices.html", {"pick": pick}, request).strip())
 
 
 # ---- the item page ---------------------------------------------------------------------------
