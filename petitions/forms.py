@@ -363,6 +363,16 @@ class ItemFilterForm(forms.Form):
             self.fields["unit"].queryset = HandlingUnit.objects.visible_to(user)
 
 
+class DeputyItemFilterForm(forms.Form):
+    """A deputy's own lists (我的社情民意, 待评价): state and month only, usable on a phone."""
+
+    state = ItemFilterForm.base_fields["state"]
+    month = ItemFilterForm.base_fields["month"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
 class ItemSettingsForm(forms.ModelForm):
     class Meta:
         model = ItemSettings

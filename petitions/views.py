@@ -48,11 +48,14 @@ def item_list(request, box="all"):
     if not request.user.roles & spec.roles:
         raise PermissionDenied
     today = timezone.localdate()
-    form = forms.ItemFilterForm(request.GET or None, user=request.user)
+    # A deputy's own lists get the simple filter (状态, 月份) and cards on a phone; staff lists the full
+    # filter bar and the export.
+    simple = spec.roles <= selectors.DEPUTY_ROLES
+    form = (forms.DeputyItemFilterForm if simple else forms.ItemFilterForm)(request.GET or None, user=request.user)
     qs = selectors.box_queryset(request.user, box, today)
     if form.is_valid():
         qs = selectors.filter_items(qs, form.cleaned_data, today)
-    if request.GET.get("export") == "xlsx":
+    if request.GET.get("export") == "xlsx" and not simple:
         return _export(qs, spec.label)
     paginator = Paginator(selectors.item_list(qs), PAGE_SIZE)
     filtered = form.is_valid() and any(v not in (None, "", False) for v in form.cleaned_data.values())
@@ -62,7 +65,7 @@ def item_list(request, box="all"):
     page = paginator.get_page(request.GET.get("page"))
     context = {"box": spec, "form": form, "page_obj": page, "items": page.object_list, "today": today,
                "can_create": request.user.has_role(*OWNER_ROLES),
-               "can_bulk_assign": box == "research" and request.user.is_staff_role}
+               "can_bulk_assign": box == "research" and request.user.is_staff_role, "simple": simple}
     deputy = request.user.deputy_profile
     if box == "mine" and deputy is not None:
         context["quota"] = selectors.deputy_quota(deputy, today.year, today)
