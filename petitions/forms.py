@@ -142,9 +142,16 @@ class ItemForm(forms.ModelForm):
         if deputy_choice:
             # Staff entering on a deputy's behalf (e.g. from a reception day): their scope only.
             self.fields["deputy"] = forms.ModelChoiceField(
-                label=_("代表"), queryset=Deputy.objects.visible_to(user).in_office().order_by("name_pinyin"),
+                label=_("代表"), empty_label=_("请选择代表"),
+                queryset=selectors.with_office_labels(
+                    Deputy.objects.visible_to(user).in_office().order_by("name_pinyin", "pk")),
                 widget=forms.Select(attrs={"class": "form-select"}))
+            self.fields["deputy"].label_from_instance = selectors.co_signer_label  # two 张伟 told apart
             self.order_fields(["deputy"])
+        self.fields["area"].empty_label = _("请选择街道/镇")
+        self.fields["community"].empty_label = _("请选择社区/村(可不选)")
+        self.fields["category"].choices = [("", _("请选择类别"))] + [
+            c for c in self.fields["category"].choices if c[0]]
         for name in (*SUBMIT_REQUIRED, "deputy"):
             if name in self.fields:
                 self.fields[name].submit_required = True
