@@ -123,6 +123,8 @@ class ItemForm(forms.ModelForm):
         from . import selectors
 
         self.user, self.submitting = user, submitting
+        # Who files the item: not offered as their own co-signer (workflow drops them anyway).
+        self.filer = deputy or (self.instance.deputy if self.instance.pk else None)
         self.fields["area"].queryset = Area.objects.towns()
         self.fields["area"].label = _("所在街道/镇")
         self.fields["community"].queryset = Area.objects.filter(
@@ -176,9 +178,11 @@ class ItemForm(forms.ModelForm):
 
         text = data.get("co_deputy_name") or ""
         chosen = list(data.get("co_deputies") or [])
+        filer = data.get("deputy") or self.filer
         unresolved, ambiguous = [], []
         for token in (t for t in _NAME_SEPARATORS.split(text) if t):
-            found = selectors.co_signer_candidates(self.user, token, exclude=[d.pk for d in chosen])
+            found = selectors.co_signer_candidates(
+                self.user, token, exclude=[d.pk for d in chosen] + ([filer.pk] if filer else []))
             if len(found) == 1:
                 chosen.append(found[0])
                 self._co_resolved.append(found[0])
@@ -237,6 +241,9 @@ class CoSignerSearchForm(forms.Form):
     def clean(self):
         data = super().clean()
         data["co_deputies"] = [int(v) for v in self.data.getlist("co_deputies") if v.isdigit()][:100]
+        # The deputy the item is filed for (staff entering on their behalf), left out too.
+        deputy = self.data.get("deputy", "")
+        data["deputy"] = int(deputy) if deputy.isdigit() else None
         return data
 
 

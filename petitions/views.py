@@ -168,9 +168,11 @@ def deputy_search(request):
     pick = {"text": request.GET.get("co_deputy_name", "").replace("\x00", "")[:100], "candidates": [],
             "error": ""}
     if form.is_valid():
-        pick["text"] = form.cleaned_data["co_deputy_name"]
-        found = selectors.co_signer_candidates(request.user, pick["text"],
-                                               exclude=form.cleaned_data["co_deputies"])
+        pick["text"], exclude = form.cleaned_data["co_deputy_name"], form.cleaned_data["co_deputies"]
+        filer = form.cleaned_data["deputy"] if _entering_for_others(request.user) else request.user.deputy_profile
+        if filer is not None:
+            exclude = [*exclude, getattr(filer, "pk", filer)]
+        found = selectors.co_signer_candidates(request.user, pick["text"], exclude=exclude)
         pick["candidates"], pick["more"] = found[:selectors.CO_SIGNER_LIMIT], len(found) > selectors.CO_SIGNER_LIMIT
     else:
         pick["error"] = next(iter(form.errors.values()))[0]

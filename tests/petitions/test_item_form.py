@@ -69,6 +69,20 @@ def test_it_finds_co_signers_by_name_and_pinyin_initials_and_tells_namesakes_apa
     assert offered(client.get(search(co_deputy_name="zw", co_deputies=zhang.pk))) == {other.pk}
 
 
+def test_it_never_offers_the_filing_deputy_as_their_own_co_signer(cast, login):
+    liu = cast.deputy.deputy_profile
+    assert offered(login(cast.deputy).get(search(co_deputy_name="lf"))) == set()
+    # Staff entering for 刘芳 (the form's deputy field, sent along) are not offered her either.
+    staff = login(cast.staff)
+    assert offered(staff.get(search(co_deputy_name="lf"))) == {liu.pk}
+    assert offered(staff.get(search(co_deputy_name="lf", deputy=liu.pk))) == set()
+    # Nor does a typed name resolve to them without JavaScript.
+    response = login(cast.deputy).post(reverse("petitions:create"), {
+        **item_data(), "area": cast.dongshan_staff.area.pk, "source": "visit", "co_deputy_name": "刘芳",
+        "submit": "1"})
+    assert response.status_code == 200 and "没有找到在任代表“刘芳”" in response.content.decode()
+
+
 def test_it_answers_nothing_for_empty_text_and_never_fails_on_bad_input(cast, login):
     client = login(cast.staff)
     assert client.get(search(co_deputy_name="  ")).content == b""
@@ -88,8 +102,8 @@ def test_it_searches_in_a_fixed_number_of_queries(cast, login, django_assert_num
     client = login(cast.deputy)
     dongshan = Area.objects.get(name="东山街道")
     client.get(search(co_deputy_name="zw"))
-    # Session, user, roles; the candidates; their in-office mandates (with term and area).
-    with django_assert_num_queries(5) as few:
+    # Session, user, roles, the user's deputy profile (left out); the candidates; their in-office mandates.
+    with django_assert_num_queries(6) as few:
         client.get(search(co_deputy_name="zw"))
     for c in "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子":
         factories.MandateFactory(deputy=factories.DeputyFactory(name=f"张文{c}", area=dongshan), area=dongshan)
