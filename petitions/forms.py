@@ -118,11 +118,13 @@ class ItemForm(forms.ModelForm):
             "source": forms.Select(attrs={"class": "form-select"}),
         }
 
-    def __init__(self, *args, user=None, deputy_choice=False, deputy=None, submitting=False, **kwargs):
+    def __init__(self, *args, user=None, deputy_choice=False, deputy=None, submitting=False, finding=False,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         from . import selectors
 
-        self.user, self.submitting = user, submitting
+        # finding: the no-JavaScript 查找 button, which only resolves the typed co-signer names.
+        self.user, self.submitting, self.finding = user, submitting and not finding, finding
         # Who files the item: not offered as their own co-signer (workflow drops them anyway).
         self.filer = deputy or (self.instance.deputy if self.instance.pk else None)
         self.fields["area"].queryset = Area.objects.towns()
@@ -202,6 +204,9 @@ class ItemForm(forms.ModelForm):
 
     def full_clean(self):
         super().full_clean()
+        if self.finding and self._errors is not None:
+            # Looking names up is not saving: only what the look-up found wrong is shown.
+            self._errors = type(self._errors)({k: v for k, v in self._errors.items() if k.startswith("co_deputy")})
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget

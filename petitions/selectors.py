@@ -158,6 +158,12 @@ def returned_for_detail(user) -> list[Item]:
                 .annotate(return_reason=Subquery(reason)).order_by("-updated_at", "-id")[:10])
 
 
+def return_reason(item: Item) -> str:
+    """Why the item was last sent back for more detail (退回补充), for its edit form."""
+    event = ItemEvent.objects.filter(item=item, action=Action.RETURN_FOR_DETAIL).order_by("-created_at", "-id").first()
+    return event.comment if event else ""
+
+
 # ---- co-signing deputies (联名代表) on the item form ------------------------------------------------
 
 CO_SIGNER_LIMIT = 20

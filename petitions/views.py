@@ -103,8 +103,9 @@ def item_create(request):
     on_behalf = _entering_for_others(request.user)
     form = forms.ItemForm(request.POST or None, request.FILES or None, user=request.user, deputy_choice=on_behalf,
                           deputy=None if on_behalf else request.user.deputy_profile,
-                          submitting="submit" in request.POST)
-    if request.method == "POST" and form.is_valid():
+                          submitting="submit" in request.POST,
+                          finding="find_co_deputy" in request.POST)
+    if request.method == "POST" and form.is_valid() and not form.finding:
         data = form.cleaned_data
         deputy = data["deputy"] if on_behalf else request.user.deputy_profile
         try:
@@ -127,7 +128,7 @@ def item_create(request):
 def _render_form(request, form, context):
     """The item form, fresh or refused (200, every typed value kept, the missing fields marked)."""
     context = {**context, "form": form, "co_chosen": form.chosen_co_deputies(),
-               "files_dropped": form.is_bound and bool(request.FILES) and not form.is_valid()}
+               "files_dropped": bool(request.FILES) and (form.finding or not form.is_valid())}
     return render(request, "petitions/form.html", context)
 
 
@@ -140,8 +141,9 @@ def item_edit(request, pk):
             return redirect(item)
         raise PermissionDenied
     form = forms.ItemForm(request.POST or None, request.FILES or None, instance=item, user=request.user,
-                          submitting="submit" in request.POST)
-    if request.method == "POST" and form.is_valid():
+                          submitting="submit" in request.POST,
+                          finding="find_co_deputy" in request.POST)
+    if request.method == "POST" and form.is_valid() and not form.finding:
         data = form.cleaned_data
         try:
             item = workflow.item_update(item=item, actor=request.user, data=data, files=data["files"],
@@ -156,7 +158,8 @@ def item_edit(request, pk):
         except workflow.WorkflowError as exc:
             messages.error(request, exc.message)
         return redirect("petitions:edit", pk=item.pk)
-    return _render_form(request, form, {"item": item})
+    reason = selectors.return_reason(item) if item.state == State.RETURNED else ""
+    return _render_form(request, form, {"item": item, "return_reason": reason})
 
 
 @require_GET

@@ -27,6 +27,9 @@ def test_it_shows_a_returned_item_on_the_deputys_home_with_the_reason_and_an_edi
     assert "周庄社区路灯不亮" in block and "请补充具体位置" in block
     assert f'href="{reverse("petitions:edit", args=[item.pk])}"' in block
     assert "另一件在办理" not in block
+    # The link leads to the form, which says why too.
+    html = login(cast.deputy).get(reverse("petitions:edit", args=[item.pk])).content.decode()
+    assert 'data-testid="returned-note"' in html and "退回原因:请补充具体位置" in html
     # The latest reason is the one shown.
     workflow.item_submit(item=item, actor=cast.deputy)
     item = workflow.item_start_research(item=item, actor=cast.staff)

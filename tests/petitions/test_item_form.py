@@ -203,3 +203,26 @@ def test_it_says_when_a_typed_co_signer_is_not_found(cast, login):
     assert response.status_code == 200 and not Item.objects.exists()
     html = response.content.decode()
     assert "没有找到在任代表“无此人”" in html and re.search(r'name="co_deputy_name" [^>]*value="无此人"', html)
+
+
+def test_it_looks_typed_names_up_without_saving_when_asked_to_find(cast, login):
+    """No JavaScript: the 查找 button shows the form again with the names resolved, nothing saved and no
+    complaint about fields not yet filled."""
+    zhao, other = cast.renwei_deputy.deputy_profile, other_zhang_wei()
+    client = login(cast.deputy)
+    html = client.get(reverse("petitions:create")).content.decode()
+    assert 'name="find_co_deputy"' in html
+    response = client.post(reverse("petitions:create"), {"title": "", "source": "visit", "co_deputy_name": "zq 张伟",
+                                                         "find_co_deputy": "1"})
+    assert response.status_code == 200 and not Item.objects.exists()
+    html = response.content.decode()
+    assert 'data-testid="form-errors"' not in html and "提交前请填写此项" not in html and "is-invalid" not in html.split(
+        'name="co_deputy_name"')[0]
+    assert f'name="co_deputies" value="{zhao.pk}" checked' in html and "赵强（任圩街道·区人大代表）" in html
+    assert "有多位代表与“张伟”匹配" in html and f'value="{other.pk}" data-testid="co-candidate"' in html
+    # Found them all: the form comes back with the chips and no message.
+    response = client.post(reverse("petitions:create"), {"title": "路灯", "source": "visit", "co_deputy_name": "zq",
+                                                         "find_co_deputy": "1"})
+    html = response.content.decode()
+    assert not Item.objects.exists() and f'value="{zhao.pk}" checked' in html and 'value="路灯"' in html
+    assert "co-deputy-error" not in html

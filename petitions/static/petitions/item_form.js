@@ -7,6 +7,10 @@
   var chosen = document.getElementById("co-chosen");
   if (!input || !list || !chosen) return;
 
+  // The no-JavaScript 查找 button is not needed here, and would otherwise be the form's default button.
+  var find = document.querySelector("[data-testid=co-deputy-find]");
+  if (find) find.remove();
+
   function close() { list.innerHTML = ""; }
 
   function choose(button) {
