@@ -36,6 +36,7 @@ def test_it_lets_a_deputy_fill_the_form_on_a_phone(cast, phone_page):
     page.goto(page.base_url + reverse("petitions:create"))
     assert no_sideways_scroll(page)
     assert page.locator("#id_area option:checked").inner_text() == "东山街道"  # their own town
+    assert page.locator("[data-testid=co-deputy-find]").count() == 0  # the no-JavaScript button is gone
     page.fill("#id_title", "周庄社区路灯不亮")
     page.locator("[data-testid=co-deputy-input]").press_sequentially("zw", delay=50)
     choice = page.locator("[data-testid=co-choice]")
@@ -124,3 +125,33 @@ def test_it_keeps_the_full_bar_and_export_for_staff_on_a_desktop(cast, page):
     page.locator("[data-testid=co-choice]").first.wait_for()
     assert page.locator("[data-testid=co-choice]").all_inner_texts() == ["刘芳（东山街道·区人大代表）"]
     shot(page, "form-1280-staff")
+
+
+def test_it_lets_a_deputy_choose_co_signers_without_javascript(cast, browser, live_server):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    try:
+        zhao, other = cast.renwei_deputy.deputy_profile, other_zhang_wei()
+        browser_login(page, "deputy")
+        page.goto(page.base_url + reverse("petitions:create"))
+        page.fill("#id_title", "周庄社区路灯不亮")
+        page.fill("[data-testid=co-deputy-input]", "zq 张伟")
+        page.click("[data-testid=co-deputy-find]")
+        page.wait_for_selector("[data-testid=co-candidates]")
+        assert page.locator("[data-testid=co-chosen-deputy]").count() == 1
+        assert "赵强（任圩街道·区人大代表）" in page.inner_text("[data-testid=co-chosen]")
+        assert set(page.locator("[data-testid=co-candidates] label").all_inner_texts()) == {
+            "张伟（东山街道·区人大代表）", "张伟（任圩街道·镇人大代表）"}
+        assert page.input_value("#id_title") == "周庄社区路灯不亮"
+        assert no_sideways_scroll(page)
+        shot(page, "form-390-nojs")
+        page.check(f"[data-testid=co-candidate][value='{other.pk}']")
+        page.fill("#id_content", "主干道路灯坏了两周。")
+        page.select_option("#id_category", "urban")
+        page.click("[data-testid=submit-item]")
+        page.wait_for_url("**/items/*/")
+        assert set(Item.objects.get().co_deputies.all()) == {zhao, other}
+    finally:
+        context.close()
