@@ -14,6 +14,7 @@ from areas.models import Area
 from deputies.models import Deputy
 from units.models import HandlingUnit
 
+from . import selectors
 from .choices import Category, Satisfaction, Source, Stage, State
 from .files import MAX_FILES, validate_attachment
 from .models import Item, ItemSettings
@@ -121,8 +122,6 @@ class ItemForm(forms.ModelForm):
     def __init__(self, *args, user=None, deputy_choice=False, deputy=None, submitting=False, finding=False,
                  **kwargs):
         super().__init__(*args, **kwargs)
-        from . import selectors
-
         # finding: the no-JavaScript 查找 button, which only resolves the typed co-signer names.
         self.user, self.submitting, self.finding = user, submitting and not finding, finding
         # Who files the item: not offered as their own co-signer (workflow drops them anyway).
@@ -176,8 +175,6 @@ class ItemForm(forms.ModelForm):
     def _resolve_typed_names(self, data):
         """Names typed into the co-signer box but not chosen from the list (no JavaScript, or typed and
         submitted): one match is taken; none, or several (two 张伟), is an error with the candidates."""
-        from . import selectors
-
         text = data.get("co_deputy_name") or ""
         chosen = list(data.get("co_deputies") or [])
         filer = data.get("deputy") or self.filer
@@ -216,8 +213,6 @@ class ItemForm(forms.ModelForm):
     def chosen_co_deputies(self) -> list:
         """The co-signers to show as chosen: what was submitted (and any typed name resolved), or the
         item's own on an edit."""
-        from . import selectors
-
         if self.user is None:
             return []
         if self.is_bound:

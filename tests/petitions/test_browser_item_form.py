@@ -44,7 +44,7 @@ def test_it_lets_a_deputy_fill_the_form_on_a_phone(cast, phone_page):
     assert set(choice.all_inner_texts()) == {"张伟（东山街道·区人大代表）", "张伟（任圩街道·镇人大代表）"}
     assert no_sideways_scroll(page)
     shot(page, "form-390-picker")
-    page.locator("[data-testid=co-choice][data-deputy='%d']" % zhang.pk).click()
+    page.locator(f"[data-testid=co-choice][data-deputy='{zhang.pk}']").click()
     assert page.locator("[data-testid=co-chosen-deputy]").count() == 1
     assert page.locator("[data-testid=co-choice]").count() == 0  # the list closed
     assert page.input_value("[data-testid=co-deputy-input]") == ""
