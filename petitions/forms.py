@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django import forms
 from django.utils import timezone
@@ -13,6 +14,7 @@ from areas.models import Area
 from deputies.models import Deputy
 from units.models import HandlingUnit
 
+from . import selectors
 from .choices import Category, Satisfaction, Source, Stage, State
 from .files import MAX_FILES, validate_attachment
 from .models import Item, ItemSettings
@@ -65,16 +67,43 @@ def _text(label, *, required=True, max_length=TEXT_MAX, rows=3):
                            widget=forms.Textarea(attrs={"rows": rows, "class": "form-control"}))
 
 
+# What item_submit (workflow.py) refuses to submit without, beside the title every draft has: marked
+# required on the form and checked there first, so a refused submit points at the fields themselves.
+SUBMIT_REQUIRED = ("title", "content", "category", "area")
+# Names typed into the co-signer box and submitted without choosing (no JavaScript): 张伟、zq 刘芳
+_NAME_SEPARATORS = re.compile(r"[\s,，、;；]+")
+
+
+def deputy_town(deputy):
+    """The town (街道/镇) a deputy belongs to, for the item form's default area: their own area's
+    town, else the town of an in-office mandate."""
+    if deputy is None:
+        return None
+    if deputy.area_id and deputy.area.town() is not None:
+        return deputy.area.town()
+    from deputies.choices import MandateStatus
+
+    for mandate in deputy.mandates.filter(status=MandateStatus.IN_OFFICE).select_related("area"):
+        if mandate.area.town() is not None:
+            return mandate.area.town()
+    return None
+
+
 class ItemForm(forms.ModelForm):
-    """Submit or edit an item: one column, big controls, works on a phone."""
+    """Submit or edit an item: one column, big controls, works on a phone. A draft needs only a title;
+    submitting (`submitting=True`) needs every SUBMIT_REQUIRED field, and each missing one is marked."""
 
     period = MonthField(label=_("计入月份"), required=False)
     content = forms.CharField(label=_("内容"), required=False, max_length=10000, strip=True,
                               widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}))
     co_deputies = forms.ModelMultipleChoiceField(
         label=_("联名代表"), required=False, queryset=Deputy.objects.none(),
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
-        help_text=_("可多选;按住 Ctrl 或在手机上点选。"))
+        widget=forms.CheckboxSelectMultiple)
+    co_deputy_name = forms.CharField(
+        label=_("查找联名代表"), required=False, max_length=100, strip=True,
+        help_text=_("输入姓名或拼音首字母(如 zw)后选择;可联名多位代表。"),
+        widget=forms.TextInput(attrs={"class": "form-control", "type": "search", "autocomplete": "off",
+                                      "placeholder": _("姓名或拼音首字母,如 zw")}))
     files = MultipleFileField(label=_("附件(照片、PDF、Office 文档)"))
 
     class Meta:
@@ -90,28 +119,131 @@ class ItemForm(forms.ModelForm):
             "source": forms.Select(attrs={"class": "form-select"}),
         }
 
-    def __init__(self, *args, user=None, deputy_choice=False, **kwargs):
+    def __init__(self, *args, user=None, deputy_choice=False, deputy=None, submitting=False, finding=False,
+                 **kwargs):
         super().__init__(*args, **kwargs)
+        # finding: the no-JavaScript 查找 button, which only resolves the typed co-signer names.
+        self.user, self.submitting, self.finding = user, submitting and not finding, finding
+        # Who files the item: not offered as their own co-signer (workflow drops them anyway).
+        self.filer = deputy or (self.instance.deputy if self.instance.pk else None)
         self.fields["area"].queryset = Area.objects.towns()
         self.fields["area"].label = _("所在街道/镇")
         self.fields["community"].queryset = Area.objects.filter(
             kind__in=[AreaKind.COMMUNITY, AreaKind.VILLAGE]).select_related("parent")
         self.fields["community"].label_from_instance = lambda a: a.full_name
-        self.fields["co_deputies"].queryset = Deputy.objects.in_office().order_by("name_pinyin")
+        self.fields["co_deputies"].queryset = (selectors.co_signers(user) if user is not None
+                                               else Deputy.objects.none()).order_by("name_pinyin")
+        self.co_deputy_candidates: list = []  # several deputies match a typed name: the person chooses
+        self._co_resolved: list = []
         if not self.instance.pk:
             self.initial.setdefault("period", timezone.localdate().replace(day=1))
+            # The deputy's own town: most items are about where they live and work.
+            town = deputy_town(deputy) if deputy is not None else (
+                user.area.town() if user is not None and getattr(user, "area_id", None) else None)
+            if town is not None:
+                self.initial.setdefault("area", town.pk)
         if deputy_choice:
             # Staff entering on a deputy's behalf (e.g. from a reception day): their scope only.
             self.fields["deputy"] = forms.ModelChoiceField(
-                label=_("代表"), queryset=Deputy.objects.visible_to(user).in_office().order_by("name_pinyin"),
+                label=_("代表"), empty_label=_("请选择代表"),
+                queryset=selectors.with_office_labels(
+                    Deputy.objects.visible_to(user).in_office().order_by("name_pinyin", "pk")),
                 widget=forms.Select(attrs={"class": "form-select"}))
+            self.fields["deputy"].label_from_instance = selectors.co_signer_label  # two 张伟 told apart
             self.order_fields(["deputy"])
+        self.fields["area"].empty_label = _("请选择街道/镇")
+        self.fields["community"].empty_label = _("请选择社区/村(可不选)")
+        self.fields["category"].choices = [("", _("请选择类别"))] + [
+            c for c in self.fields["category"].choices if c[0]]
+        for name in (*SUBMIT_REQUIRED, "deputy"):
+            if name in self.fields:
+                self.fields[name].submit_required = True
+                self.fields[name].widget.attrs.update({"required": True, "aria-required": "true"})
 
     def clean(self):
         data = super().clean()
         area, community = data.get("area"), data.get("community")
         if area and community and community.parent_id != area.pk:
             self.add_error("community", _("所选社区/村不属于该街道/镇。"))
+        self._resolve_typed_names(data)
+        if self.submitting:
+            for name in SUBMIT_REQUIRED:
+                if name not in self.errors and not data.get(name):
+                    self.add_error(name, _("提交前请填写此项。"))
+        return data
+
+    def _resolve_typed_names(self, data):
+        """Names typed into the co-signer box but not chosen from the list (no JavaScript, or typed and
+        submitted): one match is taken; none, or several (two 张伟), is an error with the candidates."""
+        text = data.get("co_deputy_name") or ""
+        chosen = list(data.get("co_deputies") or [])
+        filer = data.get("deputy") or self.filer
+        unresolved, ambiguous = [], []
+        for token in (t for t in _NAME_SEPARATORS.split(text) if t):
+            found = selectors.co_signer_candidates(
+                self.user, token, exclude=[d.pk for d in chosen] + ([filer.pk] if filer else []))
+            if len(found) == 1:
+                chosen.append(found[0])
+                self._co_resolved.append(found[0])
+            elif not found:
+                unresolved.append(token)
+            else:
+                ambiguous.append(token)
+                self.co_deputy_candidates.extend(d for d in found[:selectors.CO_SIGNER_LIMIT]
+                                                 if d not in self.co_deputy_candidates)
+        data["co_deputies"] = chosen
+        self._co_left = unresolved  # an ambiguous name becomes the checkboxes below, not text to resolve again
+        if unresolved:
+            self.add_error("co_deputy_name", _("没有找到在任代表“%(names)s”。") % {"names": "、".join(unresolved)})
+        if ambiguous:
+            self.add_error("co_deputy_name", _("有多位代表与“%(names)s”匹配,请在下面勾选:") % {
+                "names": "、".join(ambiguous)})
+
+    def full_clean(self):
+        super().full_clean()
+        if self.finding and self._errors is not None:
+            # Looking names up is not saving: only what the look-up found wrong is shown.
+            self._errors = type(self._errors)({k: v for k, v in self._errors.items() if k.startswith("co_deputy")})
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+
+    def chosen_co_deputies(self) -> list:
+        """The co-signers to show as chosen: what was submitted (and any typed name resolved), or the
+        item's own on an edit."""
+        if self.user is None:
+            return []
+        if self.is_bound:
+            pks = self.data.getlist(self.add_prefix("co_deputies")) if hasattr(self.data, "getlist") else []
+            pks = [*pks, *(d.pk for d in self._co_resolved)]
+        else:
+            pks = [getattr(d, "pk", d) for d in self.initial.get("co_deputies") or []]
+        return selectors.co_signers_chosen(self.user, pks)
+
+    def co_deputy_text_left(self) -> str:
+        """What stays in the co-signer box on a re-rendered form: the names not yet resolved."""
+        if not self.is_bound:
+            return ""
+        if hasattr(self, "_co_left"):
+            return " ".join(self._co_left)
+        return self.data.get(self.add_prefix("co_deputy_name"), "")[:100]
+
+
+class CoSignerSearchForm(forms.Form):
+    """The co-signer picker's query: the typed text; the deputies already chosen (`co_deputies` ids,
+    any list: it only narrows the answer) are left out."""
+
+    co_deputy_name = forms.CharField(required=False, max_length=30, strip=True,
+                                     error_messages={"max_length": _("请输入不超过 30 个字的姓名或拼音。")})
+
+    def clean(self):
+        data = super().clean()
+        data["co_deputies"] = [int(v) for v in self.data.getlist("co_deputies") if v.isdigit()][:100]
+        # The deputy the item is filed for (staff entering on their behalf), left out too.
+        deputy = self.data.get("deputy", "")
+        data["deputy"] = int(deputy) if deputy.isdigit() else None
         return data
 
 
@@ -244,6 +376,16 @@ class ItemFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if user is not None:
             self.fields["unit"].queryset = HandlingUnit.objects.visible_to(user)
+
+
+class DeputyItemFilterForm(forms.Form):
+    """A deputy's own lists (我的社情民意, 待评价): state and month only, usable on a phone."""
+
+    state = ItemFilterForm.base_fields["state"]
+    month = ItemFilterForm.base_fields["month"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
 
 
 class ItemSettingsForm(forms.ModelForm):

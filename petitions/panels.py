@@ -20,7 +20,10 @@ def work_panel(request):
         rows.append({"label": box.label, "url": reverse(f"petitions:{name}"), "count": count, "icon": box.icon,
                      "warn": box.key in ("overdue", "due_soon") and count})
     can_create = user.has_role(Role.DEPUTY, Role.GROUP_LEADER, Role.ADMIN, Role.DISTRICT_STAFF, Role.AREA_STAFF)
-    return {"title": _("社情民意"), "template": "petitions/panel.html", "rows": rows, "can_create": can_create}
+    # 退回补充: the deputy's own items sent back, each with the reason and a link to add what was asked.
+    returned = selectors.returned_for_detail(user)
+    return {"title": _("社情民意"), "template": "petitions/panel.html", "rows": rows, "can_create": can_create,
+            "returned": returned}
 
 
 def profile_section(request, deputy):

@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import STAFF_ROLES, Role
 from core.workdays import add_workdays
 
-from .choices import CLOCKED_STATES, NOT_COLLECTED_STATES, STAGE_STATES, State, UnitRole
-from .models import Assignment, HandlingRequest, Item, ItemSettings
+from .choices import CLOCKED_STATES, NOT_COLLECTED_STATES, STAGE_STATES, Action, State, UnitRole
+from .models import Assignment, HandlingRequest, Item, ItemEvent, ItemSettings
 
 DEPUTY_ROLES = frozenset({Role.DEPUTY, Role.GROUP_LEADER})
 UNIT_ROLES = frozenset({Role.UNIT})
@@ -144,6 +144,87 @@ def list_total(user, box: str, filtered: bool) -> int | None:
 def item_list(qs: QuerySet) -> QuerySet:
     """What every list row shows, in a fixed number of queries."""
     return qs.select_related("deputy", "area", "lead_unit").order_by("-submitted_at", "-created_at", "-id")
+
+
+def returned_for_detail(user) -> list[Item]:
+    """The deputy's own items sent back for more detail (退回补充), each with `return_reason`, the
+    comment of the latest 退回补充 event, for the home panel: one query."""
+    deputy = user.deputy_profile
+    if deputy is None:
+        return []
+    reason = (ItemEvent.objects.filter(item=OuterRef("pk"), action=Action.RETURN_FOR_DETAIL)
+              .order_by("-created_at", "-id").values("comment")[:1])
+    return list(Item.objects.visible_to(user).filter(deputy=deputy, state=State.RETURNED)
+                .annotate(return_reason=Subquery(reason)).order_by("-updated_at", "-id")[:10])
+
+
+def return_reason(item: Item) -> str:
+    """Why the item was last sent back for more detail (退回补充), for its edit form."""
+    event = ItemEvent.objects.filter(item=item, action=Action.RETURN_FOR_DETAIL).order_by("-created_at", "-id").first()
+    return event.comment if event else ""
+
+
+# ---- co-signing deputies (联名代表) on the item form ------------------------------------------------
+
+CO_SIGNER_LIMIT = 20
+
+
+def co_signers(user) -> QuerySet:
+    """Deputies `user` may name as co-signers (联名代表) of an item: any in-office deputy, for the
+    people who file items (deputies and staff); nobody for anyone else (a unit, a leader)."""
+    from deputies.models import Deputy
+
+    if not user.is_authenticated or not user.has_role(*DEPUTY_ROLES, *STAFF_ROLES):
+        return Deputy.objects.none()
+    return Deputy.objects.in_office()
+
+
+def with_office_labels(qs: QuerySet) -> QuerySet:
+    """Deputies with `office_mandates` (in-office, with term and area) prefetched, for `co_signer_label`:
+    two people of one name are told apart by area and level. One query more, whatever the rows."""
+    from deputies.choices import MandateStatus
+    from deputies.models import Mandate
+
+    return qs.select_related("area").prefetch_related(Prefetch(
+        "mandates", to_attr="office_mandates",
+        queryset=Mandate.objects.filter(status=MandateStatus.IN_OFFICE).select_related("term", "area")
+        .order_by("term__level", "-term__number")))
+
+
+def co_signer_label(deputy) -> str:
+    """张伟（东山街道·区人大代表）, or with several mandates 张伟（东山街道·区人大代表;相山区·市人大代表）."""
+    mandates = getattr(deputy, "office_mandates", None) or []
+    parts = [_("%(area)s·%(level)s人大代表") % {"area": m.area.name, "level": m.term.get_level_display()}
+             for m in mandates]
+    if not parts and deputy.area_id:
+        parts = [deputy.area.name]
+    return f"{deputy.name}（{'；'.join(str(p) for p in parts)}）" if parts else deputy.name
+
+
+def co_signer_candidates(user, text: str, *, exclude=(), limit: int = CO_SIGNER_LIMIT) -> list:
+    """Co-signers matching `text` (name, full pinyin or initials: the roster's search), not in `exclude`,
+    each with `.label`; `limit` + 1 rows so the caller can tell there are more. Two queries."""
+    from deputies.search import name_query
+
+    text = (text or "").strip()
+    if not text:
+        return []
+    qs = co_signers(user).filter(name_query(text)).exclude(pk__in=list(exclude)).order_by("name_pinyin", "pk")
+    found = list(with_office_labels(qs)[:limit + 1])
+    for d in found:
+        d.label = co_signer_label(d)
+    return found
+
+
+def co_signers_chosen(user, pks) -> list:
+    """The chosen co-signers (ids from a form) with `.label`, in name order."""
+    pks = [int(p) for p in pks if str(p).isdigit()]
+    if not pks:
+        return []
+    found = list(with_office_labels(co_signers(user).filter(pk__in=pks)).order_by("name_pinyin", "pk"))
+    for d in found:
+        d.label = co_signer_label(d)
+    return found
 
 
 def item_detail(user, pk: int) -> Item:

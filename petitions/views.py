@@ -12,10 +12,11 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import STAFF_ROLES, Role
 from core.access import role_required
@@ -47,11 +48,14 @@ def item_list(request, box="all"):
     if not request.user.roles & spec.roles:
         raise PermissionDenied
     today = timezone.localdate()
-    form = forms.ItemFilterForm(request.GET or None, user=request.user)
+    # A deputy's own lists get the simple filter (状态, 月份) and cards on a phone; staff lists the full
+    # filter bar and the export.
+    simple = spec.roles <= selectors.DEPUTY_ROLES
+    form = (forms.DeputyItemFilterForm if simple else forms.ItemFilterForm)(request.GET or None, user=request.user)
     qs = selectors.box_queryset(request.user, box, today)
     if form.is_valid():
         qs = selectors.filter_items(qs, form.cleaned_data, today)
-    if request.GET.get("export") == "xlsx":
+    if request.GET.get("export") == "xlsx" and not simple:
         return _export(qs, spec.label)
     paginator = Paginator(selectors.item_list(qs), PAGE_SIZE)
     filtered = form.is_valid() and any(v not in (None, "", False) for v in form.cleaned_data.values())
@@ -61,7 +65,7 @@ def item_list(request, box="all"):
     page = paginator.get_page(request.GET.get("page"))
     context = {"box": spec, "form": form, "page_obj": page, "items": page.object_list, "today": today,
                "can_create": request.user.has_role(*OWNER_ROLES),
-               "can_bulk_assign": box == "research" and request.user.is_staff_role}
+               "can_bulk_assign": box == "research" and request.user.is_staff_role, "simple": simple}
     deputy = request.user.deputy_profile
     if box == "mine" and deputy is not None:
         context["quota"] = selectors.deputy_quota(deputy, today.year, today)
@@ -97,8 +101,11 @@ def item_create(request):
     if request.user.deputy_profile is None and not request.user.is_staff_role:
         raise PermissionDenied
     on_behalf = _entering_for_others(request.user)
-    form = forms.ItemForm(request.POST or None, request.FILES or None, user=request.user, deputy_choice=on_behalf)
-    if request.method == "POST" and form.is_valid():
+    form = forms.ItemForm(request.POST or None, request.FILES or None, user=request.user, deputy_choice=on_behalf,
+                          deputy=None if on_behalf else request.user.deputy_profile,
+                          submitting="submit" in request.POST,
+                          finding="find_co_deputy" in request.POST)
+    if request.method == "POST" and form.is_valid() and not form.finding:
         data = form.cleaned_data
         deputy = data["deputy"] if on_behalf else request.user.deputy_profile
         try:
@@ -115,7 +122,14 @@ def item_create(request):
             messages.warning(request, _("草稿已保存,但未能提交:%(m)s") % {"m": exc.message})
             return redirect("petitions:edit", pk=item.pk)
         return redirect(item)
-    return render(request, "petitions/form.html", {"form": form, "on_behalf": on_behalf})
+    return _render_form(request, form, {"on_behalf": on_behalf})
+
+
+def _render_form(request, form, context):
+    """The item form, fresh or refused (200, every typed value kept, the missing fields marked)."""
+    context = {**context, "form": form, "co_chosen": form.chosen_co_deputies(),
+               "files_dropped": bool(request.FILES) and (form.finding or not form.is_valid())}
+    return render(request, "petitions/form.html", context)
 
 
 @role_required(*OWNER_ROLES)
@@ -126,8 +140,10 @@ def item_edit(request, pk):
             messages.error(request, _("该事项已提交,不能再修改。"))
             return redirect(item)
         raise PermissionDenied
-    form = forms.ItemForm(request.POST or None, request.FILES or None, instance=item, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    form = forms.ItemForm(request.POST or None, request.FILES or None, instance=item, user=request.user,
+                          submitting="submit" in request.POST,
+                          finding="find_co_deputy" in request.POST)
+    if request.method == "POST" and form.is_valid() and not form.finding:
         data = form.cleaned_data
         try:
             item = workflow.item_update(item=item, actor=request.user, data=data, files=data["files"],
@@ -142,7 +158,29 @@ def item_edit(request, pk):
         except workflow.WorkflowError as exc:
             messages.error(request, exc.message)
         return redirect("petitions:edit", pk=item.pk)
-    return render(request, "petitions/form.html", {"form": form, "item": item})
+    reason = selectors.return_reason(item) if item.state == State.RETURNED else ""
+    return _render_form(request, form, {"item": item, "return_reason": reason})
+
+
+@require_GET
+@role_required(*OWNER_ROLES)
+def deputy_search(request):
+    """The co-signer picker's choices (联名代表), an HTML fragment for htmx: in-office deputies matching
+    the typed name or pinyin initials, each with area and level, leaving out those already chosen."""
+    form = forms.CoSignerSearchForm(request.GET)
+    pick = {"text": request.GET.get("co_deputy_name", "").replace("\x00", "")[:100], "candidates": [],
+            "error": ""}
+    if form.is_valid():
+        pick["text"], exclude = form.cleaned_data["co_deputy_name"], form.cleaned_data["co_deputies"]
+        filer = form.cleaned_data["deputy"] if _entering_for_others(request.user) else request.user.deputy_profile
+        if filer is not None:
+            exclude = [*exclude, getattr(filer, "pk", filer)]
+        found = selectors.co_signer_candidates(request.user, pick["text"], exclude=exclude)
+        pick["candidates"], pick["more"] = found[:selectors.CO_SIGNER_LIMIT], len(found) > selectors.CO_SIGNER_LIMIT
+    else:
+        pick["error"] = next(iter(form.errors.values()))[0]
+    # Stripped: an empty answer leaves the list empty (and hidden, CSS :empty).
+    return HttpResponse(render_to_string("petitions/_co_deputy_choices.html", {"pick": pick}, request).strip())
 
 
 # ---- the item page ---------------------------------------------------------------------------

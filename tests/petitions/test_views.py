@@ -223,11 +223,13 @@ def test_it_saves_a_draft_without_submitting(cast, login):
     assert Item.objects.get().state == State.DRAFT
 
 
-def test_it_keeps_the_draft_when_submitting_incomplete(cast, login):
+def test_it_keeps_what_was_typed_when_submitting_incomplete(cast, login):
+    # Issue 10: a refused submit re-renders the form with the missing fields marked (test_item_form.py);
+    # nothing is saved, and what was typed is still in the form.
     response = login(cast.deputy).post(reverse("petitions:create"), {"title": "缺内容", "source": "visit",
                                                                       "submit": "1"}, follow=True)
-    assert Item.objects.get().state == State.DRAFT
-    assert "未能提交" in response.content.decode()
+    assert not Item.objects.exists()
+    assert "未能提交" in response.content.decode() and 'value="缺内容"' in response.content.decode()
 
 
 def test_it_lets_staff_enter_for_a_deputy(cast, login):
