@@ -37,10 +37,9 @@ class EntryForm(forms.Form):
         self.year, self.entry = year, entry
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Row(Column("kind", css_class="col-12 col-md-3"),
-                                        Column("name", css_class="col-12 col-md-3"),
-                                        Column("start", css_class="col-6 col-md-3"),
-                                        Column("end", css_class="col-6 col-md-3")))
+        self.helper.layout = Layout(Row(Column("kind", css_class="col-12 col-sm-6"),
+                                        Column("name", css_class="col-12 col-sm-6")),
+                                    Row(Column("start", css_class="col-6"), Column("end", css_class="col-6")))
 
     def clean(self):
         data = super().clean()
