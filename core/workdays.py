@@ -11,8 +11,8 @@ Due dates are computed often (lists, nav badges, bulk jobs), so the entered sche
 database once per process and kept in memory. Every change bumps a version number in Redis
 (`calendar_changed`, after commit); a process re-reads the table when the version it sees differs from
 the one it loaded, checking at most once a second. That check is a Redis GET, never a database query,
-so page query counts do not depend on the calendar. When Redis cannot be reached, the table is re-read
-at most every 30 seconds instead.
+so page query counts do not depend on the calendar. When Redis cannot be reached, it is not asked again
+for 30 seconds and the table is re-read at most every 30 seconds instead.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class _Cache:
     version: str | None = None
     loaded_at: float = 0.0
     checked_at: float = 0.0
+    redis_down_until: float = 0.0  # after a failed read, do not ask Redis again for a while
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -93,7 +94,9 @@ def entered() -> Entered:
     if cache.data is not None and now - cache.checked_at < CHECK_EVERY:
         return cache.data
     with cache.lock:
-        version = _shared_version()
+        version = None if now < cache.redis_down_until else _shared_version()
+        if version is None and now >= cache.redis_down_until:
+            cache.redis_down_until = now + REDIS_DOWN_RELOAD
         cache.checked_at = time.monotonic()
         stale = (cache.data is None or version != cache.version
                  or (version is None and now - cache.loaded_at > REDIS_DOWN_RELOAD))
@@ -108,6 +111,7 @@ def forget() -> None:
     """Drop this process's copy of the entered schedule (it is read again on next use)."""
     _cache.data = None
     _cache.version = None
+    _cache.redis_down_until = 0.0
 
 
 def calendar_changed() -> None:

@@ -109,3 +109,19 @@ def test_it_keeps_computing_when_redis_is_down(cast, monkeypatch):
     enter(cast, 2027, EntryKind.HOLIDAY, "元旦", dt.date(2027, 1, 1))
     assert not is_workday(dt.date(2027, 1, 1))
     assert is_workday(dt.date(2027, 1, 4))
+
+
+def test_it_reads_the_schedule_again_after_a_while_when_redis_is_down(cast, monkeypatch):
+    def down():
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(workdays, "_redis", down)
+    monkeypatch.setattr(workdays, "CHECK_EVERY", 0)
+    assert is_workday(dt.date(2027, 1, 1))
+    CalendarEntry.objects.create(year=2027, kind=EntryKind.HOLIDAY, name="元旦", start=dt.date(2027, 1, 1),
+                                 end=dt.date(2027, 1, 1))  # another process, which could not bump the version
+    assert is_workday(dt.date(2027, 1, 1))  # within the 30 seconds
+    monkeypatch.setattr(workdays, "REDIS_DOWN_RELOAD", 0)
+    workdays._cache.redis_down_until = 0
+    workdays._cache.loaded_at -= 1
+    assert not is_workday(dt.date(2027, 1, 1))

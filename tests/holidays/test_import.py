@@ -152,3 +152,23 @@ def test_the_preview_and_confirmation_refuse_anonymous_and_other_roles(login, ca
         assert other.get(preview_url).status_code == 403
         assert other.post(preview_url + "confirm/").status_code == 403
     assert login(cast.staff).get(preview_url + "confirm/").status_code == 405
+
+
+def test_the_command_imports_a_year_or_refuses_and_writes_nothing(cast, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "2027.xlsx"
+    good.write_bytes(workbook(GOOD))
+    out = io.StringIO()
+    call_command("import_holidays", str(good), "--year", "2027", "--dry-run", stdout=out)
+    assert "可导入 3 项" in out.getvalue() and not CalendarEntry.objects.exists()
+    call_command("import_holidays", str(good), "--year", "2027", "--user", "staff", stdout=out)
+    assert CalendarEntry.objects.filter(year=2027, updated_by=cast.staff).count() == 3
+    assert not is_workday(dt.date(2027, 1, 1))
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(workbook([("节假日", "国庆节", "2027-10-07", "2027-10-01")]))
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_holidays", str(bad), "--year", "2027", stdout=out)
+    assert "第 2 行 [拒绝] “结束日期”列“2027-10-01”" in out.getvalue()
+    assert CalendarEntry.objects.filter(year=2027).count() == 3
