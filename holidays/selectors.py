@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Min, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.workdays import calendar_source, package_knows
-
-from django.utils.translation import gettext_lazy as _
 
 from .choices import EntryKind
 from .models import CalendarEntry

@@ -95,9 +95,11 @@ def test_it_takes_a_one_day_adjusted_working_saturday_without_an_end_date(login,
 
 
 @pytest.mark.parametrize("data,message", [
-    ({"kind": "holiday", "name": "元旦", "start": "2027-01-03", "end": "2027-01-01"}, "结束日期 2027-01-01 早于开始日期 2027-01-03"),
+    ({"kind": "holiday", "name": "元旦", "start": "2027-01-03", "end": "2027-01-01"},
+     "结束日期 2027-01-01 早于开始日期 2027-01-03"),
     ({"kind": "holiday", "name": "春节", "start": "2028-02-01", "end": "2028-02-03"}, "日期不属于 2027 年的安排"),
-    ({"kind": "holiday", "name": "元旦加长", "start": "2027-01-02", "end": "2027-01-04"}, "与节假日“元旦”(2027-01-01 至 2027-01-03)的日期重叠"),
+    ({"kind": "holiday", "name": "元旦加长", "start": "2027-01-02", "end": "2027-01-04"},
+     "与节假日“元旦”(2027-01-01 至 2027-01-03)的日期重叠"),
     ({"kind": "workday", "name": "调休", "start": "2027-01-02", "end": ""}, "调休上班日落在节假日“元旦”"),
     ({"kind": "workday", "name": "调休", "start": "2027-01-06", "end": ""}, "2027-01-06 是星期三,本来就是工作日"),
     ({"kind": "holiday", "name": "", "start": "2027-05-01", "end": "2027-05-05"}, "请填写名称"),
