@@ -66,3 +66,45 @@ def test_staff_follow_the_warning_and_enter_next_years_holidays(cast, browser, l
         assert page.locator("[data-testid=calendar-warning]").count() == 0
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_staff_import_a_year_see_the_refusals_then_confirm(cast, browser, live_server, tmp_path, settings, width):
+    from .helpers import workbook
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    bad = tmp_path / "2027年节假日安排(有误).xlsx"
+    bad.write_bytes(workbook([("节假日", "元旦", "2027-01-01", "2027-01-03"),
+                              ("调休上班", "元旦调休", "2027-01-02", None),
+                              ("放年假", "春节", "2027-02-06", "2027-02-12")]))
+    good = tmp_path / "2027年节假日安排.xlsx"
+    good.write_bytes(workbook([("节假日", "元旦", "2027-01-01", "2027-01-03"),
+                               ("调休上班", "春节调休", "2027-02-20", None)]))
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900},
+                                  is_mobile=width < 500, has_touch=width < 500)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    try:
+        browser_login(page, "staff")
+        page.goto(page.base_url + "/holidays/import/")
+        page.set_input_files("input[name=file]", str(bad))
+        page.click("[data-testid=import-upload]")
+        page.wait_for_selector("[data-testid=refused]")
+        text = page.locator("[data-testid=refused]").inner_text()
+        assert "调休上班日落在节假日“元旦”" in text and "放年假" in text
+        assert page.locator("[data-testid=import-confirm]").count() == 0
+        assert no_sideways_scroll(page)
+        shot(page, f"import-refused-{width}")
+        page.goto(page.base_url + "/holidays/import/")
+        page.set_input_files("input[name=file]", str(good))
+        page.click("[data-testid=import-upload]")
+        page.wait_for_selector("[data-testid=import-rows]")
+        assert not CalendarEntry.objects.exists()
+        shot(page, f"import-preview-{width}")
+        page.click("[data-testid=import-confirm]")
+        page.wait_for_selector("[data-testid=calendar-entries]")
+        assert "已导入 2027 年的节假日安排,共 2 项" in page.locator(".alert-success").inner_text()
+        assert CalendarEntry.objects.count() == 2
+    finally:
+        context.close()
