@@ -15,6 +15,7 @@ urlpatterns = [
     path("ledger/", include("ledger.urls")),
     path("activities/", include("activities.urls")),
     path("assessments/", include("assessments.urls")),
+    path("holidays/", include("holidays.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,11 @@
 import datetime as dt
 
-from core.workdays import add_workdays, calendar_known, is_workday, workdays_between
+import pytest
+
+from core.workdays import add_workdays, calendar_known, clear_caches, is_workday, workdays_between
+
+# The entered holiday schedule (holidays.CalendarEntry) is read from the database.
+pytestmark = pytest.mark.django_db
 
 
 def test_it_skips_the_national_day_holiday():
@@ -31,7 +36,7 @@ def test_it_counts_fifteen_working_days_across_a_holiday():
 
 
 def test_it_falls_back_to_weekdays_for_an_unknown_year(caplog):
-    calendar_known.cache_clear()
+    clear_caches()
     assert not calendar_known(2099)
     assert "2099" in caplog.text
     assert is_workday(dt.date(2099, 1, 1))  # a Thursday, no holiday data

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ledger",
     "activities",
     "assessments",
+    "holidays",
 ]
 
 MIDDLEWARE = [
