@@ -10,5 +10,6 @@ urlpatterns = [
     path("export/<slug:table>.xlsx", views.export, name="export"),
     path("deputies/", views.deputy_picker, name="deputy_picker"),
     path("items/", views.items, name="items"),
+    path("items.xlsx", views.items_export, name="items_export"),
     path("submissions/", views.submissions, name="submissions"),
 ]
