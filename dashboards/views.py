@@ -4,7 +4,6 @@ Views are thin: the role check and scope (access.py), the period (forms.py), the
 
 from __future__ import annotations
 
-import datetime
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -131,6 +130,19 @@ def deputy_picker(request):
     return HttpResponse(render_to_string("dashboards/_deputy_choices.html", {"pick": pick}, request).strip())
 
 
+def _quarter(period: Period) -> str:
+    return str((period.start.month - 1) // 3 + 1)
+
+
+@require_GET
+@role_required(*ROLES)
+def period_controls(request):
+    """The period controls for the kind just chosen (an HTML fragment for htmx; the same block the page
+    renders), filled from the fields of the kind before it."""
+    period = PeriodForm(request.GET).get_period()
+    return render(request, "dashboards/_period_controls.html", {"period": period, "sel_quarter": _quarter(period)})
+
+
 @require_GET
 @role_required(*ROLES)
 def overview(request):
@@ -148,8 +160,7 @@ def overview(request):
     data["deputy_clear_qs"] = _without(request.GET, "deputy", "deputy_name").urlencode()
     data.update(choices_for(request.user, data["scope"]))
     data["kinds"] = PeriodKind.CHOICES
-    data["sel_month"] = data["period"].start.month if data["period"].kind == PeriodKind.MONTH else None
-    data["sel_quarter"] = str((data["period"].start.month - 1) // 3 + 1) if data["period"].kind == PeriodKind.QUARTER else None
+    data["sel_quarter"] = _quarter(data["period"])
     data["chart"] = {
         "trend": {"months": [r["label"] for r in data["trend"]], "collected": [r["collected"] for r in data["trend"]],
                   "concluded": [r["concluded"] for r in data["trend"]],
@@ -329,12 +340,10 @@ def submissions(request):
     qs = selectors.deputy_month_grid(year, scope, order=order)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     by_month = selectors.submission_by_month(period, scope)
-    today = selectors.today()
-    owed_months = [m for m in range(1, 13) if datetime.date(year, m, 1) <= today]
-    rows = [{"deputy": d, "months": [(getattr(d, f"m{m}"), m in owed_months) for m in range(1, 13)], "met": d.met}
-            for d in page.object_list]
-    data = {"scope": scope, "year": year, "order": order, "page_obj": page, "rows": rows, "by_month": by_month,
-            "months": range(1, 13), "owed": len(owed_months), "period": period,
+    day = selectors.today()
+    data = {"scope": scope, "year": year, "order": order, "page_obj": page, "by_month": by_month,
+            "rows": selectors.grid_rows(page.object_list, year, day=day), "months": range(1, 13),
+            "owed": selectors.months_started(year, day=day), "period": period,
             "scope_qs": urlencode(scope.params())}
     data.update(choices_for(request.user, scope))
     return render(request, "dashboards/submissions.html", data)
