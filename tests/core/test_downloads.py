@@ -113,3 +113,21 @@ def test_it_names_the_assessment_notice_and_the_performance_record(cast, login):
     record = client.get(reverse("assessments:record_xlsx", args=[deputy.pk]))
     header = record["Content-Disposition"]
     assert header.startswith(f'attachment; filename="record-{deputy.pk}-') and quote("履职档案-刘芳-", safe="") in header
+
+
+def test_every_download_is_named_through_the_one_helper():
+    """A download that sets Content-Disposition itself would miss the Chinese name, the ASCII fallback or
+    the rate format: only core/downloads.py writes the header (uploaded attachments go through FileResponse)."""
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    offenders = []
+    apps = [d for d in root.iterdir() if d.is_dir() and (d / "__init__.py").exists() and d.name not in {"tests", "bench"}]
+    for path in (p for app in apps for p in app.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel == "core/downloads.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if '["Content-Disposition"]' in text or "content_disposition_header" in text:
+            offenders.append(rel)
+    assert offenders == []
