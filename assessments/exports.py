@@ -1,13 +1,10 @@
 """Excel (.xlsx) exports: the notice (通报) and the performance record (履职档案)."""
 
-from io import BytesIO
-
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from core import downloads
 
 
 def _sheet(wb, title, header, rows, first=False):
@@ -18,20 +15,14 @@ def _sheet(wb, title, header, rows, first=False):
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
-        ws.append([("" if v is None else v) for v in row])
+        downloads.append(ws, [("" if v is None else v) for v in row])
     for i, _h in enumerate(header, start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = 16
     return ws
 
 
-def _response(wb, filename):
-    buf = BytesIO()
-    wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type=XLSX)
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+def _response(wb, filename, fallback):
+    return downloads.xlsx_response(wb, filename, fallback=fallback)
 
 
 def notice_xlsx(assessment, data):
@@ -49,10 +40,11 @@ def notice_xlsx(assessment, data):
     if data["by_area"]:
         _sheet(wb, _("分区统计"), [_("街道/镇"), *data["grade_names"], _("合计")],
                [[a["name"], *a["counts"], a["total"]] for a in data["by_area"]])
-    _sheet(wb, _("代表小组考核"), [_("代表小组"), _("成员数"), _("开展活动"), _("提交社情民意"), _("办结"), _("月度报送率(%)")],
+    _sheet(wb, _("代表小组考核"), [_("代表小组"), _("成员数"), _("开展活动"), _("提交社情民意"), _("办结"), _("月度报送率")],
            [[g.group_name, g.member_count, g.activity_count, g.items_submitted, g.items_concluded,
-             None if g.submission_rate is None else float(g.submission_rate)] for g in data["groups"]])
-    return _response(wb, _("%(year)s年度代表履职考核通报-%(place)s.xlsx") % {"year": assessment.year, "place": place})
+             downloads.Rate(g.submission_rate)] for g in data["groups"]])
+    return _response(wb, _("%(year)s年度代表履职考核通报-%(place)s.xlsx") % {"year": assessment.year, "place": place},
+                     f"assessment-notice-{assessment.year}.xlsx")
 
 
 def record_xlsx(rec):
@@ -76,4 +68,5 @@ def record_xlsx(rec):
     _sheet(wb, _("履职活动"), [_("日期"), _("类型"), _("活动名称"), _("组织"), _("出席情况")], [
         [f"{a.activity.date:%Y-%m-%d}", a.activity.get_kind_display(), a.activity.title,
          str(a.activity.organiser or ""), a.get_status_display()] for a in rec["attendances"]])
-    return _response(wb, _("履职档案-%(name)s-%(term)s.xlsx") % {"name": d.name, "term": rec["term"]})
+    return _response(wb, _("履职档案-%(name)s-%(term)s.xlsx") % {"name": d.name, "term": rec["term"]},
+                     f"record-{d.pk}-{rec['start']:%Y%m%d}-{rec['end']:%Y%m%d}.xlsx")

@@ -9,11 +9,13 @@ not use the page, 404 for an object outside the user's scope).
 
 from __future__ import annotations
 
+from django.db.models import Case, When
 from django.http import Http404
 
 from accounts.choices import Role
 from areas.models import Area
 from deputies.models import Deputy
+from groups.choices import MemberRole
 from groups.models import DeputyGroup, GroupMembership
 from units.models import HandlingUnit
 
@@ -59,7 +61,9 @@ def scope_for(user, params) -> Scope:
         led = DeputyGroup.objects.filter(memberships__deputy=user.deputy_profile,
                                          memberships__role__in=GroupMembership.LEADING_ROLES)
         if group is None:
-            group = led.first()
+            # By default the group they lead as 组长, before one where they are 副组长.
+            group = led.order_by(Case(When(memberships__role=MemberRole.LEADER, then=0), default=1),
+                                 "name", "pk").first()
         if group is None or not led.filter(pk=group.pk).exists():
             raise Http404
         locked.add("group")

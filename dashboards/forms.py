@@ -50,15 +50,22 @@ class PeriodForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         kind = data.get("period") or (PeriodKind.RANGE if data.get("start") and data.get("end") else PeriodKind.YEAR)
         year = data.get("year") or today.year
+        # The page shows only the controls of the chosen kind, so a kind just switched to (without
+        # JavaScript: choose, then 查询) starts from the fields of the kind before it.
+        month, quarter = data.get("month"), data.get("quarter")
         if kind == PeriodKind.MONTH:
-            return Period.month(year, data.get("month") or today.month)
+            return Period.month(year, month or (3 * quarter - 2 if quarter else today.month))
         if kind == PeriodKind.QUARTER:
-            return Period.quarter(year, data.get("quarter") or (today.month - 1) // 3 + 1)
+            return Period.quarter(year, quarter or ((month or today.month) - 1) // 3 + 1)
         if kind == PeriodKind.TERM:
             return current_term_period(today)
-        if kind == PeriodKind.RANGE and data.get("start") and data.get("end"):
-            return Period(data["start"], data["end"])
-        return Period.year(year)
+        if kind == PeriodKind.RANGE:
+            if data.get("start") and data.get("end"):
+                return Period(data["start"], data["end"])
+            base = (Period.month(year, month) if month else Period.quarter(year, quarter) if quarter
+                    else Period.year(year))
+            return Period(base.start, base.end)
+        return Period.year(data.get("year") or (data["start"].year if data.get("start") else today.year))
 
     def get_threshold(self) -> int:
         value = self.cleaned_data.get("threshold") if self.is_valid() else None

@@ -11,6 +11,7 @@ Counts that depend on today (逾期) are not rolled up: they are counted live fr
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class RollupItem(models.Model):
@@ -106,3 +107,20 @@ class RollupState(models.Model):
 
     def __str__(self):
         return f"{self.state}: {self.items}"
+
+
+class RollupCheck(models.Model):
+    """One run of ``check_rollups`` (汇总表校验): stored rollups vs a recount, installed trigger functions vs
+    rollup.py. The newest row is what admins see on their home page (上次校验时间/结果)."""
+
+    checked_at = models.DateTimeField(_("校验时间"), auto_now_add=True)
+    ok = models.BooleanField(_("结果一致"))
+    differences = models.JSONField(_("差异"), default=list)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        verbose_name = _("汇总表校验")
+        verbose_name_plural = _("汇总表校验")
+
+    def __str__(self):
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.ok else len(self.differences)}"

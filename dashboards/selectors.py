@@ -485,6 +485,41 @@ def deputy_month_grid(year: int, scope: Scope, *, order: str = "name"):
     return qs.order_by(*orders.get(order, orders["name"]))
 
 
+class MonthCell:
+    """What a deputy × month cell shows (月度报送): done (the number of items), missed (✗, a month that has
+    ended without one), running (进行中: the current month, not yet ended) or future (blank)."""
+
+    DONE, MISSED, RUNNING, FUTURE = "done", "missed", "running", "future"
+
+
+def month_status(n: int, month: datetime.date, day: datetime.date) -> str:
+    if n:
+        return MonthCell.DONE
+    if month > day:
+        return MonthCell.FUTURE
+    if (month.year, month.month) == (day.year, day.month):
+        return MonthCell.RUNNING  # the month has not ended: not (yet) missed
+    return MonthCell.MISSED
+
+
+def grid_rows(deputies, year: int, *, day: datetime.date | None = None) -> list[dict]:
+    """Rows of the deputy × month grid from `deputy_month_grid` deputies: [{"deputy", "months": [(n,
+    status)], "met"}]; the overview's page and the group page show the same rows."""
+    day = day or today()
+    rows = []
+    for d in deputies:
+        counts = [getattr(d, f"m{m}") for m in range(1, 13)]
+        rows.append({"deputy": d, "met": d.met, "months": [
+            (n, month_status(n, datetime.date(year, m, 1), day)) for m, n in enumerate(counts, 1)]})
+    return rows
+
+
+def months_started(year: int, *, day: datetime.date | None = None) -> int:
+    """Months of `year` that have begun (the current one included: it is owed, though still running)."""
+    day = day or today()
+    return sum(1 for m in range(1, 13) if datetime.date(year, m, 1) <= day)
+
+
 # ---------------------------------------------------------------- tables
 
 def _row_counts(day: datetime.date, prefix: str = "") -> dict:

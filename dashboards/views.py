@@ -4,7 +4,6 @@ Views are thin: the role check and scope (access.py), the period (forms.py), the
 
 from __future__ import annotations
 
-import datetime
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -12,12 +11,14 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from areas.models import Area
 from core.access import role_required
+from core.downloads import Rate
 from groups.models import DeputyGroup
 from petitions.choices import Category
 from units.models import HandlingUnit
@@ -25,7 +26,7 @@ from units.models import HandlingUnit
 from . import render as render_rows
 from . import selectors
 from .access import DASHBOARD_ROLES, choices_for, scope_for
-from .exports import sheet_title, xlsx_response
+from .exports import download_name, sheet_title, xlsx_response
 from .forms import DeputyPickForm, PeriodForm
 from .periods import Period, PeriodKind
 
@@ -129,6 +130,19 @@ def deputy_picker(request):
     return HttpResponse(render_to_string("dashboards/_deputy_choices.html", {"pick": pick}, request).strip())
 
 
+def _quarter(period: Period) -> str:
+    return str((period.start.month - 1) // 3 + 1)
+
+
+@require_GET
+@role_required(*ROLES)
+def period_controls(request):
+    """The period controls for the kind just chosen (an HTML fragment for htmx; the same block the page
+    renders), filled from the fields of the kind before it."""
+    period = PeriodForm(request.GET).get_period()
+    return render(request, "dashboards/_period_controls.html", {"period": period, "sel_quarter": _quarter(period)})
+
+
 @require_GET
 @role_required(*ROLES)
 def overview(request):
@@ -146,8 +160,7 @@ def overview(request):
     data["deputy_clear_qs"] = _without(request.GET, "deputy", "deputy_name").urlencode()
     data.update(choices_for(request.user, data["scope"]))
     data["kinds"] = PeriodKind.CHOICES
-    data["sel_month"] = data["period"].start.month if data["period"].kind == PeriodKind.MONTH else None
-    data["sel_quarter"] = str((data["period"].start.month - 1) // 3 + 1) if data["period"].kind == PeriodKind.QUARTER else None
+    data["sel_quarter"] = _quarter(data["period"])
     data["chart"] = {
         "trend": {"months": [r["label"] for r in data["trend"]], "collected": [r["collected"] for r in data["trend"]],
                   "concluded": [r["concluded"] for r in data["trend"]],
@@ -169,30 +182,35 @@ def print_view(request):
     return render(request, "dashboards/print.html", data)
 
 
-def _pct(v):
-    return None if v is None else float(v)
+def _rates(row, *columns):
+    """`row` with the values at `columns` marked as rates (percent → a 0.0% cell, core/downloads.py)."""
+    return [Rate(v) if i in columns else v for i, v in enumerate(row)]
 
 
-ROW_HEADERS = [_lazy("收集数"), _lazy("办结数"), _lazy("办结率(%)"), _lazy("满意率(%)"), _lazy("逾期数")]
+ROW_HEADERS = [_lazy("收集数"), _lazy("办结数"), _lazy("办结率"), _lazy("满意率"), _lazy("逾期数")]
+# table: (title, file name, headers, rows)
 TABLES = {
-    "headline": (_lazy("主要指标"), [_lazy("指标"), _lazy("本期"), _lazy("上期"), _lazy("变化")],
-                 lambda d: [[str(h["label"]), h["value"], h["prev"], h["change"]] for h in d["headline"]]),
-    "units": (_lazy("承办单位办理情况"),
-              [_lazy("排名"), _lazy("承办单位"), _lazy("交办数"), _lazy("办结数"), _lazy("办结率(%)"),
-               _lazy("按期办结率(%)"), _lazy("满意率(%)"), _lazy("逾期数")],
-              lambda d: [[i, u["name"], u["assigned"], u["concluded"], u["completion_rate"], u["on_time_rate"],
-                          u["satisfaction_rate"], u["overdue"]] for i, u in enumerate(d["units"], 1)]),
-    "areas": (_lazy("分区划统计"), [_lazy("区划"), *ROW_HEADERS],
-              lambda d: [[r["name"], r["collected"], r["concluded"], r["completion_rate"], r["satisfaction_rate"],
-                          r["overdue"]] for r in d["areas"]]),
-    "groups": (_lazy("分代表小组统计"), [_lazy("代表小组"), *ROW_HEADERS],
-               lambda d: [[r["name"], r["collected"], r["concluded"], r["completion_rate"], r["satisfaction_rate"],
-                           r["overdue"]] for r in d["groups"]]),
-    "trend": (_lazy("月度趋势"), [_lazy("月份"), _lazy("收集数"), _lazy("办结数"), _lazy("办结率(%)")],
-              lambda d: [[r["label"], r["collected"], r["concluded"], r["completion_rate"]] for r in d["trend"]]),
-    "categories": (_lazy("类别分布"), [_lazy("类别"), _lazy("收集数"), _lazy("办结数"), _lazy("办结率(%)")],
-                   lambda d: [[r["name"], r["collected"], r["concluded"], r["completion_rate"]] for r in d["categories"]]),
-    "overdue": (_lazy("分环节逾期"), [_lazy("环节"), _lazy("逾期数")],
+    "headline": (_lazy("主要指标"), _lazy("主要指标"), [_lazy("指标"), _lazy("本期"), _lazy("上期"), _lazy("变化")],
+                 lambda d: [_rates([str(h["label"]), h["value"], h["prev"], h["change"]],
+                                   *((1, 2, 3) if h["is_rate"] else ())) for h in d["headline"]]),
+    "units": (_lazy("承办单位办理情况"), _lazy("单位排名"),
+              [_lazy("排名"), _lazy("承办单位"), _lazy("交办数"), _lazy("办结数"), _lazy("办结率"),
+               _lazy("按期办结率"), _lazy("满意率"), _lazy("逾期数")],
+              lambda d: [_rates([i, u["name"], u["assigned"], u["concluded"], u["completion_rate"], u["on_time_rate"],
+                                 u["satisfaction_rate"], u["overdue"]], 4, 5, 6) for i, u in enumerate(d["units"], 1)]),
+    "areas": (_lazy("分区划统计"), _lazy("分区划统计"), [_lazy("区划"), *ROW_HEADERS],
+              lambda d: [_rates([r["name"], r["collected"], r["concluded"], r["completion_rate"],
+                                 r["satisfaction_rate"], r["overdue"]], 3, 4) for r in d["areas"]]),
+    "groups": (_lazy("分代表小组统计"), _lazy("分代表小组统计"), [_lazy("代表小组"), *ROW_HEADERS],
+               lambda d: [_rates([r["name"], r["collected"], r["concluded"], r["completion_rate"],
+                                  r["satisfaction_rate"], r["overdue"]], 3, 4) for r in d["groups"]]),
+    "trend": (_lazy("月度趋势"), _lazy("月度趋势"), [_lazy("月份"), _lazy("收集数"), _lazy("办结数"), _lazy("办结率")],
+              lambda d: [_rates([r["label"], r["collected"], r["concluded"], r["completion_rate"]], 3)
+                         for r in d["trend"]]),
+    "categories": (_lazy("类别分布"), _lazy("类别分布"), [_lazy("类别"), _lazy("收集数"), _lazy("办结数"), _lazy("办结率")],
+                   lambda d: [_rates([r["name"], r["collected"], r["concluded"], r["completion_rate"]], 3)
+                              for r in d["categories"]]),
+    "overdue": (_lazy("分环节逾期"), _lazy("分环节逾期"), [_lazy("环节"), _lazy("逾期数")],
                 lambda d: [[str(n), v] for _k, n, v in d["overdue_stages"]]),
 }
 
@@ -205,11 +223,12 @@ def export(request, table):
     if table not in TABLES:
         raise Http404
     data = dashboard_data(request)
-    name, headers, rows = TABLES[table]
-    title = f"{name} · {data['period'].label} · {data['scope'].label}"
-    return xlsx_response(filename=f"{table}-{data['period'].start:%Y%m%d}-{data['period'].end:%Y%m%d}.xlsx",
-                         title=title, sheet=data["sheet_title"], headers=[str(h) for h in headers],
-                         rows=[[_pct(v) if hasattr(v, "quantize") else v for v in row] for row in rows(data)])
+    name, file_name, headers, rows = TABLES[table]
+    period = data["period"]
+    title = f"{name} · {period.label} · {data['scope'].label}"
+    return xlsx_response(filename=download_name(file_name, period),
+                         fallback=f"{table}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx",
+                         title=title, sheet=data["sheet_title"], headers=[str(h) for h in headers], rows=rows(data))
 
 
 # ---------------------------------------------------------------- drill-down (the items behind a number)
@@ -239,36 +258,62 @@ def item_detail_url_name() -> str | None:
     return "petitions:detail"
 
 
-@require_GET
-@role_required(*ROLES)
-def items(request):
-    """Exactly the items behind a dashboard number, paginated; the count equals the number clicked."""
-    form, period, scope = _period_and_scope(request)
+def _drill(request):
+    """The drill-down's period, scope, metric and filters from the GET parameters, and its items."""
+    _form, period, scope = _period_and_scope(request)
     metric = request.GET.get("metric", "collected")
     if metric not in selectors.METRICS:
         raise Http404
     category = request.GET.get("category") or None
     if category is not None and category not in Category.values:
         raise Http404
-    by_unit, by_area, by_group = (_by(HandlingUnit, request.GET.get("by_unit")), _by(Area, request.GET.get("by_area")),
-                                  _by(DeputyGroup, request.GET.get("by_group")))
-    qs = (selectors.drill_items(period, scope, metric=metric, by_unit=by_unit, by_area=by_area, by_group=by_group,
-                                category=category)
+    by = {"by_unit": _by(HandlingUnit, request.GET.get("by_unit")), "by_area": _by(Area, request.GET.get("by_area")),
+          "by_group": _by(DeputyGroup, request.GET.get("by_group")), "category": category}
+    qs = (selectors.drill_items(period, scope, metric=metric, **by)
           .select_related("deputy", "area", "lead_unit").order_by("-submitted_at", "-pk"))
+    filters = [str(by[k]) for k in ("by_unit", "by_area", "by_group") if by[k] is not None]
+    if category:
+        filters.append(str(Category(category).label))
+    return period, scope, metric, by, filters, qs
+
+
+@require_GET
+@role_required(*ROLES)
+def items(request):
+    """Exactly the items behind a dashboard number, paginated; the count equals the number clicked."""
+    period, scope, metric, by, filters, qs = _drill(request)
     paginator = Paginator(qs, 50)
-    known = selectors.drill_count(period, scope, metric=metric, by_unit=by_unit, by_area=by_area,
-                                  by_group=by_group, category=category)
+    known = selectors.drill_count(period, scope, metric=metric, **by)
     if known is not None:
         paginator.count = known  # from the rollups: the same number the dashboard showed
     page = paginator.get_page(request.GET.get("page"))
-    filters = [str(x) for x in (by_unit, by_area, by_group) if x is not None]
-    if category:
-        filters.append(str(Category(category).label))
     return render(request, "dashboards/items.html", {
         "period": period, "scope": scope, "metric_label": METRIC_LABELS[metric], "filters": filters,
         "page_obj": page, "count": page.paginator.count, "detail_url": item_detail_url_name(),
         "back_qs": urlencode({**period.params(), **scope.params(), "period": PeriodKind.RANGE}),
+        "export_qs": _without(request.GET, "page").urlencode(),
     })
+
+
+ITEM_HEADERS = [_lazy("编号"), _lazy("标题"), _lazy("提交代表"), _lazy("区划"), _lazy("主办单位"), _lazy("状态"),
+                _lazy("提交日期"), _lazy("本环节截止")]
+
+
+@require_GET
+@role_required(*ROLES)
+def items_export(request):
+    """The drill-down list as .xlsx: every item the list shows (all its pages), in the same order."""
+    period, scope, metric, _by_, filters, qs = _drill(request)
+    label = _("%(metric)s事项") % {"metric": METRIC_LABELS[metric]}
+    title = " · ".join([label, period.label, scope.label, *filters])
+    rows = [[it.number, it.title, it.deputy.name, it.area.name if it.area_id else "",
+             (it.lead_unit.short_name or it.lead_unit.name) if it.lead_unit_id else "", it.get_state_display(),
+             f"{timezone.localtime(it.submitted_at):%Y-%m-%d}" if it.submitted_at else "",
+             f"{it.stage_due:%Y-%m-%d}" if it.stage_due else ""] for it in qs.iterator(chunk_size=500)]
+    return xlsx_response(filename=download_name(label, period),
+                         fallback=f"items-{metric}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx",
+                         title=title, sheet=sheet_title(period, scope), headers=[str(h) for h in ITEM_HEADERS],
+                         rows=rows)
 
 
 # ---------------------------------------------------------------- deputy × month grid (月度报送)
@@ -295,12 +340,10 @@ def submissions(request):
     qs = selectors.deputy_month_grid(year, scope, order=order)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     by_month = selectors.submission_by_month(period, scope)
-    today = selectors.today()
-    owed_months = [m for m in range(1, 13) if datetime.date(year, m, 1) <= today]
-    rows = [{"deputy": d, "months": [(getattr(d, f"m{m}"), m in owed_months) for m in range(1, 13)], "met": d.met}
-            for d in page.object_list]
-    data = {"scope": scope, "year": year, "order": order, "page_obj": page, "rows": rows, "by_month": by_month,
-            "months": range(1, 13), "owed": len(owed_months), "period": period,
+    day = selectors.today()
+    data = {"scope": scope, "year": year, "order": order, "page_obj": page, "by_month": by_month,
+            "rows": selectors.grid_rows(page.object_list, year, day=day), "months": range(1, 13),
+            "owed": selectors.months_started(year, day=day), "period": period,
             "scope_qs": urlencode(scope.params())}
     data.update(choices_for(request.user, scope))
     return render(request, "dashboards/submissions.html", data)
@@ -312,5 +355,6 @@ def _export_grid(request):
             for d in selectors.deputy_month_grid(year, scope, order=order)]
     headers = [_("代表"), *[_("%(month)s月") % {"month": m} for m in range(1, 13)], _("达标月数")]
     title = _("月度报送 · %(year)s年 · %(scope)s") % {"year": year, "scope": scope.label}
-    return xlsx_response(filename=f"submissions-{year}.xlsx", title=title, sheet=sheet_title(period, scope),
+    return xlsx_response(filename=download_name(_("月度报送"), period), fallback=f"submissions-{year}.xlsx",
+                         title=title, sheet=sheet_title(period, scope),
                          headers=[str(h) for h in headers], rows=rows)

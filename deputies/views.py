@@ -1,11 +1,9 @@
 """Roster pages: list, export, profile, edits, deputy homes and the import (upload → preview → confirm)."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import Role
+from core import downloads
 from core.access import role_required
 
 from . import importing, services
@@ -72,19 +71,8 @@ def roster_export(request):
     ws.append([label for _k, label, _v in importing.COLUMNS] + [_("状态")])
     for row in export_rows(qs):
         ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    name = _("代表名册-%(date)s.xlsx") % {"date": f"{timezone.localdate():%Y%m%d}"}
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    day = f"{timezone.localdate():%Y%m%d}"
+    return downloads.xlsx_response(wb, _("代表名册-%(date)s.xlsx") % {"date": day}, fallback=f"roster-{day}.xlsx")
 
 
 @require_GET
@@ -180,10 +168,8 @@ def home_edit(request, pk=None):
 @require_GET
 @role_required(*EDIT_ROLES)
 def import_template(request):
-    response = HttpResponse(importing.template_workbook(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(_('代表名册导入模板.xlsx'))}"
-    return response
+    return downloads.file_response(importing.template_workbook(), _("代表名册导入模板.xlsx"),
+                                   content_type=downloads.XLSX, fallback="roster-template.xlsx")
 
 
 @role_required(*EDIT_ROLES)

@@ -1,6 +1,6 @@
 """Group page sections (代表小组页面的栏目): other apps add cards to the group page.
 
-The dashboards issue registers the group's monthly submission figures (月度报送) here:
+The dashboards register the group's monthly submission grid (月度报送情况, dashboards/apps.py):
 
     from groups.sections import register
 
@@ -8,8 +8,6 @@ The dashboards issue registers the group's monthly submission figures (月度报
     def monthly_submissions(request, group):
         return {"key": "monthly", "title": "月度报送情况", "template": "dashboards/_group_monthly.html",
                 "context": {...}}
-
-Until a section with key "monthly" is registered, the page shows a placeholder for it.
 """
 
 from collections.abc import Callable

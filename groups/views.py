@@ -49,8 +49,7 @@ def group_detail(request, pk):
     can_edit = _editable(request.user, group)
     sections = sections_for(request, group)
     return render(request, "groups/detail.html", {
-        "group": group, "can_edit": can_edit, "sections": sections,
-        "has_monthly": any(s.get("key") == "monthly" for s in sections), "role_choices": MemberRole.choices,
+        "group": group, "can_edit": can_edit, "sections": sections, "role_choices": MemberRole.choices,
         "member_form": MemberForm(user=request.user, group=group) if can_edit else None,
     })
 

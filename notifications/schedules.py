@@ -30,6 +30,11 @@ DEFAULT_SCHEDULES = [
     ("通知:每周简报", "notifications.send_weekly_digest",
      {"crontab": {"minute": "0", "hour": "8", "day_of_week": "1"}},
      "每周一8:00向领导发送上周数据和办结率最低的五个单位,向各承办单位发送本单位数据。"),
+    # Every night at 02:30, after close_unevaluated has written its rows: the dashboard rollups against a
+    # recount and the installed triggers against dashboards/rollup.py (manage.py check_rollups by hand).
+    # Admins see the last result on their home page.
+    ("统计:汇总表校验", "dashboards.check_rollups", {"crontab": {"minute": "30", "hour": "2"}},
+     "每天2:30校验统计看板汇总表与重新计算是否一致、触发器是否为当前版本,结果在管理员工作台显示。"),
 ]
 
 

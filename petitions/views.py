@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -10,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import STAFF_ROLES, Role
+from core import downloads
 from core.access import role_required
 from core.workdays import unknown_years
 
@@ -80,13 +80,9 @@ def _export(qs, title):
     ws = wb.create_sheet(str(title)[:30])
     for row in selectors.export_rows(qs):
         ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    response = HttpResponse(
-        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"items-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    day = f"{timezone.localdate():%Y%m%d}"
+    return downloads.xlsx_response(wb, _("社情民意-%(list)s-%(date)s.xlsx") % {"list": title, "date": day},
+                                   fallback=f"items-{day}.xlsx")
 
 
 # ---- create / edit ---------------------------------------------------------------------------

@@ -25,7 +25,11 @@ def test_it_takes_a_leader_from_a_units_overdue_count_to_exactly_those_items(cas
     browser_login(page, "leader")
     page.locator("[data-nav=dashboards]:visible").first.click()
     page.wait_for_selector("[data-testid=headline]")
-    page.select_option("[data-testid=period-kind]", "year")
+    page.wait_for_load_state("load")  # htmx has processed the page
+    with page.expect_response(lambda r: "/dashboards/period/" in r.url):  # the controls swapped in (htmx)
+        page.select_option("[data-testid=period-kind]", "year")
+    page.wait_for_selector("[data-testid=period-controls][data-kind=year]")
+    page.wait_for_timeout(100)  # htmx settles the swap after the response
     page.fill("[data-testid=period-year]", "2025")
     page.click("[data-testid=apply-filters]")
     page.wait_for_load_state("networkidle")
@@ -50,3 +54,52 @@ def test_it_draws_charts_with_their_numbers_beside_them_on_a_phone(cast, phone_p
     # Nothing wider than the screen except inside scrollable tables.
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400
+
+
+def shot(page, name):
+    """Screenshots for a person to look at, when XS_SHOTS names a directory."""
+    import os
+
+    if os.environ.get("XS_SHOTS"):
+        os.makedirs(os.environ["XS_SHOTS"], exist_ok=True)
+        page.screenshot(path=os.path.join(os.environ["XS_SHOTS"], f"{name}.png"), full_page=True)
+
+
+def test_it_swaps_the_period_controls_without_reloading_and_keeps_the_page_in_a_phone_width(cast, page,
+                                                                                          phone_page):
+    liu = cast.deputy.deputy_profile
+    today = datetime.date.today()
+    make_item(liu, submitted=today.replace(day=1), period=today.replace(day=1))
+    browser_login(page, "leader")
+    page.goto(page.base_url + "/dashboards/?period=year")
+    page.wait_for_selector("[data-testid=headline]")
+    page.wait_for_load_state("load")
+    page.evaluate("window.__kept = 1")  # gone if the page reloads
+    assert page.locator("[data-testid=period-month]").count() == 0
+    page.select_option("[data-testid=period-kind]", "month")
+    page.wait_for_selector("[data-testid=period-month]")
+    assert page.locator("[data-testid=period-quarter]").count() == 0 and page.evaluate("window.__kept") == 1
+    page.select_option("[data-testid=period-kind]", "range")
+    page.wait_for_selector("[data-testid=period-from]")
+    assert page.locator("[data-testid=period-month], [data-testid=period-year]").count() == 0
+    page.select_option("[data-testid=period-kind]", "quarter")
+    page.wait_for_selector("[data-testid=period-quarter]")
+    page.click("[data-testid=apply-filters]")
+    page.wait_for_load_state("networkidle")
+    assert "季度" in page.inner_text("[data-testid=period-label]")
+    shot(page, "dashboard-leader-1280")
+
+    browser_login(phone_page, "zuzhang")
+    phone_page.goto(phone_page.base_url + "/dashboards/")
+    phone_page.wait_for_selector("[data-testid=headline]")
+    assert "东山街道区人大代表小组" in phone_page.inner_text("[data-testid=period-label]")
+    shot(phone_page, "dashboard-zuzhang-390")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 400
+    phone_page.goto(phone_page.base_url + "/groups/mine/")
+    phone_page.wait_for_selector("[data-section=monthly] [data-testid=grid]")
+    assert "进行中" in phone_page.inner_text("[data-section=monthly]")
+    shot(phone_page, "group-zuzhang-390")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 400
+    page.goto(page.base_url + phone_page.url.replace(phone_page.base_url, ""))
+    page.wait_for_selector("[data-section=monthly] [data-testid=grid]")
+    shot(page, "group-leader-1280")

@@ -55,7 +55,7 @@ def test_it_shows_the_article_numbers_on_page_export_and_command(cast, login, fr
                                   {"period": "range", "from": "2022-04-01", "to": "2023-05-31"})
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     values = {r[0]: r[1] for r in ws.iter_rows(min_row=3, values_only=True)}
-    assert values["收集数"] == 4530 and values["办结数"] == 4236 and values["办结率"] == 93.5
+    assert values["收集数"] == 4530 and values["办结数"] == 4236 and values["办结率"] == 0.935  # shown as 93.5%
     assert "2022-04-01至2023-05-31" in ws.title and "全区" in ws.title
 
 
@@ -82,8 +82,10 @@ def test_it_agrees_with_a_plain_recount_on_page_export_and_command(cast, login, 
     exported = {r[1]: r for r in ws.iter_rows(min_row=3, values_only=True)}
     for name, u in expected["units"].items():
         row = exported[name]
-        assert list(row[2:]) == [u["assigned"], u["concluded"], u["completion_rate"], u["on_time_rate"],
-                                 u["satisfaction_rate"], u["overdue"]]
+        fraction = [None if r is None else round(r / 100, 4) for r in
+                    (u["completion_rate"], u["on_time_rate"], u["satisfaction_rate"])]
+        assert [row[2], row[3], *(None if v is None else round(v, 4) for v in row[4:7]), row[7]] == [
+            u["assigned"], u["concluded"], *fraction, u["overdue"]]
     # Ranked lowest completion first.
     rates = [r[4] for r in exported.values()]
     assert rates == sorted(rates)

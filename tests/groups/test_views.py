@@ -1,4 +1,7 @@
-"""Group pages: access, scoping, members and roles, contacts, the monthly-figures placeholder, queries."""
+"""Group pages: access, scoping, members and roles, contacts, the monthly submission grid, queries."""
+
+import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -11,6 +14,7 @@ from groups.choices import MemberRole
 from groups.models import DeputyGroup, GroupMembership, StateOrgan
 from tests import factories
 from tests.access import ViewAccessCases
+from tests.dashboards.builders import make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +88,7 @@ def test_my_group_takes_a_leader_to_the_group_they_lead(login, cast):
     assert response["Location"] == reverse("groups:detail", args=[dongshan_group().pk])
 
 
-def test_the_group_page_shows_members_with_roles_contacts_and_a_place_for_monthly_figures(login, cast):
+def test_the_group_page_shows_members_with_roles_and_contacts(login, cast):
     group = dongshan_group()
     group.contact_areas.set([Area.objects.get(name="周庄社区")])
     group.contact_organs.set([StateOrgan.objects.create(name="市财政局")])
@@ -94,7 +98,6 @@ def test_the_group_page_shows_members_with_roles_contacts_and_a_place_for_monthl
     page = page[page.index('data-testid="members"'):]
     assert page.index("张伟") < page.index("刘芳")  # the leader first
     assert "组长" in page and "东山街道周庄社区" in page and "市财政局" in page and "周敏" in page
-    assert 'data-section="monthly"' in page
     assert "13805612345" not in page and "138****2345" in page
 
 
@@ -140,3 +143,52 @@ def test_area_staff_see_only_their_areas_groups(login, cast):
     factories.DeputyGroupFactory(name="任圩街道第一代表小组", area=Area.objects.get(name="任圩街道"))
     page = login(cast.dongshan_staff).get(reverse("groups:list")).content.decode()
     assert "东山街道区人大代表小组" in page and "任圩街道第一代表小组" not in page
+
+
+def monthly_cells(html: str, name: str) -> list[tuple[str, str]]:
+    grid = html[html.index('data-section="monthly"'):]
+    row = grid[grid.index(f'<td class="text-nowrap">{name}</td>'):]
+    return re.findall(r'data-status="(\w+)">([^<]*)</td>', row[:row.index("</tr>")])
+
+
+def test_the_group_page_shows_its_members_by_month_from_the_dashboards_grid(login, cast):
+    liu = Deputy.objects.get(user=cast.deputy)
+    make_item(liu, submitted=datetime.date(2026, 3, 9), period=datetime.date(2026, 3, 1))
+    make_item(liu, submitted=datetime.date(2026, 3, 20), period=datetime.date(2026, 3, 1))
+    make_item(Deputy.objects.get(user=cast.renwei_deputy), submitted=datetime.date(2026, 4, 9))
+    page = login(cast.deputy).get(reverse("groups:detail", args=[dongshan_group().pk])).content.decode()
+    assert "本组成员每月社情民意报送情况将在这里显示" not in page  # the placeholder is gone
+    grid = page[page.index('data-section="monthly"'):]
+    assert "月度报送情况" in page and 'data-testid="grid"' in grid
+    assert "刘芳" in grid and "张伟" in grid and "赵强" not in grid  # the group's members only
+    cells = monthly_cells(page, "刘芳")
+    assert cells[2] == ("done", "2") and cells[1] == ("missed", "✗")
+    assert cells[10] == ("running", "进行中") and cells[11] == ("future", "")  # today is 26 November
+    assert monthly_cells(page, "张伟")[10] == ("running", "进行中")
+    assert 'data-testid="group-grid-link"' not in page  # a member has no dashboards
+
+
+def test_the_group_grid_links_the_full_grid_for_its_leader_and_staff(login, cast):
+    group = dongshan_group()
+    for user in (cast.group_leader, cast.dongshan_staff):
+        page = login(user).get(reverse("groups:detail", args=[group.pk])).content.decode()
+        assert f'{reverse("dashboards:submissions")}?year=2026&group={group.pk}' in page
+
+
+def test_the_group_page_runs_a_fixed_number_of_queries(login, cast):
+    group = dongshan_group()
+    client = login(cast.staff)
+    url = reverse("groups:detail", args=[group.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.get(url)
+    before = count()
+    for i in range(8):
+        deputy = factories.MandateFactory(deputy=factories.DeputyFactory(name=f"新成员{i}")).deputy
+        factories.GroupMembershipFactory(group=group, deputy=deputy, role=MemberRole.MEMBER)
+        make_item(deputy, submitted=datetime.date(2026, 1 + i, 5))
+    assert count() == before
