@@ -56,7 +56,7 @@ def test_it_imports_a_ledger_with_a_timeline_and_marks_items_imported(cast):
     assert first.conclusion == Conclusion.EVALUATED and first.period == D(2022, 4, 1)
     assert first.area.name == "东山街道" and first.lead_unit.name == "相山区住房和城乡建设局"
     assert [e.action for e in first.events.order_by("created_at")] == [
-        Action.SUBMIT, Action.ASSIGN, Action.SUBMIT_RESULT, Action.EVALUATE]
+        Action.SUBMIT, Action.ASSIGN, Action.SUBMIT_RESULT, Action.PASS_ON, Action.EVALUATE]
     assert first.assignments.get().on_time is True
     second = LedgerRow.objects.get(number="TZ-2022-002").item
     assert second.state == State.HANDLING and second.stage_due == D(2022, 5, 26) and second.period == D(2022, 5, 1)
