@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from areas.models import Area
+from core import staging
 from groups.choices import GroupKind, MemberRole
 from groups.models import DeputyGroup, GroupMembership
 
@@ -562,52 +563,18 @@ __all__ = ["roster_import", "deputy_create", "deputy_update", "mandate_create", 
 # keyed by a random token held in the user's session: the confirmation re-reads this file and
 # never trusts preview data posted back by the browser.
 
-_TOKEN_CHARS = set("0123456789abcdef")
-
-
-def _imports_dir():
-    from pathlib import Path
-
-    from django.conf import settings
-
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _staged_path(token: str):
-    if len(token or "") != 32 or not set(token) <= _TOKEN_CHARS:
-        return None
-    matches = list(_imports_dir().glob(f"{token}.*"))
-    return matches[0] if matches else None
+# The mechanism is core.staging's, shared with the ledger import.
+STAGING_KIND = "imports"
 
 
 def roster_import_stage(*, data: bytes, filename: str) -> str:
     """Store an uploaded roster file; returns its token. Files older than a day are swept."""
-    import secrets
-    import time
-    from pathlib import Path
-
-    directory = _imports_dir()
-    cutoff = time.time() - 24 * 3600
-    for old in directory.iterdir():
-        if old.is_file() and old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    suffix = Path(filename).suffix.lower()
-    suffix = suffix if suffix in (".xlsx", ".csv", ".xls") else ".bin"
-    (directory / f"{token}{suffix}").write_bytes(data)
-    return token
+    return staging.upload_stage(kind=STAGING_KIND, data=data, filename=filename)
 
 
 def roster_import_load(*, token: str) -> tuple[bytes, str] | None:
-    path = _staged_path(token)
-    if path is None:
-        return None
-    return path.read_bytes(), path.name
+    return staging.upload_load(kind=STAGING_KIND, token=token)
 
 
 def roster_import_discard(*, token: str) -> None:
-    path = _staged_path(token)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    staging.upload_discard(kind=STAGING_KIND, token=token)
