@@ -216,6 +216,12 @@ class _Plan:
             if term.is_current:
                 self.current_terms[term.level] = term
         self.groups = {g.name: g for g in DeputyGroup.objects.all()}
+        self.leaders: dict[int, dict[int, str]] = defaultdict(dict)  # group pk → {deputy pk: name} of its 组长
+        for group_id, deputy_id, name in GroupMembership.objects.filter(role=MemberRole.LEADER).values_list(
+                "group_id", "deputy_id", "deputy__name"):
+            self.leaders[group_id][deputy_id] = name
+        # group key → {deputy key: (role after the import, row number, name)} for the rows naming a group
+        self.file_roles: dict[object, dict[object, tuple]] = defaultdict(dict)
 
     def _area(self, outcome: RowOutcome, name: str) -> Area | None:
         found = self.areas.get(name) or self.areas.get(name + "街道") or self.areas.get(name + "镇")
@@ -283,6 +289,33 @@ class _Plan:
         for person in people.values():
             if person.rows:
                 self._plan_person(person, resolved)
+        self._check_leaders()
+
+    def _check_leaders(self) -> None:
+        """A group has one 组长: a row making a second one (in the file or besides the one in the system) is
+        refused, unless the file also makes the other one something else."""
+        for group_key, roles in self.file_roles.items():
+            group_name = next(iter(roles.values()))[3]
+            demoted = {d for d, (role, *_rest) in roles.items() if role != MemberRole.LEADER}
+            kept = {d: name for d, name in self.leaders.get(group_key, {}).items() if d not in demoted}
+            named = sorted((row, d, name) for d, (role, row, name, _g) in roles.items() if role == MemberRole.LEADER)
+            first = None
+            if kept:
+                first = (None, *next(iter(kept.items())))
+            for row, deputy_key, name in named:
+                if first is None:
+                    first = (row, deputy_key, name)
+                    continue
+                if deputy_key == first[1] or deputy_key in kept:
+                    continue
+                if first[0] is None:
+                    reason = _("代表小组“%(group)s”已有组长 %(leader)s,一个代表小组只能有一名组长;"
+                               "如要更换,请在同一文件中把 %(leader)s 的小组职务改为副组长或成员") % {
+                        "group": group_name, "leader": first[2]}
+                else:
+                    reason = _("第 %(row)d 行已填写 %(leader)s 为代表小组“%(group)s”的组长,一个代表小组只能有一名组长") % {
+                        "row": first[0], "leader": first[2], "group": group_name}
+                self.outcomes[row].refuse("group_role", str(self.role_labels[MemberRole.LEADER]), reason)
 
     def _consistent(self, person: _Person, row: ParsedRow, outcome: RowOutcome) -> bool:
         first = person.rows[0].number if person.rows else None
@@ -428,6 +461,7 @@ class _Plan:
             if membership.pk:
                 self.changed_memberships[membership.pk] = membership
             outcome.note(_("小组职务改为 %(role)s") % {"role": self.role_labels[membership.role]})
+        self.file_roles[group_key][deputy.pk or id(deputy)] = (membership.role, row.number, deputy.name, group_name)
 
     def totals(self) -> dict:
         return {
