@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_it_names_the_admins_login_security_section_in_chinese(login, cast):
     from axes.models import AccessAttempt
 
-    AccessAttempt.objects.create(username="someone", ip_address="10.0.0.1", user_agent="Mozilla/5.0", path_info="/accounts/login/",
+    attempt = AccessAttempt.objects.create(username="someone", ip_address="10.0.0.1", user_agent="Mozilla/5.0", path_info="/accounts/login/",
                                  failures_since_start=2, get_data="", post_data="")
     client = login(cast.admin)
     body = client.get(reverse("admin:index")).content.decode()
@@ -25,6 +25,8 @@ def test_it_names_the_admins_login_security_section_in_chinese(login, cast):
     changelist = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
     assert "浏览器标识" in changelist and "失败次数" in changelist
     assert "User Agent" not in changelist and "Failed Logins" not in changelist and "Attempt Time" not in changelist
+    change = client.get(reverse("admin:axes_accessattempt_change", args=[attempt.pk])).content.decode()
+    assert "someone 的登录尝试" in change and "Attempted Access" not in change and "Form Data" not in change
 
 
 @pytest.mark.parametrize("name", ["assessments:index", "ledger:import"])
