@@ -25,10 +25,9 @@ class CoreConfig(AppConfig):
 def _axes_names_in_chinese() -> None:
     """The admin's titles and breadcrumbs show str(obj), which django-axes writes in English
     ("Attempted Access: …"); replacing __str__ changes no field, table or migration."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.utils import timezone
     from django.utils.translation import gettext
-
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     def when(obj):
         return timezone.localtime(obj.attempt_time).strftime("%Y-%m-%d %H:%M") if obj.attempt_time else ""

@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_it_names_the_admins_login_security_section_in_chinese(login, cast):
     from axes.models import AccessAttempt
 
-    attempt = AccessAttempt.objects.create(username="someone", ip_address="10.0.0.1", user_agent="Mozilla/5.0", path_info="/accounts/login/",
-                                 failures_since_start=2, get_data="", post_data="")
+    attempt = AccessAttempt.objects.create(username="someone", ip_address="10.0.0.1", user_agent="Mozilla/5.0",
+                                           path_info="/accounts/login/", failures_since_start=2, get_data="",
+                                           post_data="")
     client = login(cast.admin)
     body = client.get(reverse("admin:index")).content.decode()
     assert "登录安全" in body and "登录尝试" in body and "登录日志" in body and "登录失败记录" in body

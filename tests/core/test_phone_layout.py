@@ -46,7 +46,8 @@ def world(cast):
     fixtures.rules()
     fixtures.records(cast)
     assessment = assessment_services.assessment_compute(year=fixtures.YEAR, actor=cast.staff)
-    home = DeputyHome.objects.create(name="东山街道周庄社区人大代表之家暨选民接待联络站", area=cast.deputy.deputy.mandates.first().area)
+    home = DeputyHome.objects.create(name="东山街道周庄社区人大代表之家暨选民接待联络站",
+                                     area=cast.deputy.deputy.mandates.first().area)
     reception = activity_with(cast.deputy.deputy, cast.group_leader.deputy, kind=ActivityKind.RECEPTION, title=LONG,
                               date=datetime.date(2026, 11, 5), home=home, place=LONG)
     ReceptionProblem.objects.create(activity=reception, deputy=cast.deputy.deputy, voter_name="王大爷",
