@@ -75,9 +75,12 @@ def urls_for(user, cast, data) -> list[str]:
                  reverse("assessments:detail", args=[year]), reverse("assessments:score", args=[year, score.pk]),
                  reverse("assessments:rules"), reverse("assessments:supervision"),
                  reverse("assessments:record", args=[cast.deputy.deputy.pk]), reverse("petitions:create"),
-                 reverse("notifications:preferences")]
+                 reverse("notifications:preferences"), reverse("deputies:edit", args=[cast.deputy.deputy.pk]),
+                 reverse("deputies:home_create"), reverse("activities:edit", args=[data["reception"].pk]),
+                 reverse("groups:edit", args=[group.pk]), reverse("assessments:records_batch")]
         if user.has_role("admin", "district_staff"):
-            urls += [reverse("deputies:import"), reverse("ledger:import")]
+            urls += [reverse("deputies:import"), reverse("ledger:import"), reverse("assessments:rule_create"),
+                     reverse("assessments:grade_create")]
     if user.deputy_profile is not None:
         urls += [reverse("assessments:record", args=[user.deputy_profile.pk]), reverse("petitions:create")]
     if user.has_role("group_leader"):
@@ -95,6 +98,10 @@ PERSONAS = ("staff", "dongshan_staff", "zhujian", "deputy", "group_leader", "lea
 def test_no_page_scrolls_sideways_on_a_phone(cast, phone_page):
     data = world(cast)
     failed, elsewhere = [], []
+    phone_page.goto(phone_page.base_url + reverse("login"))
+    m = phone_page.evaluate(MEASURE)
+    if m["scroll"] > m["client"]:
+        failed.append(f"anonymous /accounts/login/: {m['scroll']} > {m['client']} {m['wide']}")
     for name in PERSONAS:
         user = getattr(cast, name)
         phone_page.context.clear_cookies()
