@@ -82,26 +82,36 @@ def activity_edit(request, pk):
 
 @login_required
 def activity_detail(request, pk):
+    return _detail_page(request, pk)
+
+
+def _detail_page(request, pk, *, status=200, **bound):
+    """The activity page. After a refused POST, `bound` holds that form, bound, with what was typed and
+    its errors (attendance_form, photo_form, problem_form or link_form), and the status is 400."""
+    from . import links
+
     activity = get_object_or_404(
         Activity.objects.visible_to(request.user).select_related("organiser_group", "organiser_area", "home",
                                                                   "created_by"), pk=pk)
     editable = Activity.objects.editable_by(request.user).filter(pk=activity.pk).exists()
     attendances = list(selectors.attendances_of(activity))
-    from . import links
-
+    forms = {
+        "attendance_form": AttendanceForm(attendances=attendances) if editable else None,
+        "photo_form": PhotoForm() if editable else None,
+        "problem_form": ReceptionProblemForm(activity=activity) if editable and activity.is_reception else None,
+        "link_form": links.LinkItemForm() if editable else None,
+    }
+    forms.update(bound)
     return render(request, "activities/detail.html", {
         "activity": activity, "editable": editable, "attendances": attendances,
         "summary": selectors.attendance_summary(activity),
-        "attendance_form": AttendanceForm(attendances=attendances) if editable else None,
-        "photo_form": PhotoForm() if editable else None,
         "photos": activity.photos.all(),
         "problems": links.problems_with_items(activity) if activity.is_reception else [],
         "reception": selectors.reception_counts(activity) if activity.is_reception else None,
-        "problem_form": ReceptionProblemForm(activity=activity) if editable and activity.is_reception else None,
         "items": links.items_of(activity, request.user),
-        "link_form": links.LinkItemForm() if editable else None,
         "items_enabled": links.items_enabled(),
-    })
+        **forms,
+    }, status=status)
 
 
 @require_POST
@@ -109,11 +119,10 @@ def activity_detail(request, pk):
 def attendance_record(request, pk):
     activity = _editable(request, pk)
     form = AttendanceForm(request.POST, attendances=list(selectors.attendances_of(activity)))
-    if form.is_valid():
-        n = services.attendance_record(activity=activity, actor=request.user, statuses=form.statuses())
-        messages.success(request, _("出席情况已保存(%(n)s 人有变化)。") % {"n": n})
-    else:
-        messages.error(request, _("出席情况填写有误,请检查后重新提交。"))
+    if not form.is_valid():
+        return _detail_page(request, activity.pk, attendance_form=form, status=400)
+    n = services.attendance_record(activity=activity, actor=request.user, statuses=form.statuses())
+    messages.success(request, _("出席情况已保存(%(n)s 人有变化)。") % {"n": n})
     return redirect("activities:detail", pk=activity.pk)
 
 
@@ -122,11 +131,10 @@ def attendance_record(request, pk):
 def photo_add(request, pk):
     activity = _editable(request, pk)
     form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        services.activity_photo_add(activity=activity, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("照片已上传。"))
-    else:
-        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    if not form.is_valid():  # the caption stays; a browser never refills a file input
+        return _detail_page(request, activity.pk, photo_form=form, status=400)
+    services.activity_photo_add(activity=activity, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("照片已上传。"))
     return redirect("activities:detail", pk=activity.pk)
 
 
@@ -147,11 +155,10 @@ def problem_add(request, pk):
     if not activity.is_reception:
         raise Http404
     form = ReceptionProblemForm(request.POST, activity=activity)
-    if form.is_valid():
-        services.reception_problem_add(activity=activity, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("选民反映的问题已登记。"))
-    else:
-        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    if not form.is_valid():
+        return _detail_page(request, activity.pk, problem_form=form, status=400)
+    services.reception_problem_add(activity=activity, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("选民反映的问题已登记。"))
     return redirect("activities:detail", pk=activity.pk)
 
 
@@ -191,9 +198,8 @@ def link_item(request, pk):
 
     activity = _editable(request, pk)
     form = links.LinkItemForm(request.POST, user=request.user)
-    if form.is_valid():
-        links.activity_link_item(activity=activity, actor=request.user, item=form.cleaned_data["item"])
-        messages.success(request, _("已关联社情民意。"))
-    else:
-        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    if not form.is_valid():
+        return _detail_page(request, activity.pk, link_form=form, status=400)
+    links.activity_link_item(activity=activity, actor=request.user, item=form.cleaned_data["item"])
+    messages.success(request, _("已关联社情民意。"))
     return redirect("activities:detail", pk=activity.pk)

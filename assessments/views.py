@@ -25,16 +25,17 @@ VIEWERS = (Role.ADMIN, Role.DISTRICT_STAFF, Role.AREA_STAFF, Role.LEADER)
 EVERYONE = VIEWERS + (Role.DEPUTY, Role.GROUP_LEADER)
 
 
-def _errors(form) -> str:
-    return ";".join(str(e) for errs in form.errors.values() for e in errs)
-
-
 def _assessment(request, year) -> Assessment:
     return get_object_or_404(Assessment.objects.visible_to(request.user), year=year)
 
 
 @role_required(*EVERYONE)
 def index(request):
+    return _index_page(request)
+
+
+def _index_page(request, compute_form=None, status=200):
+    """The assessments page; after a refused compute, with the bound form and its errors (400)."""
     user = request.user
     assessments = Assessment.objects.visible_to(user).annotate(score_count=Count("scores")).order_by("-year")
     own = user.deputy_profile
@@ -43,14 +44,17 @@ def index(request):
         "my_scores": (AssessmentScore.objects.visible_to(user).filter(deputy=own).select_related("assessment")
                       .order_by("-assessment__year") if own else []),
         "may_assess": user.has_role(*ASSESSORS), "may_view": user.has_role(*VIEWERS),
-        "compute_form": ComputeForm() if user.has_role(*ASSESSORS) else None,
+        "compute_form": compute_form or (ComputeForm() if user.has_role(*ASSESSORS) else None),
         "own": own,
-    })
+    }, status=status)
 
 
 @role_required(*VIEWERS)
 def detail(request, year):
-    assessment = _assessment(request, year)
+    return _detail_page(request, _assessment(request, year))
+
+
+def _detail_page(request, assessment, settings_form=None, status=200):
     user = request.user
     try:
         area_id = int(request.GET.get("area") or 0) or None
@@ -70,18 +74,17 @@ def detail(request, year):
         selectors.grade_counts(visible), "total_count": visible.count(), "groups": groups,
         "areas": areas, "area_id": area_id, "near": near, "grade": grade,
         "may_assess": user.has_role(*ASSESSORS) and not assessment.is_published,
-        "settings_form": SettingsForm(initial={"top_share_percent": assessment.top_share_percent,
-                                               "near_margin": assessment.near_margin}),
-    })
+        "settings_form": settings_form or SettingsForm(initial={"top_share_percent": assessment.top_share_percent,
+                                                               "near_margin": assessment.near_margin}),
+    }, status=status)
 
 
 @require_POST
 @role_required(*ASSESSORS)
 def compute(request):
     form = ComputeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-        return redirect("assessments:index")
+    if not form.is_valid():  # the page again, with what was typed and why it was refused
+        return _index_page(request, compute_form=form, status=400)
     year = form.cleaned_data["year"]
     existing = Assessment.objects.filter(year=year).first()
     share = form.cleaned_data["top_share_percent"]
@@ -91,8 +94,8 @@ def compute(request):
             top_share_percent=share if share is not None or existing is None else None,
             keep_settings=existing is not None and share is None)
     except AssessmentError as exc:
-        messages.error(request, exc.message)
-        return redirect("assessments:detail", year=year) if existing else redirect("assessments:index")
+        form.add_error(None, exc.message)
+        return _index_page(request, compute_form=form, status=400)
     messages.success(request, _("%(year)s 年度考核已按现有记录重新计算。") % {"year": year})
     return redirect("assessments:detail", year=year)
 
@@ -102,15 +105,15 @@ def compute(request):
 def update_settings(request, year):
     assessment = _assessment(request, year)
     form = SettingsForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-    else:
+    if form.is_valid():
         try:
             services.assessment_settings_update(assessment=assessment, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("已保存并重新评定等次。"))
         except AssessmentError as exc:
-            messages.error(request, exc.message)
-    return redirect("assessments:detail", year=year)
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已保存并重新评定等次。"))
+            return redirect("assessments:detail", year=year)
+    return _detail_page(request, assessment, settings_form=form, status=400)
 
 
 @require_POST
@@ -130,12 +133,16 @@ def score_detail(request, year, pk):
     score = get_object_or_404(AssessmentScore.objects.visible_to(request.user).select_related("assessment", "area",
                                                                                              "deputy"),
                               pk=pk, assessment__year=year)
+    return _score_page(request, score)
+
+
+def _score_page(request, score, adjust_form=None, status=200):
     may_adjust = request.user.has_role(*ASSESSORS) and not score.assessment.is_published
     return render(request, "assessments/score.html", {
         "score": score, "assessment": score.assessment, "parts": score.parts.all(),
         "adjustments": score.assessment.adjustments.filter(deputy_id=score.deputy_id).select_related("created_by"),
-        "adjust_form": AdjustForm() if may_adjust else None,
-    })
+        "adjust_form": (adjust_form or AdjustForm()) if may_adjust else None,
+    }, status=status)
 
 
 @require_POST
@@ -143,15 +150,19 @@ def score_detail(request, year, pk):
 def score_adjust(request, year, pk):
     score = get_object_or_404(AssessmentScore.objects.visible_to(request.user), pk=pk, assessment__year=year)
     form = AdjustForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-    else:
+    if form.is_valid():
         try:
             services.score_adjust(score=score, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("分数已调整,调整记录已保存。"))
         except AssessmentError as exc:
-            messages.error(request, exc.message)
-    return redirect("assessments:score", year=year, pk=pk)
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("分数已调整,调整记录已保存。"))
+            return redirect("assessments:score", year=year, pk=pk)
+    if score.assessment.is_published:  # a frozen score shows no form: say why above the page
+        for error in (e for errors in form.errors.values() for e in errors):
+            messages.error(request, error)
+        return redirect("assessments:score", year=year, pk=pk)
+    return _score_page(request, score, adjust_form=form, status=400)
 
 
 @login_required

@@ -2,8 +2,9 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,6 +17,12 @@ logger = logging.getLogger(__name__)
 def home(request):
     """Each role lands on its own work page (工作台) built from the apps' home panels."""
     return render(request, "core/home.html", {"panels": home_panels.panels_for(request)})
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to our icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @never_cache

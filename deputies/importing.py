@@ -53,6 +53,7 @@ REQUIRED_COLUMNS = ("name", "level", "area")
 EXAMPLE_ROW = ["张伟", "男", "汉族", "1975.03", "中共党员", "大学本科", "东山街道周庄社区党委书记", "党政领导干部",
                "13805612345", "340603197503120015", "区", "十二届", "东山街道第3选区", "东山街道",
                "东山街道区人大代表小组", "组长", "是"]
+EXAMPLE_ID = EXAMPLE_ROW[9]  # a file that still has the example row is refused on it
 
 
 def _header_key(text: str) -> str:
@@ -738,6 +739,9 @@ def parse_row(number: int, cells: list, index: dict[str, int], written: dict[str
     term = attempt("term", parse_term, level)
     if term:
         values["term"] = term
+    if values.get("id_number") == EXAMPLE_ID:
+        # The template's example (张伟) copied along with the headers: never a real deputy.
+        row.refuse("id_number", raw("id_number"), _("这是导入模板中的示例行,不是真实代表;请删除此行后再导入"), written)
     if values.get("group_role") and not values.get("group"):
         row.refuse("group_role", raw("group_role"), _("填写了小组职务,但没有填写代表小组"), written)
     return row
@@ -747,32 +751,43 @@ def parse_row(number: int, cells: list, index: dict[str, int], written: dict[str
 
 
 def template_workbook() -> bytes:
-    """The downloadable import template: our headers and one example row."""
+    """The downloadable import template: the headers on the first sheet (nothing else, so nothing there is
+    imported by mistake), and on the 填写说明 sheet the rules and an example row."""
     import openpyxl
     from openpyxl.styles import Font
 
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "代表名册"
-    ws.append([label for _k, label, _v in COLUMNS])
-    ws.append(EXAMPLE_ROW)
+    headers = [label for _k, label, _v in COLUMNS]
+    ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for cell in ws[2]:
-        cell.number_format = "@"  # text: keeps ID numbers and mobiles whole
-    for column, width in zip("ABCDEFGHIJKLMNOPQ", (8, 6, 6, 10, 10, 10, 28, 14, 14, 22, 6, 8, 16, 12, 22, 8, 8),
-                             strict=True):
+    widths = (8, 6, 6, 10, 10, 10, 28, 14, 14, 22, 6, 8, 16, 12, 22, 8, 8)
+    for column, width in zip("ABCDEFGHIJKLMNOPQ", widths, strict=True):
         ws.column_dimensions[column].width = width
+    for column in ("D", "I", "J"):  # text: keeps ID numbers, mobiles and 1975.10 whole
+        ws.column_dimensions[column].number_format = "@"
+    ws.freeze_panes = "A2"
     notes = wb.create_sheet("填写说明")
     for line in (
-        "1. 第一行是表头,请勿修改;每名代表的每个代表资格占一行。",
+        "1. 请在“代表名册”工作表填写:第一行是表头,请勿修改;从第二行起每名代表的每个代表资格占一行。",
         "2. 同时是市、区代表的,填两行,身份证号相同,层级分别填“市”“区”。",
         "3. 层级:市、区、镇;届次:如“十二届”;是否初任:是/否。",
         "4. 出生年月可写 1975.03、1975-3 或 1975年3月;手机号码为 11 位数字。",
         "5. 所属区划须是系统中已有的镇、街道或村/社区名称。",
-        "6. 小组职务:组长、副组长、成员。代表小组不存在时会自动新建。",
+        "6. 小组职务:组长、副组长、成员;每个代表小组只能有一名组长。代表小组不存在时会自动新建。",
+        "7. 下面是一行填写示例,仅供参考,请勿复制到“代表名册”工作表(含示例行的文件会被拒绝)。",
     ):
         notes.append([line])
+    notes.append([])
+    notes.append(headers)
+    notes.append(EXAMPLE_ROW)
+    for cell in notes[notes.max_row - 1]:
+        cell.font = Font(bold=True)
+    for cell in notes[notes.max_row]:
+        cell.number_format = "@"
+    notes.column_dimensions["A"].width = 12
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from areas.models import Area
+from core import staging
 from groups.choices import GroupKind, MemberRole
 from groups.models import DeputyGroup, GroupMembership
 
@@ -215,6 +216,12 @@ class _Plan:
             if term.is_current:
                 self.current_terms[term.level] = term
         self.groups = {g.name: g for g in DeputyGroup.objects.all()}
+        self.leaders: dict[int, dict[int, str]] = defaultdict(dict)  # group pk → {deputy pk: name} of its 组长
+        for group_id, deputy_id, name in GroupMembership.objects.filter(role=MemberRole.LEADER).values_list(
+                "group_id", "deputy_id", "deputy__name"):
+            self.leaders[group_id][deputy_id] = name
+        # group key → {deputy key: (role after the import, row number, name)} for the rows naming a group
+        self.file_roles: dict[object, dict[object, tuple]] = defaultdict(dict)
 
     def _area(self, outcome: RowOutcome, name: str) -> Area | None:
         found = self.areas.get(name) or self.areas.get(name + "街道") or self.areas.get(name + "镇")
@@ -282,6 +289,33 @@ class _Plan:
         for person in people.values():
             if person.rows:
                 self._plan_person(person, resolved)
+        self._check_leaders()
+
+    def _check_leaders(self) -> None:
+        """A group has one 组长: a row making a second one (in the file or besides the one in the system) is
+        refused, unless the file also makes the other one something else."""
+        for group_key, roles in self.file_roles.items():
+            group_name = next(iter(roles.values()))[3]
+            demoted = {d for d, (role, *_rest) in roles.items() if role != MemberRole.LEADER}
+            kept = {d: name for d, name in self.leaders.get(group_key, {}).items() if d not in demoted}
+            named = sorted((row, d, name) for d, (role, row, name, _g) in roles.items() if role == MemberRole.LEADER)
+            first = None
+            if kept:
+                first = (None, *next(iter(kept.items())))
+            for row, deputy_key, name in named:
+                if first is None:
+                    first = (row, deputy_key, name)
+                    continue
+                if deputy_key == first[1] or deputy_key in kept:
+                    continue
+                if first[0] is None:
+                    reason = _("代表小组“%(group)s”已有组长 %(leader)s,一个代表小组只能有一名组长;"
+                               "如要更换,请在同一文件中把 %(leader)s 的小组职务改为副组长或成员") % {
+                        "group": group_name, "leader": first[2]}
+                else:
+                    reason = _("第 %(row)d 行已填写 %(leader)s 为代表小组“%(group)s”的组长,一个代表小组只能有一名组长") % {
+                        "row": first[0], "leader": first[2], "group": group_name}
+                self.outcomes[row].refuse("group_role", str(self.role_labels[MemberRole.LEADER]), reason)
 
     def _consistent(self, person: _Person, row: ParsedRow, outcome: RowOutcome) -> bool:
         first = person.rows[0].number if person.rows else None
@@ -427,6 +461,7 @@ class _Plan:
             if membership.pk:
                 self.changed_memberships[membership.pk] = membership
             outcome.note(_("小组职务改为 %(role)s") % {"role": self.role_labels[membership.role]})
+        self.file_roles[group_key][deputy.pk or id(deputy)] = (membership.role, row.number, deputy.name, group_name)
 
     def totals(self) -> dict:
         return {
@@ -562,52 +597,18 @@ __all__ = ["roster_import", "deputy_create", "deputy_update", "mandate_create", 
 # keyed by a random token held in the user's session: the confirmation re-reads this file and
 # never trusts preview data posted back by the browser.
 
-_TOKEN_CHARS = set("0123456789abcdef")
-
-
-def _imports_dir():
-    from pathlib import Path
-
-    from django.conf import settings
-
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _staged_path(token: str):
-    if len(token or "") != 32 or not set(token) <= _TOKEN_CHARS:
-        return None
-    matches = list(_imports_dir().glob(f"{token}.*"))
-    return matches[0] if matches else None
+# The mechanism is core.staging's, shared with the ledger import.
+STAGING_KIND = "imports"
 
 
 def roster_import_stage(*, data: bytes, filename: str) -> str:
     """Store an uploaded roster file; returns its token. Files older than a day are swept."""
-    import secrets
-    import time
-    from pathlib import Path
-
-    directory = _imports_dir()
-    cutoff = time.time() - 24 * 3600
-    for old in directory.iterdir():
-        if old.is_file() and old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    suffix = Path(filename).suffix.lower()
-    suffix = suffix if suffix in (".xlsx", ".csv", ".xls") else ".bin"
-    (directory / f"{token}{suffix}").write_bytes(data)
-    return token
+    return staging.upload_stage(kind=STAGING_KIND, data=data, filename=filename)
 
 
 def roster_import_load(*, token: str) -> tuple[bytes, str] | None:
-    path = _staged_path(token)
-    if path is None:
-        return None
-    return path.read_bytes(), path.name
+    return staging.upload_load(kind=STAGING_KIND, token=token)
 
 
 def roster_import_discard(*, token: str) -> None:
-    path = _staged_path(token)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    staging.upload_discard(kind=STAGING_KIND, token=token)

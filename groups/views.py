@@ -45,13 +45,17 @@ def my_group(request):
 @require_GET
 @login_required
 def group_detail(request, pk):
-    group = group_page(user=request.user, pk=pk)
+    return _detail_page(request, group_page(user=request.user, pk=pk))
+
+
+def _detail_page(request, group, *, member_form=None, status=200):
+    """The group page; after a refused 添加成员, with that form bound and its errors (400)."""
     can_edit = _editable(request.user, group)
     sections = sections_for(request, group)
     return render(request, "groups/detail.html", {
         "group": group, "can_edit": can_edit, "sections": sections, "role_choices": MemberRole.choices,
-        "member_form": MemberForm(user=request.user, group=group) if can_edit else None,
-    })
+        "member_form": (member_form or MemberForm(user=request.user, group=group)) if can_edit else None,
+    }, status=status)
 
 
 @role_required(*EDIT_ROLES)
@@ -76,14 +80,12 @@ def member_set(request, pk):
     if not _editable(request.user, group):
         raise PermissionDenied
     form = MemberForm(request.POST, user=request.user, group=group)
-    if form.is_valid():
-        membership = services.group_member_set(group=group, deputy=form.cleaned_data["deputy"],
-                                               role=form.cleaned_data["role"], actor=request.user)
-        messages.success(request, _("%(name)s 已加入本组,职务:%(role)s。") % {
-            "name": membership.deputy.name, "role": membership.get_role_display()})
-    else:
-        messages.error(request, _("未能添加成员:%(errors)s") % {
-            "errors": ";".join(str(e) for errors in form.errors.values() for e in errors)})
+    if not form.is_valid():
+        return _detail_page(request, group_page(user=request.user, pk=group.pk), member_form=form, status=400)
+    membership = services.group_member_set(group=group, deputy=form.cleaned_data["deputy"],
+                                           role=form.cleaned_data["role"], actor=request.user)
+    messages.success(request, _("%(name)s 已加入本组,职务:%(role)s。") % {
+        "name": membership.deputy.name, "role": membership.get_role_display()})
     return redirect("groups:detail", pk=group.pk)
 
 

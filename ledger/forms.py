@@ -14,6 +14,6 @@ class LedgerUploadForm(forms.Form):
 
 
 class LedgerConfirmForm(forms.Form):
+    """The confirmation names the staged upload only; its file name and options stay in the session."""
+
     token = forms.RegexField(regex=r"^[0-9a-f]{32}$")
-    create_units = forms.BooleanField(required=False)
-    filename = forms.CharField(max_length=200, required=False)

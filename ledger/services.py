@@ -193,7 +193,7 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
         problems = []
         number = _text(get("number"))
         if not number:
-            problems.append("缺少编号")
+            problems.append(gettext("缺少编号"))
         elif number in seen:
             problems.append(gettext("编号“%(number)s”与第 %(row)s 行重复") % {"number": number, "row": seen[number]})
         else:
@@ -203,7 +203,7 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
             continue
         title = _text(get("title"))
         if not title:
-            problems.append("缺少标题")
+            problems.append(gettext("缺少标题"))
         area_name = _text(get("area"))
         area = roster.areas.get(area_name) if area_name else None
         if area_name and area is None:
@@ -211,7 +211,7 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
         deputy_names = [n for n in NAME_SPLIT.split(_text(get("deputies"))) if n]
         deputies = []
         if not deputy_names:
-            problems.append("缺少提交代表")
+            problems.append(gettext("缺少提交代表"))
         for name in deputy_names:
             d, why = roster.deputy(name, area)
             if why:
@@ -235,7 +235,7 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
                 problems.append(gettext("%(label)s“%(value)s”不是日期") % {"label": label, "value": exc})
                 dates[key] = None
         if dates["submitted"] is None and "提交日期" not in " ".join(problems):
-            problems.append("缺少提交日期")
+            problems.append(gettext("缺少提交日期"))
         try:
             month = _month(get("month")) or (dates["submitted"].replace(day=1) if dates["submitted"] else None)
         except ValueError as exc:
@@ -243,13 +243,13 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
             month = None
         s, a, due, c = dates["submitted"], dates["assigned"], dates["due"], dates["concluded"]
         if s and a and a < s:
-            problems.append("交办日期早于提交日期")
+            problems.append(gettext("交办日期早于提交日期"))
         if a and due and due < a:
-            problems.append("办理期限早于交办日期")
+            problems.append(gettext("办理期限早于交办日期"))
         if c and (a or s) and c < (a or s):
-            problems.append("办结日期早于交办日期" if a else "办结日期早于提交日期")
+            problems.append(gettext("办结日期早于交办日期") if a else gettext("办结日期早于提交日期"))
         if s and s > timezone.localdate():
-            problems.append("提交日期晚于今天")
+            problems.append(gettext("提交日期晚于今天"))
         unit_name = _text(get("unit"))
         unit = roster.units.get(unit_name) if unit_name else None
         if unit_name and unit is None:
@@ -258,9 +258,13 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
             else:
                 problems.append(gettext("承办单位“%(name)s”不存在(可选择自动创建缺少的承办单位)") % {"name": unit_name})
         if state == State.HANDLING and not unit_name:
-            problems.append("办理中的事项须填写承办单位")
+            problems.append(gettext("办理中的事项须填写承办单位"))
         if state == State.HANDLING and satisfaction:
-            problems.append("办理中的事项不应有评价")
+            problems.append(gettext("办理中的事项不应有评价"))
+        if state == State.RESEARCH and (unit_name or satisfaction):
+            problems.append(gettext("研处中的事项尚未交办,不应填写承办单位或评价"))
+        if state == State.EVALUATION and satisfaction:
+            problems.append(gettext("待评价的事项不应有评价"))
         if problems:
             report.refused.append(Refusal(row_no, ";".join(problems)))
             continue
@@ -276,9 +280,23 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
     report.units_to_create = sorted(to_create_units)
 
 
-def _at(day: datetime.date, hour: int = 12) -> datetime.datetime:
-    # Ledgers carry days, not times: noon keeps the local calendar day whatever the time zone maths.
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+def _at(day: datetime.date, hour: int = 12, minute: int = 0) -> datetime.datetime:
+    # Ledgers carry days, not times: fixed hours keep the local calendar day and the order of the steps.
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+class _Timeline:
+    """The events of one imported item, each starting from the state the one before left it in, so the
+    history walks the transition table (petitions.choices.TRANSITIONS) as a live item would."""
+
+    def __init__(self, item: Item):
+        self.item, self.state, self.events = item, State.DRAFT, []
+
+    def add(self, action, to_state, at, *, comment="", unit=None, data=None) -> None:
+        self.events.append(ItemEvent(item=self.item, action=action, actor=None, actor_unit=unit,
+                                     from_state=self.state, to_state=to_state, comment=comment, data=data or {},
+                                     created_at=at))
+        self.state = to_state
 
 
 def _create(row: dict, *, roster: _Roster, units: dict, actor, filename: str, cfg: ItemSettings) -> Item:
@@ -301,6 +319,8 @@ def _create(row: dict, *, roster: _Roster, units: dict, actor, filename: str, cf
         conclusion = Conclusion.SUPERVISED
     elif closed and row["satisfaction"]:
         conclusion = Conclusion.EVALUATED
+    elif closed:
+        conclusion = Conclusion.DEEMED
     else:
         conclusion = ""
     replied = c if state in (State.CLOSED, State.EVALUATION) else None
@@ -321,29 +341,39 @@ def _create(row: dict, *, roster: _Roster, units: dict, actor, filename: str, cf
         item.co_deputies.set(row["co_deputies"])
     note = gettext("历史台账导入:%(file)s 第 %(row)s 行(编号 %(number)s)") % {
         "file": filename, "row": row["row"], "number": row["number"]}
-    events = [ItemEvent(item=item, action=Action.SUBMIT, actor=None, from_state=State.DRAFT,
-                        to_state=State.SUBMITTED, comment=note, created_at=_at(s, 9))]
+    timeline = _Timeline(item)
+    timeline.add(Action.SUBMIT, State.SUBMITTED, _at(s, 9), comment=note)
     if row["rejected"]:
-        events.append(ItemEvent(item=item, action=Action.REJECT, from_state=State.RESEARCH, to_state=State.CLOSED,
-                                comment="不予受理(台账记录)", created_at=_at(c or s, 17)))
-    if unit is not None:
+        timeline.add(Action.REJECT, State.CLOSED, _at(c or s, 17), comment=gettext("不予受理(台账记录)"))
+    elif state == State.RESEARCH:
+        timeline.add(Action.START_RESEARCH, State.RESEARCH, _at(s, 10))
+    elif unit is not None:
         Assignment.objects.create(item=item, unit=unit, role=UnitRole.LEAD, round=1, assigned_at=_at(a, 10),
                                   due_date=due, handled_at=_at(handled, 16) if handled else None, is_current=True)
-        events.append(ItemEvent(item=item, action=Action.ASSIGN, actor_unit=None, from_state=State.RESEARCH,
-                                to_state=State.HANDLING, comment=gettext("交办 %(unit)s") % {"unit": unit.name},
-                                data={"unit": unit.name, "due_date": due.isoformat()}, created_at=_at(a, 10)))
-        if handled:
-            events.append(ItemEvent(item=item, action=Action.SUBMIT_RESULT, actor_unit=unit,
-                                    from_state=State.HANDLING, to_state=State.EVALUATION, comment="办理完毕(台账记录)",
-                                    created_at=_at(handled, 16)))
-    if row["satisfaction"] and closed:
-        events.append(ItemEvent(item=item, action=Action.EVALUATE, from_state=State.EVALUATION, to_state=State.CLOSED,
-                                comment=str(Satisfaction(row["satisfaction"]).label),
-                                data={"satisfaction": row["satisfaction"]}, created_at=_at(evaluated, 18)))
-    elif closed and not row["rejected"]:
-        events.append(ItemEvent(item=item, action=Action.CLOSE_SUPERVISED if conclusion == Conclusion.SUPERVISED
-                                else Action.PASS_ON, from_state=State.EVALUATION, to_state=State.CLOSED,
-                                comment="办结(台账记录)", created_at=_at(c or a or s, 18)))
+        timeline.add(Action.ASSIGN, State.HANDLING, _at(a, 10), comment=gettext("交办 %(unit)s") % {"unit": unit.name},
+                     data={"unit": unit.name, "due_date": due.isoformat()})
+        if state in (State.EVALUATION, State.CLOSED):
+            # The ledger's 办结日期 is the day the reply was made and passed on (提交办理结果 → 反馈代表).
+            day = c or a
+            timeline.add(Action.SUBMIT_RESULT, State.REVIEW, _at(day, 16), unit=unit,
+                         comment=gettext("办理完毕(台账记录)"))
+            timeline.add(Action.PASS_ON, State.EVALUATION, _at(day, 17))
+    elif state in (State.EVALUATION, State.CLOSED):
+        # Answered without a handling unit: a direct answer (直接答复) by staff.
+        timeline.add(Action.ANSWER_DIRECTLY, State.EVALUATION, _at(c or s, 16), comment=gettext("答复(台账记录)"))
+    if closed and not row["rejected"]:
+        if row["satisfaction"]:
+            label = str(Satisfaction(row["satisfaction"]).label)
+            supervised = conclusion == Conclusion.SUPERVISED
+            timeline.add(Action.EVALUATE, State.SUPERVISION if supervised else State.CLOSED, _at(evaluated, 18),
+                         comment=label, data={"satisfaction": row["satisfaction"]})
+            if supervised:  # 不满意 and yet 已办结: closed under supervision (督办办结)
+                timeline.add(Action.CLOSE_SUPERVISED, State.CLOSED, _at(evaluated, 18, 30),
+                             comment=gettext("督办办结(台账记录)"))
+        else:  # 已办结 with no evaluation recorded: closed as the rules close an unevaluated reply
+            timeline.add(Action.DEEM_SATISFIED, State.CLOSED, _at(c or a or s, 18),
+                         comment=gettext("办结,台账未记录代表评价"))
+    events = timeline.events
     ItemEvent.objects.bulk_create(events)
     LedgerRow.objects.create(number=row["number"], item=item, source_file=filename[:200], row=row["row"],
                              imported_by=actor)

@@ -1,14 +1,17 @@
-"""台账导入 pages: upload → dry-run report → confirm (POST only), then redirect."""
+"""台账导入 pages: upload → dry-run report → confirm (POST only), then redirect.
 
-import uuid
-from pathlib import Path
+The uploaded file is staged as the roster import stages its file (core.staging): kept on the server
+under a random token remembered in this session, with the options of the dry run, so only the person who
+ran the dry run can confirm it, and exactly the file and options that were checked are imported."""
 
-from django.conf import settings
+import io
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import staging
 from core.access import role_required
 
 from .forms import LedgerConfirmForm, LedgerUploadForm
@@ -16,12 +19,8 @@ from .models import LedgerRow
 from .services import IMPORT_ROLES, LedgerError, ledger_import
 
 ROLES = tuple(IMPORT_ROLES)
-
-
-def _upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "ledger-uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+STAGING_KIND = "ledger-uploads"
+SESSION_KEY = "ledger_imports"
 
 
 @require_GET
@@ -38,44 +37,42 @@ def dry_run(request):
     form = LedgerUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "ledger/import.html", {"form": form, "recent": [], "total": None}, status=400)
-    token = uuid.uuid4().hex
-    path = _upload_dir() / f"{token}.xlsx"
-    with path.open("wb") as fh:
-        for chunk in form.cleaned_data["file"].chunks():
-            fh.write(chunk)
+    upload, create_units = form.cleaned_data["file"], form.cleaned_data["create_units"]
+    data = upload.read()
     try:
-        with path.open("rb") as fh:
-            report = ledger_import(file=fh, dry_run=True, create_units=form.cleaned_data["create_units"],
-                                   filename=form.cleaned_data["file"].name)
+        report = ledger_import(file=io.BytesIO(data), dry_run=True, create_units=create_units, filename=upload.name)
     except LedgerError as exc:
-        path.unlink(missing_ok=True)
         form.add_error("file", str(exc))
         return render(request, "ledger/import.html", {"form": form, "recent": [], "total": None}, status=400)
-    if not report.ok or not report.new:
-        path.unlink(missing_ok=True)
+    token = ""
+    if report.ok and report.new:
+        token = staging.upload_stage(kind=STAGING_KIND, data=data, filename=upload.name)
+        staging.session_remember(request, key=SESSION_KEY, token=token,
+                                 info={"filename": upload.name[:200], "create_units": create_units})
     return render(request, "ledger/report.html", {
-        "report": report, "token": token, "create_units": form.cleaned_data["create_units"],
-        "filename": form.cleaned_data["file"].name})
+        "report": report, "token": token, "create_units": create_units, "filename": upload.name})
 
 
 @require_POST
 @role_required(*ROLES)
 def confirm(request):
     form = LedgerConfirmForm(request.POST)
-    path = _upload_dir() / f"{form.data.get('token', '')}.xlsx"
-    if not form.is_valid() or not path.is_file():
+    token = form.cleaned_data["token"] if form.is_valid() else ""
+    info = staging.session_recall(request, key=SESSION_KEY, token=token) if token else None
+    loaded = staging.upload_load(kind=STAGING_KIND, token=token) if info else None
+    if loaded is None:  # not staged in this session, already imported, or swept
         messages.error(request, _("导入已过期,请重新上传文件。"))
         return redirect("ledger:import")
+    data, _stored = loaded
     try:
-        with path.open("rb") as fh:
-            report = ledger_import(file=fh, actor=request.user, dry_run=False,
-                                   create_units=form.cleaned_data["create_units"],
-                                   filename=form.cleaned_data["filename"] or path.name)
+        report = ledger_import(file=io.BytesIO(data), actor=request.user, dry_run=False,
+                               create_units=info["create_units"], filename=info["filename"])
     except LedgerError as exc:
         messages.error(request, str(exc))
         return redirect("ledger:import")
     finally:
-        path.unlink(missing_ok=True)
+        staging.upload_discard(kind=STAGING_KIND, token=token)
+        staging.session_forget(request, key=SESSION_KEY, token=token)
     if report.ok:
         messages.success(request, _("已导入 %(n)d 条,%(u)d 条此前已导入(未改变)。") % {
             "n": report.created, "u": len(report.unchanged)})

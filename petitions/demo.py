@@ -90,7 +90,10 @@ class _Sim:
     def later(self, at, workdays=0, days=0):
         day = timezone.localtime(at).date()
         day = add_workdays(day, workdays) if workdays else day + datetime.timedelta(days=days)
-        return _at(day, self.rng)
+        result = _at(day, self.rng)
+        # A step on the same day draws its hour at random: never before the step it follows, or the
+        # timeline (ordered by time) would list it first and break the chain of TRANSITIONS.
+        return result if result > at else at + datetime.timedelta(minutes=30)
 
     def run(self, cfg):
         item, rng = self.item, self.rng
@@ -194,6 +197,9 @@ class _Sim:
                 self.ev(Action.SUBMIT_PART, part, State.HANDLING, actor=self.unit_users.get(row.unit_id),
                         unit=row.unit, comment=row.result)
         done = self.later(t, workdays=took)
+        latest = max(e.created_at for e in self.events)
+        if done <= latest:  # a decision or progress note on the same day came later in the day
+            done = latest + datetime.timedelta(minutes=30)
         if done > self.now:
             return
         lead_row.handled_at, lead_row.result = done, rng.choice(REPLIES)
@@ -341,6 +347,7 @@ def seed(out) -> None:
         if s.item.state not in (State.DRAFT, State.WITHDRAWN, State.RETURNED) and s not in merges:
             by_area[s.item.area_id].append(s.item)
     merged_in = []
+    sim_of = {id(s.item): s for s in sims}
     for s in merges:
         targets = [t for t in by_area[s.item.area_id] if t.submitted_at and t.submitted_at < s.item.submitted_at]
         if not targets:
@@ -351,8 +358,10 @@ def seed(out) -> None:
             continue
         s.item.merged_into, s.item.stage_due = target, None
         s.ev(Action.MERGE, at, State.MERGED, actor=s.staff, data={"into": target.pk, "into_number": target.number})
-        merged_in.append(ItemEvent(item=target, action=Action.MERGED_IN, actor=s.staff, from_state=target.state,
-                                   to_state=target.state, created_at=at,
+        # The target's state then, not now: its own timeline may have moved on since the merge.
+        then = [e.to_state for e in sim_of[id(target)].events if e.created_at <= at][-1]
+        merged_in.append(ItemEvent(item=target, action=Action.MERGED_IN, actor=s.staff, from_state=then,
+                                   to_state=then, created_at=at,
                                    data={"from": s.item.pk, "from_number": s.item.number}))
     Item.objects.bulk_update([s.item for s in merges], ["state", "merged_into", "stage_due"], batch_size=1000)
 

@@ -164,3 +164,33 @@ def test_it_lets_a_deputy_see_only_activities_they_were_invited_to(login, cast):
     activity_with(cast.renwei_deputy.deputy, title="别人的活动", organiser_area=Area.objects.get(name="任圩街道"))
     response = login(cast.deputy).get(reverse("activities:list"))
     assert [a.pk for a in response.context["page_obj"].object_list] == [mine.pk]
+
+
+def test_a_refused_problem_keeps_what_was_typed(login, cast):
+    activity = reception(cast)
+    text = "小区东门外路灯已坏三个月,夜间老人出行摔倒两次,希望尽快修复并加装监控。"
+    response = login(cast.dongshan_staff).post(reverse("activities:problem_add", args=[activity.pk]),
+                                               {"deputy": "", "voter_name": "王大爷", "description": text})
+    body = response.content.decode()
+    assert response.status_code == 400 and "这个字段是必填项" in body  # the page again, not a redirect
+    assert text in body and 'value="王大爷"' in body
+    assert not ReceptionProblem.objects.filter(activity=activity).exists()
+
+
+def test_a_refused_link_keeps_the_number_typed(login, cast):
+    activity = dongshan_activity(cast)
+    response = login(cast.staff).post(reverse("activities:link_item", args=[activity.pk]), {"item": "SQ2026-999999"})
+    body = response.content.decode()
+    assert response.status_code == 400 and "找不到该社情民意" in body and 'value="SQ2026-999999"' in body
+
+
+def test_refused_attendance_keeps_what_was_typed(login, cast):
+    activity = activity_with(cast.deputy.deputy, cast.group_leader.deputy, status=AttendanceStatus.INVITED)
+    deputy = cast.deputy.deputy.pk
+    response = login(cast.staff).post(reverse("activities:attendance", args=[activity.pk]), {
+        f"status_{deputy}": "nonsense", f"note_{deputy}": "在外地参加培训,下周返回",
+        f"status_{cast.group_leader.deputy.pk}": AttendanceStatus.ATTENDED,
+    })
+    body = response.content.decode()
+    assert response.status_code == 400 and "出席情况填写有误" in body and "在外地参加培训,下周返回" in body
+    assert not Attendance.objects.filter(activity=activity, status=AttendanceStatus.ATTENDED).exists()

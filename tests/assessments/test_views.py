@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from areas.models import Area
 from assessments import services
-from assessments.models import AssessmentScore
+from assessments.models import Assessment, AssessmentScore
 from tests.access import ViewAccessCases
 
 from . import fixtures
@@ -255,8 +255,11 @@ def test_it_says_so_when_publishing_twice(login, cast):
 
 
 def test_it_refuses_a_bad_year_in_chinese(login, cast):
-    response = login(cast.staff).post(reverse("assessments:compute"), {"year": "abc"}, follow=True)
-    assert response.status_code == 200 and "整数" in response.content.decode()
+    response = login(cast.staff).post(reverse("assessments:compute"), {"year": "abc", "top_share_percent": "12"})
+    body = response.content.decode()
+    # The page again, not a redirect: the error beside what was typed.
+    assert response.status_code == 400 and "整数" in body
+    assert 'value="abc"' in body and 'value="12"' in body and not Assessment.objects.exists()
     response = login(cast.staff).get(reverse("assessments:supervision") + "?year=x&half=9")
     assert response.status_code == 200
 
@@ -389,3 +392,25 @@ def test_it_prints_each_deputy_of_a_batch_in_the_asked_term_when_they_held_it(lo
     assert records[liu.pk]["term"] != past and [a.activity for a in records[liu.pk]["attendances"]] == [this_year]
     records = {r["deputy"].pk: r for r in client.get(url).context["records"]}
     assert [a.activity for a in records[zhang.pk]["attendances"]] == [this_year]
+
+
+def test_a_refused_adjustment_keeps_what_was_typed(login, cast):
+    s = score(cast, cast.group_leader, publish=False)
+    before = s.total
+    reason = "列席区人大常委会第二十三次会议并作书面发言,会后提交调研报告一份。" * 3
+    response = login(cast.staff).post(reverse("assessments:adjust", args=[YEAR, s.pk]), {"delta": "abc", "reason": reason})
+    body = response.content.decode()
+    assert response.status_code == 400 and "输入一个数字" in body
+    assert reason in body and 'value="abc"' in body
+    s.refresh_from_db()
+    assert s.total == before and not s.assessment.adjustments.exists()
+
+
+def test_refused_settings_keep_what_was_typed(login, cast):
+    assessment = computed(cast)
+    response = login(cast.staff).post(reverse("assessments:settings", args=[YEAR]),
+                                      {"top_share_percent": "150", "near_margin": "1.5"})
+    body = response.content.decode()
+    assert response.status_code == 400 and 'value="150"' in body and 'value="1.5"' in body
+    assessment.refresh_from_db()
+    assert assessment.top_share_percent != 150

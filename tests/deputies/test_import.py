@@ -35,7 +35,7 @@ def test_it_makes_one_person_with_two_mandates_from_two_rows(cast):
     assert sorted(m.term.level for m in wang.mandates.all()) == [Level.CITY, Level.DISTRICT]
     assert Deputy.objects.filter(name="王建国").count() == 1
     roles = {m.group.name: m.role for m in wang.memberships.select_related("group")}
-    assert roles == {"东山街道区人大代表小组": MemberRole.LEADER, "市人大第十三代表小组": MemberRole.MEMBER}
+    assert roles == {"东山街道第二代表小组": MemberRole.LEADER, "市人大第十三代表小组": MemberRole.MEMBER}
     assert DeputyGroup.objects.get(name="市人大第十三代表小组").kind == "city"
     assert CongressTerm.objects.filter(level=Level.CITY, number=17).exists()
     li = Deputy.objects.get(id_number=LI)
@@ -210,3 +210,38 @@ def test_it_updates_rows_exactly_as_djangos_bulk_update_would(cast):
         transaction.set_rollback(True)
     _bulk_update(Deputy, changed(), fields)
     assert list(Deputy.objects.order_by("pk").values()) == expected
+
+
+def _leader_row(name, id_number, group, role="组长", area="东山街道"):
+    return [name, "", "", "", "", "", "", "", "", id_number, "区", "十二届", "", area, group, role, ""]
+
+
+def test_it_refuses_a_second_leader_for_one_group_in_the_file(cast):
+    from .workbooks import valid_id
+
+    rows = clean_rows()
+    rows.append(_leader_row("孙强", valid_id("19820101", "011"), "东山街道第二代表小组"))  # row 5; 王建国 is 组长 on row 2
+    before = snapshot()
+    report = run(xlsx(rows), cast.staff)
+    assert not report.applied and snapshot() == before
+    (refused,) = report.refused
+    (error,) = refused.errors
+    assert refused.number == 5 and error.column == "小组职务" and error.value == "组长"
+    assert "第 2 行已填写 王建国 为代表小组“东山街道第二代表小组”的组长" in error.reason
+    assert "只能有一名组长" in error.reason
+
+
+def test_it_refuses_a_second_leader_besides_the_one_in_the_system(cast):
+    # 张伟 (the group_leader persona) is 组长 of 东山街道区人大代表小组.
+    rows = [_leader_row("王建国", WANG, "东山街道区人大代表小组")]
+    report = run(xlsx(rows), cast.staff)
+    (refused,) = report.refused
+    (error,) = refused.errors
+    assert refused.number == 2 and error.column == "小组职务" and error.value == "组长"
+    assert "已有组长 张伟" in error.reason and not Deputy.objects.filter(id_number=WANG).exists()
+    # Handing over in the same file is fine: 张伟 becomes 副组长, 王建国 组长.
+    rows.append(_leader_row("张伟", "", "东山街道区人大代表小组", role="副组长"))
+    report = run(xlsx(rows), cast.staff)
+    assert report.applied and not report.refused
+    roles = dict(GroupMembership.objects.filter(group__name="东山街道区人大代表小组").values_list("deputy__name", "role"))
+    assert roles["王建国"] == MemberRole.LEADER and roles["张伟"] == MemberRole.DEPUTY_LEADER

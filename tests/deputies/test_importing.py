@@ -116,9 +116,23 @@ def test_it_ignores_unknown_columns_and_reads_csv_in_gbk():
     assert rows[0].values["name"] == "王芳"
 
 
-def test_it_reads_the_template_it_offers():
-    rows = parse(importing.template_workbook())
-    assert len(rows) == 1 and rows[0].ok, rows[0].errors
+def test_it_offers_a_template_whose_roster_sheet_has_only_the_headers_and_the_example_in_the_notes():
+    data = importing.template_workbook()
+    with pytest.raises(importing.ImportFileError, match="表头下面没有数据行"):
+        parse(data)  # nothing in the template itself is ever imported
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert [ws.title for ws in wb.worksheets] == ["代表名册", "填写说明"]
+    assert wb["代表名册"].max_row == 1
+    notes = [[c for c in row if c is not None] for row in wb["填写说明"].iter_rows(values_only=True)]
+    assert [label for _k, label, _v in importing.COLUMNS] in notes and importing.EXAMPLE_ROW in notes
+
+
+def test_it_refuses_the_template_example_row_when_a_file_still_has_it():
+    rows = parse(xlsx(clean_rows() + [list(importing.EXAMPLE_ROW)]))
+    assert [r.ok for r in rows] == [True, True, True, False]
+    (error,) = rows[3].errors
+    assert error.column == "身份证号" and error.value == importing.EXAMPLE_ID
+    assert "导入模板中的示例行" in error.reason and "删除此行" in error.reason
 
 
 @pytest.mark.parametrize("make,message", [

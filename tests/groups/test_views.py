@@ -57,6 +57,11 @@ class TestMemberSetAccess(ViewAccessCases):
     def url(self, cast):
         return reverse("groups:member_set", args=[dongshan_group().pk])
 
+    def data(self, cast):
+        # A refused add shows the page again (400); in scope, a deputy who fits the group is added.
+        newcomer = factories.MandateFactory(deputy=factories.DeputyFactory()).deputy
+        return {"deputy": newcomer.pk, "role": MemberRole.MEMBER}
+
 
 class TestMemberRoleAccess(TestMemberSetAccess):
     def url(self, cast):

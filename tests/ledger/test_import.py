@@ -56,7 +56,7 @@ def test_it_imports_a_ledger_with_a_timeline_and_marks_items_imported(cast):
     assert first.conclusion == Conclusion.EVALUATED and first.period == D(2022, 4, 1)
     assert first.area.name == "东山街道" and first.lead_unit.name == "相山区住房和城乡建设局"
     assert [e.action for e in first.events.order_by("created_at")] == [
-        Action.SUBMIT, Action.ASSIGN, Action.SUBMIT_RESULT, Action.EVALUATE]
+        Action.SUBMIT, Action.ASSIGN, Action.SUBMIT_RESULT, Action.PASS_ON, Action.EVALUATE]
     assert first.assignments.get().on_time is True
     second = LedgerRow.objects.get(number="TZ-2022-002").item
     assert second.state == State.HANDLING and second.stage_due == D(2022, 5, 26) and second.period == D(2022, 5, 1)
@@ -181,3 +181,54 @@ def test_it_imports_through_the_page_after_a_dry_run(cast, login):
     # The uploaded file is gone: confirming twice does nothing.
     client.post(reverse("ledger:confirm"), {"token": token, "create_units": "on"})
     assert Item.objects.count() == 4
+
+
+def _dry_run(client, *, create_units=True):
+    f = workbook(good_rows())
+    f.name = "ledger.xlsx"
+    response = client.post(reverse("ledger:dry_run"), {"file": f, **({"create_units": "on"} if create_units else {})})
+    assert response.status_code == 200
+    return response.context["token"]
+
+
+def test_it_does_not_let_another_user_confirm_my_staged_upload(cast):
+    from django.test import Client
+
+    mine, theirs = Client(), Client()
+    mine.force_login(cast.staff)
+    theirs.force_login(cast.admin)
+    token = _dry_run(mine)
+    response = theirs.post(reverse("ledger:confirm"), {"token": token}, follow=True)
+    assert "导入已过期" in response.content.decode() and not Item.objects.exists()
+    # Still mine to confirm, with the options of my dry run.
+    mine.post(reverse("ledger:confirm"), {"token": token})
+    assert Item.objects.filter(imported=True).count() == 4
+
+
+def test_it_imports_with_the_options_of_the_dry_run_not_the_posted_ones(cast, login):
+    client = login(cast.staff)
+    token = _dry_run(client, create_units=False)  # refused: a unit is unknown, nothing staged
+    assert token == ""
+    rows = [good_rows()[0]]
+    f = workbook(rows)
+    f.name = "one.xlsx"
+    token = client.post(reverse("ledger:dry_run"), {"file": f}).context["token"]
+    client.post(reverse("ledger:confirm"), {"token": token, "create_units": "on", "filename": "forged.xlsx"})
+    assert LedgerRow.objects.get().source_file == "one.xlsx"
+
+
+def test_it_sweeps_old_staged_uploads(cast, login, settings, tmp_path):
+    import os
+    import time
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    client = login(cast.staff)
+    old = _dry_run(client)
+    staged = list((tmp_path / "ledger-uploads").glob(f"{old}.*"))
+    assert len(staged) == 1
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(staged[0], (two_days_ago, two_days_ago))
+    new = _dry_run(client)
+    assert not staged[0].exists() and list((tmp_path / "ledger-uploads").glob(f"{new}.*"))
+    response = client.post(reverse("ledger:confirm"), {"token": old}, follow=True)
+    assert "导入已过期" in response.content.decode() and not Item.objects.exists()
