@@ -145,11 +145,10 @@ class Embedded:
             self.pg = None
 
 
-def manage(env: dict, *args: str, check: bool = True, capture: bool = False):
-    return subprocess.run(
-        [str(PY), "manage.py", *args], cwd=ROOT, env=env, check=check,
-        capture_output=capture, text=True,
-    )
+PREPARE = (
+    "import django; django.setup(); from django.core.management import call_command; "
+    "call_command('migrate', interactive=False, verbosity=0); call_command('seed_demo', if_empty=True)"
+)
 
 
 class Supervisor:
@@ -282,9 +281,8 @@ def cmd_run(args: list[str]) -> int:
     supervisor = None
     try:
         embedded.start(env)
-        manage(env, "migrate", "--noinput", "-v", "0")
-        seeded = manage(env, "seed_demo", "--if-empty", capture=True)
-        print(seeded.stdout, end="")
+        # Migrations and the demo data in one Django start-up, so that a second run pays for it once.
+        subprocess.run([str(PY), "-c", PREPARE], cwd=ROOT, env=env, check=True)
         supervisor = Supervisor(run_commands(host=host, port=port, dev=dev), env=env)
         supervisor.start()
         mode = "runserver, DEBUG on (--dev)" if dev else "gunicorn, DEBUG off"
