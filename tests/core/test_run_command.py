@@ -1,6 +1,7 @@
 """`python3 dev.py run`: gunicorn with DEBUG off under the local settings, and the supervisor that
 keeps web, worker and beat running (a child that dies is restarted; only stop() ends them)."""
 
+import json
 import os
 import re
 import signal
@@ -190,3 +191,21 @@ def test_it_keeps_no_idle_database_connections_after_requests(served):
         time.sleep(0.2)
     # With CONN_MAX_AGE=60 each gunicorn thread that answered keeps one open (runserver: one per client connection).
     assert served_connections() == 0
+
+
+@pytest.mark.parametrize("host, accepted, refused", [
+    ("192.168.1.20", ["192.168.1.20:8000", "localhost:8000", "127.0.0.1"], ["evil.example", "192.168.1.21"]),
+    ("fe80::1", ["[fe80::1]:8000", "localhost"], ["evil.example"]),
+    ("0.0.0.0", ["192.168.1.20:8000", "rd.lan"], []),  # every interface: reached by whatever name the LAN uses
+])
+def test_it_accepts_the_host_it_serves_on_under_the_run_settings(host, accepted, refused):
+    script = ("import json, sys; from django.test import Client; c = Client(); "
+              "print(json.dumps({h: c.get('/accounts/login/', HTTP_HOST=h).status_code for h in sys.argv[1:]}))")
+    result = subprocess.run([sys.executable, "-c", "import django, sys; django.setup(); exec(sys.argv.pop(1))", script,
+                             *accepted, *refused],
+                            cwd=ROOT, env=child_env(settings_module="xiangshan.settings.local", HOST=host),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    statuses = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {h: statuses[h] for h in accepted} == dict.fromkeys(accepted, 200)
+    assert {h: statuses[h] for h in refused} == dict.fromkeys(refused, 400)

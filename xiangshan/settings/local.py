@@ -15,9 +15,9 @@ DEMO_ACCOUNTS = True
 # The address dev.py serves on (HOST) is accepted besides the loopback names. Bound to every
 # interface (0.0.0.0, ::) the machine is reached by whatever name or address the LAN uses, so any
 # host is accepted: local settings only, never production.
-_HOST = env("HOST", default="127.0.0.1")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"]
-                         + (["*"] if _HOST in {"0.0.0.0", "::", "[::]"} else [_HOST.strip("[]"), _HOST]))
+_HOST = env("HOST", default="127.0.0.1").strip("[]")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] + (
+    ["*"] if _HOST in {"0.0.0.0", "::"} else [f"[{_HOST}]" if ":" in _HOST else _HOST]))  # IPv6 in brackets
 
 # No persistent connections: runserver opens a thread per client connection and each thread kept
 # its own PostgreSQL connection for a minute (dozens idle, then "too many clients"); gunicorn's
