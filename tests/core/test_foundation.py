@@ -1,5 +1,4 @@
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from django.urls import reverse
 from accounts.choices import Role
 from areas.models import Area
 from tests.access import ViewAccessCases
+from tests.subprocess_env import child_env, database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -146,9 +146,9 @@ def test_it_shows_navigation_by_role(login, cast):
 
 
 def _run_with_production_settings(extra_env, *args):
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update({"DJANGO_SETTINGS_MODULE": "xiangshan.settings.production", **extra_env})
+    env = child_env(settings_module="xiangshan.settings.production",
+                    drop=("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"),
+                    **extra_env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
@@ -164,7 +164,7 @@ def test_it_refuses_to_start_production_without_a_secret_key():
 
 def test_it_passes_the_deploy_check_with_production_settings():
     result = _run_with_production_settings(
-        {"SECRET_KEY": "x" * 50 + "-Kq8#mZ2!vR7", "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1/x"),
+        {"SECRET_KEY": "x" * 50 + "-Kq8#mZ2!vR7", "DATABASE_URL": database_url(),
          "REDIS_URL": "redis://127.0.0.1:6379/0", "ALLOWED_HOSTS": "rd.example"},
         "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr

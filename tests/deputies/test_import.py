@@ -135,12 +135,10 @@ def test_the_command_exits_non_zero_from_a_shell(cast, tmp_path):
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(xlsx(bad_rows()))
     from django.conf import settings
-    from django.db import connection
 
-    env = {**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "xiangshan.settings.test"}
-    db = settings.DATABASES["default"]
-    env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{connection.settings_dict['NAME']}"
-    result = subprocess.run([sys.executable, "manage.py", "import_roster", str(bad), "--dry-run"], env=env,
+    from tests.subprocess_env import child_env
+
+    result = subprocess.run([sys.executable, "manage.py", "import_roster", str(bad), "--dry-run"], env=child_env(),
                             capture_output=True, text=True, cwd=settings.BASE_DIR)
     assert result.returncode != 0
     assert "拒绝" in result.stdout + result.stderr

@@ -1,6 +1,5 @@
 """End to end with the real parts: a Celery worker process on the real Redis, the real database."""
 
-import os
 import subprocess
 import sys
 import time
@@ -8,12 +7,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from notifications.choices import Channel, DeliveryStatus
 from notifications.models import Delivery
 from tests import factories
+from tests.subprocess_env import child_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
@@ -21,21 +20,12 @@ CELERY = Path(sys.executable).with_name("celery")
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def database_url() -> str:
-    db = settings.DATABASES["default"]  # inside the test session: NAME is test_<name>
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    if db.get("HOST", "").startswith("/"):
-        return f"postgres://{auth}@/{db['NAME']}?host={db['HOST']}"
-    return f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(transactional_db, settings):
     """A real `celery -A xiangshan worker` on its own queue, so no other worker takes our tasks."""
     queue = f"test-notify-{uuid.uuid4().hex[:8]}"
     settings.NOTIFY_CELERY_QUEUE = queue
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xiangshan.settings.test", "DATABASE_URL": database_url(),
-           "REDIS_URL": settings.CELERY_BROKER_URL}
+    env = child_env()
     log = open(ROOT / "var" / f"{queue}.log", "w+") if (ROOT / "var").is_dir() else subprocess.DEVNULL
     proc = subprocess.Popen(
         [str(CELERY), "-A", "xiangshan", "worker", "-Q", queue, "-P", "solo", "-l", "info",
