@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,8 @@ def items_for(user) -> list[dict]:
     for item in sorted(_REGISTRY.values(), key=lambda i: (i.order, i.key)):
         if item.roles and not (user.roles & item.roles):
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue
-        entries.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon,
+        # A wrong url_name raises NoReverseMatch here: it must fail in tests, never vanish from the bar.
+        entries.append({"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon,
                         "count": item.count(user) if item.count else None})
     return entries
 

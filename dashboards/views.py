@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -249,15 +249,6 @@ def _by(model, value):
         raise Http404 from None
 
 
-def item_detail_url_name() -> str | None:
-    """Link rows to the item page once petitions has one."""
-    try:
-        reverse("petitions:detail", args=[1])
-    except NoReverseMatch:
-        return None
-    return "petitions:detail"
-
-
 def _drill(request):
     """The drill-down's period, scope, metric and filters from the GET parameters, and its items."""
     _form, period, scope = _period_and_scope(request)
@@ -289,7 +280,7 @@ def items(request):
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "dashboards/items.html", {
         "period": period, "scope": scope, "metric_label": METRIC_LABELS[metric], "filters": filters,
-        "page_obj": page, "count": page.paginator.count, "detail_url": item_detail_url_name(),
+        "page_obj": page, "count": page.paginator.count,
         "back_qs": urlencode({**period.params(), **scope.params(), "period": PeriodKind.RANGE}),
         "export_qs": _without(request.GET, "page").urlencode(),
     })

@@ -5,8 +5,6 @@ cannot both pass the overlap check), re-checks the rules, keeps the history (dja
 
 from __future__ import annotations
 
-import time
-
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,55 +102,6 @@ def calendar_year_replace(*, year: int, entries: list[dict], actor, reason: str 
             entry.save()
         calendar_changed()
     return len(entries)
-
-
-# ----------------------------------------------------------------------------- staged uploads
-# Like the roster import: the uploaded file waits on the server between the dry run and the confirmation,
-# under a random token held in the user's session; the confirmation re-reads this file, never data posted
-# back by the browser. Files older than a day are swept at each upload.
-
-_TOKEN_CHARS = set("0123456789abcdef")
-
-
-def _staging_dir():
-    from pathlib import Path
-
-    from django.conf import settings
-
-    path = Path(settings.MEDIA_ROOT) / "calendar-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _staged_path(token: str):
-    if len(token or "") != 32 or not set(token) <= _TOKEN_CHARS:
-        return None
-    path = _staging_dir() / f"{token}.xlsx"
-    return path if path.is_file() else None
-
-
-def calendar_import_stage(*, data: bytes) -> str:
-    import secrets
-
-    directory = _staging_dir()
-    cutoff = time.time() - 24 * 3600
-    for old in directory.iterdir():
-        if old.is_file() and old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (directory / f"{token}.xlsx").write_bytes(data)
-    return token
-
-
-def calendar_import_load(*, token: str) -> bytes | None:
-    path = _staged_path(token)
-    return path.read_bytes() if path else None
-
-
-def calendar_import_discard(*, token: str) -> None:
-    path = _staged_path(token)
-    if path is not None:
-        path.unlink(missing_ok=True)
 
 
 def import_reason(filename: str) -> str:

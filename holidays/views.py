@@ -1,18 +1,20 @@
 """节假日安排 pages: the years, one year's schedule (add, change, delete) and the .xlsx import
 (upload → dry run → confirm). District staff and admin only; a refused form is shown again with what
-was typed and why."""
-
-from urllib.parse import quote
+was typed and why. The uploaded file is staged as the roster and ledger imports stage theirs
+(core.staging): kept on the server under a random token remembered in this session, so only the person who
+ran the dry run can confirm it, and exactly the file that was checked is imported."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import staging
 from core.access import role_required
+from core.downloads import XLSX, file_response
 from core.workdays import calendar_source
 
 from . import importing, selectors, services
@@ -22,8 +24,8 @@ from .rules import MAX_YEAR, MIN_YEAR
 from .services import EDIT_ROLES, CalendarRefused
 
 ROLES = tuple(EDIT_ROLES)
+STAGING_KIND = "calendar-imports"
 SESSION_KEY = "calendar_imports"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(year: int) -> int:
@@ -123,10 +125,9 @@ def _default_year() -> int:
 def import_template(request):
     form = YearForm(request.GET)
     year = form.cleaned_data["year"] if form.is_valid() else _default_year()
-    response = HttpResponse(importing.template_workbook(year), content_type=XLSX)
     name = _("节假日安排导入模板-%(year)d年.xlsx") % {"year": year}
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return file_response(importing.template_workbook(year), name, content_type=XLSX,
+                         fallback=f"holidays-template-{year}.xlsx")
 
 
 @role_required(*ROLES)
@@ -144,10 +145,10 @@ def import_upload(request):
             except importing.ImportFileError as exc:
                 form.add_error("file", str(exc))
             else:
-                token = services.calendar_import_stage(data=data)
-                staged = request.session.get(SESSION_KEY, {})
-                staged[token] = {"year": year_form.cleaned_data["year"], "filename": form.cleaned_data["file"].name[:120]}
-                request.session[SESSION_KEY] = dict(list(staged.items())[-5:])
+                filename = form.cleaned_data["file"].name
+                token = staging.upload_stage(kind=STAGING_KIND, data=data, filename=filename)
+                staging.session_remember(request, key=SESSION_KEY, token=token,
+                                         info={"year": year_form.cleaned_data["year"], "filename": filename[:120]})
                 return redirect("holidays:import_preview", token=token)
     elif not request.GET:
         year_form = YearForm(initial={"year": _default_year()})
@@ -156,12 +157,11 @@ def import_upload(request):
 
 def _staged(request, token):
     """This session's staged upload, parsed (404 for a token that is not this session's)."""
-    staged = request.session.get(SESSION_KEY, {}).get(token)
-    if staged is None:
+    staged = staging.session_recall(request, key=SESSION_KEY, token=token)
+    loaded = staging.upload_load(kind=STAGING_KIND, token=token) if staged is not None else None
+    if loaded is None:  # not staged in this session, already imported, or swept
         raise Http404
-    data = services.calendar_import_load(token=token)
-    if data is None:
-        raise Http404
+    data, _stored = loaded
     year = staged["year"]
     rows = importing.read_rows(data)
     parsed = importing.parse(rows, year=year, others=selectors.stored_entries(exclude_year=year))
@@ -202,9 +202,7 @@ def import_confirm(request, token):
     except CalendarRefused:  # someone changed another year meanwhile: show the dry run again
         messages.error(request, _("节假日安排刚被他人修改,请重新检查。"))
         return redirect("holidays:import_preview", token=token)
-    services.calendar_import_discard(token=token)
-    session = request.session.get(SESSION_KEY, {})
-    session.pop(token, None)
-    request.session[SESSION_KEY] = session
+    staging.upload_discard(kind=STAGING_KIND, token=token)
+    staging.session_forget(request, key=SESSION_KEY, token=token)
     messages.success(request, _("已导入 %(year)d 年的节假日安排,共 %(n)d 项。") % {"year": year, "n": count})
     return redirect(reverse("holidays:year", kwargs={"year": year}))

@@ -2,7 +2,9 @@
 deadline settings are editable; the calendar fallback is announced."""
 
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.workdays import unknown_years
@@ -88,6 +90,21 @@ class AttachmentAdmin(ItemEventAdmin):
     list_select_related = ["item", "uploaded_by"]
 
 
+def calendar_warning(user, missing: list[int]):
+    """Years without a holiday schedule: staff enter it on the 节假日安排 page (holidays app); those who
+    may open that page get a link to each missing year."""
+    from holidays.services import EDIT_ROLES as CALENDAR_ROLES
+
+    text = _("尚未录入 %(y)s 年的节假日安排(法定节假日与调休上班日),这些年份暂按周一至周五计算工作日。") % {
+        "y": "、".join(map(str, missing))}
+    if not user.has_role(*CALENDAR_ROLES):
+        return format_html("{} {}", text, _("请区人大工作人员在“节假日安排”中录入。"))
+    links = format_html_join(" ", '<a href="{}">{}</a>', (
+        (reverse("holidays:year", args=[year]), _("在“节假日安排”中录入 %(year)d 年") % {"year": year})
+        for year in missing))
+    return format_html("{} {}", text, links)
+
+
 @admin.register(ItemSettings)
 class ItemSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "research_workdays", "handling_workdays", "extension_max_workdays",
@@ -105,8 +122,7 @@ class ItemSettingsAdmin(admin.ModelAdmin):
         year = timezone.localdate().year
         missing = unknown_years([year, year + 1])
         if missing:
-            messages.warning(request, _("工作日历尚未包含 %(y)s 年的节假日安排,暂按周一至周五计算。") % {
-                "y": "、".join(map(str, missing))})
+            messages.warning(request, calendar_warning(request.user, missing))
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):

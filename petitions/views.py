@@ -452,7 +452,10 @@ def item_settings(request):
         saved.save()
         messages.success(request, _("办理时限已保存,新的时限对此后的操作生效。"))
         return redirect("petitions:settings")
+    from holidays.services import EDIT_ROLES as CALENDAR_ROLES
+
     year = timezone.localdate().year
     return render(request, "petitions/settings.html", {
-        "form": form, "settings_obj": obj, "unknown_years": unknown_years([year, year + 1])})
+        "form": form, "settings_obj": obj, "unknown_years": unknown_years([year, year + 1]),
+        "may_edit_calendar": request.user.has_role(*CALENDAR_ROLES)})
 

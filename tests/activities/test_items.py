@@ -104,3 +104,15 @@ def test_it_links_an_item_by_its_number_and_says_so_in_chinese_when_unknown(logi
     assert "找不到该社情民意" in response.content.decode()
     response = client.get(reverse("activities:detail", args=[activity.pk]))
     assert item.number in response.content.decode()
+
+
+def test_it_links_an_item_to_its_page_and_fails_loudly_on_a_wrong_url_name(cast, monkeypatch):
+    from django.urls import NoReverseMatch
+
+    from activities import links
+
+    item = new_item(cast)
+    assert links.item_url(item) == reverse("petitions:detail", args=[item.pk])
+    monkeypatch.setattr(links, "reverse", lambda name, args=None: reverse("petitions:no_such_page", args=args))
+    with pytest.raises(NoReverseMatch):  # not a quiet "#"
+        links.item_url(item)

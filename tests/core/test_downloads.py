@@ -92,6 +92,12 @@ def test_it_names_the_roster_export_and_template(cast, login):
     assert template["Content-Disposition"] == disposition("代表名册导入模板.xlsx", "roster-template.xlsx")
 
 
+def test_it_names_the_holiday_import_template_by_its_year(cast, login):
+    response = login(cast.staff).get(reverse("holidays:import_template"), {"year": 2027})
+    assert response["Content-Disposition"] == disposition("节假日安排导入模板-2027年.xlsx",
+                                                          "holidays-template-2027.xlsx")
+
+
 def test_it_names_the_item_list_export(cast, login):
     response = login(cast.staff).get(reverse("petitions:list"), {"export": "xlsx"})
     header = response["Content-Disposition"]

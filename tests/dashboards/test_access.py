@@ -100,3 +100,15 @@ class TestSubmissions(ViewAccessCases):
 def test_it_refuses_post_on_the_read_only_pages(login, cast):
     for name in ("dashboards:overview", "dashboards:print", "dashboards:items", "dashboards:submissions"):
         assert login(cast.staff).post(reverse(name)).status_code == 405
+
+
+def test_the_drill_down_links_every_row_to_its_item_page(login, cast):
+    from .conftest import build_random
+
+    build_random(cast, n=12)
+    response = login(cast.staff).get(reverse("dashboards:items"), {"from": "2024-01-01", "to": "2025-12-31"})
+    rows = list(response.context["page_obj"])
+    html = response.content.decode()
+    assert rows
+    for item in rows:
+        assert f'<a href="{reverse("petitions:detail", args=[item.pk])}">{item.number}</a>' in html

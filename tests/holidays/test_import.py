@@ -3,6 +3,7 @@ row, column, value and reason; access."""
 
 import datetime as dt
 import io
+import os
 from urllib.parse import unquote
 
 import pytest
@@ -139,6 +140,29 @@ def test_a_staged_import_belongs_to_the_session_that_uploaded_it(login, cast, cl
     assert other.get(preview_url).status_code == 404
     assert other.post(preview_url + "confirm/").status_code == 404
     assert not CalendarEntry.objects.exists()
+
+
+def test_it_stages_the_upload_through_core_staging_and_forgets_it_once_imported(login, cast, settings, tmp_path):
+    """The calendar import keeps its file the way the roster and ledger imports do (core.staging): under
+    its kind, remembered in the session; a file core.staging swept is gone for the preview too."""
+    from core import staging
+    from holidays import views
+
+    settings.MEDIA_ROOT = tmp_path
+    client = login(cast.staff)
+    token = upload(client)["Location"].rstrip("/").split("/")[-1]
+    data, stored = staging.upload_load(kind=views.STAGING_KIND, token=token)
+    assert data == workbook(GOOD) and stored == f"{token}.xlsx"
+    assert client.session[views.SESSION_KEY][token] == {"year": 2027, "filename": "2027年节假日.xlsx"}
+    client.post(reverse("holidays:import_confirm", args=[token]))
+    assert CalendarEntry.objects.filter(year=2027).count() == 3
+    assert staging.upload_load(kind=views.STAGING_KIND, token=token) is None
+    assert token not in client.session[views.SESSION_KEY]
+
+    token = upload(client)["Location"].rstrip("/").split("/")[-1]
+    os.utime(tmp_path / views.STAGING_KIND / f"{token}.xlsx", (0, 0))  # staged long ago
+    assert staging.upload_sweep(kind=views.STAGING_KIND) == 1
+    assert client.get(reverse("holidays:import_preview", args=[token])).status_code == 404
 
 
 def test_the_preview_and_confirmation_refuse_anonymous_and_other_roles(login, cast, client):

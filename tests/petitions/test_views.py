@@ -331,3 +331,46 @@ def test_it_serves_attachments_only_through_the_scoped_view(cast, login):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert login(cast.renwei_staff).get(reverse("petitions:attachment", args=[attachment.pk])).status_code == 404
     assert attachment.item.events.filter(action=Action.CREATE).exists()
+
+
+# ------------------------------------------------------------------ unknown years point to 节假日安排
+
+
+@pytest.fixture
+def fresh_calendar():
+    from core import workdays
+
+    workdays.clear_caches()
+    yield
+    workdays.clear_caches()  # the entered schedule is rolled back: do not let it stay cached
+
+
+def test_it_sends_staff_to_the_holiday_schedule_for_a_year_without_one(cast, login, fresh_calendar):
+    from tests.holidays.helpers import enter_2027
+
+    client = login(cast.staff)
+    html = client.get(reverse("petitions:settings")).content.decode()
+    assert "尚未录入 2027 年的节假日安排" in html and "chinesecalendar" not in html and "升级" not in html
+    link = f'href="{reverse("holidays:year", args=[2027])}" data-testid="calendar-link">在“节假日安排”中录入 2027 年</a>'
+    assert link in html
+    enter_2027(cast)
+    html = client.get(reverse("petitions:settings")).content.decode()
+    assert 'data-testid="calendar-warning"' not in html and 'data-testid="calendar-link"' not in html
+
+
+def test_the_admin_points_to_the_holiday_schedule_with_a_link_only_for_who_may_open_it(cast, login, fresh_calendar):
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import User
+
+    url = reverse("admin:petitions_itemsettings_changelist")
+    messages = [str(m) for m in login(cast.admin).get(url).context["messages"]]
+    assert messages == ["尚未录入 2027 年的节假日安排(法定节假日与调休上班日),这些年份暂按周一至周五计算工作日。 "
+                        f'<a href="{reverse("holidays:year", args=[2027])}">在“节假日安排”中录入 2027 年</a>']
+    viewer = User.objects.create_user(username="viewer", password="pw-for-tests-1", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_itemsettings"))
+    response = login(viewer).get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "尚未录入 2027 年的节假日安排" in html and "请区人大工作人员在“节假日安排”中录入。" in html
+    assert reverse("holidays:year", args=[2027]) not in html and "chinesecalendar" not in html
