@@ -30,7 +30,8 @@ def test_it_shows_a_returned_item_on_the_deputys_home_with_the_reason_and_an_edi
     # The link leads to the form, which says why too.
     html = login(cast.deputy).get(reverse("petitions:edit", args=[item.pk])).content.decode()
     assert 'data-testid="returned-note"' in html and "退回原因:请补充具体位置" in html
-    # The latest reason is the one shown.
+    # The latest reason is the one shown (the item is changed first: unchanged it cannot go back).
+    workflow.item_update(item=item, actor=cast.deputy, data={"address": "周庄社区 3 号楼"})
     workflow.item_submit(item=item, actor=cast.deputy)
     item = workflow.item_start_research(item=item, actor=cast.staff)
     workflow.item_return_for_detail(item=item, actor=cast.staff, comment="请附现场照片")
