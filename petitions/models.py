@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from areas.models import Area
-from core.loops import LoopEvent
+from core.loops import LoopEvent, is_overdue
 
 from .choices import (
     NOT_COLLECTED_STATES,
@@ -182,7 +182,7 @@ class Item(models.Model):
         from .choices import CLOCKED_STATES
 
         today = today or timezone.localdate()
-        return self.state in CLOCKED_STATES and self.stage_due is not None and self.stage_due < today
+        return self.state in CLOCKED_STATES and is_overdue(self.stage_due, today)
 
 
 class Assignment(models.Model):
