@@ -166,3 +166,18 @@ def test_it_records_an_anonymous_actor_as_the_system(cast):
     event = record_event(ItemEvent, item=item, action="deem_satisfied", actor=AnonymousUser(),
                          from_state=State.EVALUATION, to_state=State.CLOSED, data={"x": 1})
     assert event.actor_id is None and event.data == {"x": 1}
+
+
+def test_it_is_the_engine_that_refuses_an_opinion_item_action(cast):
+    """Opinion items are the engine's first user: their refusals are the engine's, with the item's words."""
+    from petitions import workflow
+
+    researched = make(cast, State.RESEARCH)
+    with pytest.raises(StaleState, match="该事项已被"):
+        workflow.item_withdraw(item=researched, actor=cast.deputy)
+    submitted = make(cast, State.SUBMITTED)
+    with pytest.raises(NotAllowed, match="您无权对该事项执行“开始研处”"):
+        workflow.item_start_research(item=submitted, actor=cast.zhujian)
+    with pytest.raises(LoopError, match="事项不存在"):
+        workflow.item_start_research(item=999999, actor=cast.staff)
+    assert snapshot(submitted)[0] == State.SUBMITTED and snapshot(researched)[0] == State.RESEARCH
