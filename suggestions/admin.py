@@ -5,8 +5,8 @@ from django.contrib import admin
 
 from .models import (
     Category,
-    CoSigner,
     Consultation,
+    CoSigner,
     Evaluation,
     Reply,
     Session,

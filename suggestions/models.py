@@ -313,6 +313,9 @@ class HandlingRequest(models.Model):
         verbose_name_plural = _("退回/延期申请(建议)")
         ordering = ["-requested_at", "-id"]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.suggestion_id}"
+
 
 class Consultation(models.Model):
     """The 面商 record: how and at what level the unit consulted the deputy before replying; the deputy
@@ -338,6 +341,9 @@ class Consultation(models.Model):
         verbose_name = _("面商记录")
         verbose_name_plural = _("面商记录")
         ordering = ["suggestion", "-round", "-recorded_at"]
+
+    def __str__(self):
+        return f"{self.get_form_display()} {self.suggestion_id}"
 
 
 def attachment_path(instance, filename):
@@ -401,6 +407,9 @@ class Reply(models.Model):
         verbose_name_plural = _("答复")
         ordering = ["suggestion", "-round", "-submitted_at"]
 
+    def __str__(self):
+        return f"{self.unit} {self.reply_class}"
+
 
 class Evaluation(models.Model):
     """A deputy's evaluation (评价) of one round: 办理工作 and 办理结果 separately. ``NO_ANSWER`` (未表态)
@@ -425,6 +434,9 @@ class Evaluation(models.Model):
         ordering = ["suggestion", "round", "id"]
         constraints = [models.UniqueConstraint(fields=["suggestion", "deputy", "round"],
                                                name="evaluation_unique_round")]
+
+    def __str__(self):
+        return f"{self.deputy} {self.get_work_rating_display()}/{self.get_result_rating_display()}"
 
 
 class SuggestionEvent(LoopEvent):
