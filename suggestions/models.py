@@ -6,7 +6,7 @@ How the session figures come out of these tables (suggestions/selectors.py):
 - accepted (立案): ``accepted_at`` not null; concluded (办结): accepted and ``state == CONCLUDED``;
 - satisfaction of each dimension: (满意 + 基本满意) / rated, where rated excludes 未表态 (``work_rating``,
   ``result_rating`` hold the lead deputy's final ratings);
-- on time: ``first_replied_at`` (the first-round reply) on or before ``reply_due``.
+- on time: ``replied_on_time`` (the first-round reply on or before its due date), null until replied.
 """
 
 from __future__ import annotations
@@ -206,6 +206,8 @@ class Suggestion(models.Model):
     reply_due = models.DateField(_("答复期限"), null=True, blank=True, db_index=True)
     extension_months = models.PositiveSmallIntegerField(_("已延期(月)"), default=0)
     first_replied_at = models.DateTimeField(_("首次答复时间"), null=True, blank=True)
+    replied_on_time = models.BooleanField(_("按期答复"), null=True, blank=True,
+                                          help_text=_("首次答复是否在答复期限内(未答复为空)。"))
     answered_at = models.DateTimeField(_("答复代表时间"), null=True, blank=True)
     evaluation_due = models.DateField(_("评价截止日期"), null=True, blank=True)
     evaluated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)

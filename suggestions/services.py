@@ -611,8 +611,8 @@ def suggestion_reply(*, suggestion, actor, data: dict, signed_pdf=None) -> Reply
             s.state, s.reply_class = State.REVIEW, fields["reply_class"]
             update += ["state", "reply_class"]
             if s.handling_round == 1 and s.first_replied_at is None:
-                s.first_replied_at = now
-                update.append("first_replied_at")
+                s.first_replied_at, s.replied_on_time = now, timezone.localdate(now) <= s.reply_due
+                update += ["first_replied_at", "replied_on_time"]
             s.save(update_fields=update)
         event = _event(s, Action.REPLY, actor, old, comment=str(ReplyClass(fields["reply_class"]).label),
                        unit=actor.unit, data={"reply": reply.pk, "class": fields["reply_class"]})
