@@ -37,13 +37,15 @@ def reply_data(reply_class="B", **extra):
     return data
 
 
-def make(cast, state: str, *, reply_class="B", **extra) -> Suggestion:
-    """A suggestion of `cast.deputy` in `state`: lead unit 区住建局 (zhujian), co-unit 区生态环境分局 (huanbao)."""
-    s = draft(cast, **extra)
+def make(cast, state: str, *, reply_class="B", user=None, **extra) -> Suggestion:
+    """A suggestion of `user` (default `cast.deputy`) in `state`: lead unit 区住建局 (zhujian), co-unit
+    区生态环境分局 (huanbao)."""
+    user = user or cast.deputy
+    s = draft(cast, user=user, **extra)
     if state == State.DRAFT:
         return s
     staff, lead, co = cast.staff, cast.zhujian, cast.huanbao
-    s = services.suggestion_submit(suggestion=s, actor=cast.deputy)
+    s = services.suggestion_submit(suggestion=s, actor=user)
     if state == State.SUBMITTED:
         return s
     s = services.suggestion_register(suggestion=s, actor=staff)
@@ -68,7 +70,7 @@ def make(cast, state: str, *, reply_class="B", **extra) -> Suggestion:
     s = services.suggestion_approve_reply(suggestion=s, actor=staff)
     if state == State.ANSWERED:
         return s
-    services.suggestion_evaluate(suggestion=s, actor=cast.deputy, work_rating=Rating.SATISFIED,
+    services.suggestion_evaluate(suggestion=s, actor=user, work_rating=Rating.SATISFIED,
                                  result_rating=Rating.BASIC)
     s.refresh_from_db()
     assert s.state == state, (s.state, state)

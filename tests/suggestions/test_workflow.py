@@ -2,6 +2,7 @@
 nothing changed."""
 
 import datetime
+import itertools
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -49,7 +50,7 @@ def test_it_walks_the_statutory_loop_from_draft_to_the_closed_follow_up(cast):
     assert c.answer == ConsultationAnswer.CONFIRMED
     # The timeline chains: each event starts where the one before ended.
     events = list(SuggestionEvent.objects.filter(suggestion=s).order_by("created_at", "id"))
-    for before, after in zip(events, events[1:]):
+    for before, after in itertools.pairwise(events):
         assert after.from_state == before.to_state, (before.action, after.action)
 
 
