@@ -192,7 +192,8 @@ TRANSITIONS: dict[str, Transition] = {
     Action.CHANGE_CLASS: transition((State.REVIEW,), (Actor.STAFF,), State.REVIEW),
     Action.APPROVE_REPLY: transition((State.REVIEW,), (Actor.STAFF,), State.ANSWERED),
     # Both 满意/基本满意 → 已办结; a 不满意 → 办理中 (one month); a second 不满意 → 督办中.
-    Action.EVALUATE: transition((State.ANSWERED,), (Actor.DEPUTY, Actor.PROXY), None),
+    # Co-signers rate too where the district enables it (SuggestionSettings.cosigners_evaluate).
+    Action.EVALUATE: transition((State.ANSWERED,), (Actor.DEPUTY, Actor.PROXY, Actor.COSIGNER), None),
     Action.EXPIRE_EVALUATION: transition((State.ANSWERED,), (Actor.SYSTEM, Actor.STAFF), State.CONCLUDED),
     Action.CLOSE_SUPERVISED: transition((State.SUPERVISION,), (Actor.STAFF,), State.CONCLUDED),
     Action.MEASURES_DONE: transition((State.CONCLUDED,), (Actor.LEAD_UNIT, Actor.STAFF), State.CONCLUDED),

@@ -7,7 +7,7 @@ import datetime
 
 from django.db.models import Count, Q
 
-from core.loops import overdue_q
+from core.loops import due_soon_q, overdue_q
 
 from .choices import GIVEN_RATINGS, GOOD_RATINGS, REPLYING_ROLES, ReplyClass, State
 from .models import Session, Suggestion, SuggestionUnit
@@ -76,5 +76,26 @@ def tracking_list(user):
 
 def overdue(user, today: datetime.date):
     """Suggestions being handled past their reply due date, in the user's scope."""
-    return (Suggestion.objects.visible_to(user).filter(Q(state__in=(State.HANDLING,)) & overdue_q("reply_due", today))
+    return (Suggestion.objects.visible_to(user).filter(Q(state=State.HANDLING) & overdue_q("reply_due", today))
             .select_related("session", "lead_deputy").order_by("reply_due", "pk"))
+
+
+def due_soon(user, today: datetime.date, *, workdays: int = 3):
+    """Suggestions being handled whose reply is due within `workdays` working days (即将逾期)."""
+    return (Suggestion.objects.visible_to(user).filter(Q(state=State.HANDLING) & due_soon_q("reply_due", today,
+                                                                                           workdays=workdays))
+            .select_related("session", "lead_deputy").order_by("reply_due", "pk"))
+
+
+# Answered states whose reply may be published (公开).
+PUBLISHABLE_STATES = (State.ANSWERED, State.CONCLUDED)
+
+
+def public_replies(session: Session, today: datetime.date):
+    """What the session's public page may show (公开): replies the deputy received at least
+    `disclosure_workdays` working days ago (``disclose_after`` reached), with the deputy's consent and
+    not marked 不公开 by staff. The page renders only public fields (number, title, lead deputy, units,
+    class, reply), never contacts."""
+    return (Suggestion.objects.filter(session=session, state__in=PUBLISHABLE_STATES, consent_public=True,
+                                      withheld_by_staff=False, disclose_after__lte=today)
+            .select_related("session", "lead_deputy").order_by("number"))

@@ -195,8 +195,9 @@ def _clean_draft(data: dict) -> dict:
     return out
 
 
-def suggestion_create(*, actor, session: Session, lead_deputy, data: dict, co_deputies=()) -> Suggestion:
-    """A new draft (草稿) by the lead deputy, or entered by staff for them."""
+def suggestion_create(*, actor, session: Session, lead_deputy, data: dict, co_deputies=(), files=()) -> Suggestion:
+    """A new draft (草稿) by the lead deputy, or entered by staff for them. `files` were checked by the
+    form (petitions.files.validate_attachment) and are stored as the suggestion's attachments."""
     if actor.is_read_only:
         raise NotAllowed(_("领导账号只能查看,不能办理。"))
     own = actor.deputy_profile is not None and actor.deputy_profile.pk == lead_deputy.pk
@@ -209,6 +210,10 @@ def suggestion_create(*, actor, session: Session, lead_deputy, data: dict, co_de
     with transaction.atomic():
         s = Suggestion.objects.create(session=session, lead_deputy=lead_deputy, entered_by=actor, **fields)
         CoSigner.objects.bulk_create([CoSigner(suggestion=s, deputy=d) for d in co])
+        for f in files or ():
+            SuggestionAttachment.objects.create(
+                suggestion=s, file=f, name=getattr(f, "name", "file")[:200], size=getattr(f, "size", 0) or 0,
+                content_type=getattr(f, "xs_content_type", "") or "application/octet-stream", uploaded_by=actor)
         _event(s, Action.CREATE, actor, "", data={"co_deputies": [d.name for d in co]})
     return s
 
@@ -673,6 +678,9 @@ def suggestion_approve_reply(*, suggestion, actor, comment: str = "") -> Suggest
         event = _event(s, Action.APPROVE_REPLY, actor, old, comment=_text(comment, _("说明"), required=False),
                        data={"evaluation_due": s.evaluation_due.isoformat()})
         _notify(s, event, [s.lead_deputy], _("您的建议已答复,请评价"), task="evaluate")
+        # 并案: every deputy whose suggestion was merged into this one is answered too.
+        merged = [m.lead_deputy for m in s.merged.filter(state=State.MERGED).select_related("lead_deputy")]
+        _notify(s, event, merged, _("与您的建议并案办理的建议已答复"), part="merged")
     return s
 
 
@@ -692,14 +700,19 @@ def suggestion_evaluate(*, suggestion, actor, work_rating: str, result_rating: s
     answered within a month; the second 不满意 → 督办."""
     with transaction.atomic():
         s, kinds = _lock(suggestion, Action.EVALUATE, actor)
+        cosigner_only = not kinds & {Actor.DEPUTY, Actor.PROXY}
+        if cosigner_only and not SuggestionSettings.load().cosigners_evaluate:
+            raise NotAllowed(_("本区未启用附议代表评价,由领衔代表评价。"))
         ratings = {}
         for name, value, label in (("work", work_rating, _("办理工作评价")), ("result", result_rating, _("办理结果评价"))):
             if value not in GIVEN_RATINGS:
                 raise LoopError(_("请选择%(label)s(满意、基本满意或不满意)。") % {"label": label})
             ratings[name] = value
         comment = _text(comment, _("评价意见"), required=Rating.DISSATISFIED in ratings.values())
-        proxy = Actor.DEPUTY not in kinds
+        proxy = Actor.DEPUTY not in kinds and not cosigner_only
         now = timezone.now()
+        if cosigner_only:
+            return _cosigner_evaluation(s, actor, ratings, comment, now)
         row = Evaluation.objects.create(suggestion=s, deputy=s.lead_deputy, round=s.handling_round,
                                         work_rating=ratings["work"], result_rating=ratings["result"],
                                         comment=comment, proxy=proxy, entered_by=actor, evaluated_at=now)
@@ -727,6 +740,22 @@ def suggestion_evaluate(*, suggestion, actor, work_rating: str, result_rating: s
     return row
 
 
+def _cosigner_evaluation(s, actor, ratings, comment, now) -> Evaluation:
+    """A co-signer's own rating (where the district enables it): recorded and reported, while the lead
+    deputy's rating alone moves the suggestion on."""
+    deputy = actor.deputy_profile
+    if not CoSigner.objects.filter(suggestion=s, deputy=deputy, confirmed_at__isnull=False).exists():
+        raise NotAllowed(_("您未确认附议这件建议,不能评价。"))
+    if Evaluation.objects.filter(suggestion=s, deputy=deputy, round=s.handling_round).exists():
+        raise StaleState(_("您已评价过这件建议,请刷新后查看。"))
+    row = Evaluation.objects.create(suggestion=s, deputy=deputy, round=s.handling_round, work_rating=ratings["work"],
+                                    result_rating=ratings["result"], comment=comment, entered_by=actor,
+                                    evaluated_at=now)
+    _event(s, Action.EVALUATE, actor, s.state, comment=comment,
+           data={"work": ratings["work"], "result": ratings["result"], "cosigner": deputy.pk})
+    return row
+
+
 def _reopen(s, now, update):
     """A new handling round for the same units, due in `rehandle_months`."""
     cfg = SuggestionSettings.load()
@@ -741,11 +770,12 @@ def _reopen(s, now, update):
     update += ["state", "reply_due", "handling_round"]
 
 
-def suggestion_expire_evaluation(*, suggestion, actor=None) -> Suggestion:
+def suggestion_expire_evaluation(*, suggestion, actor=None, today: datetime.date | None = None) -> Suggestion:
     """The window passed without an answer: 未表态, concluded, and NOT counted as satisfied."""
+    today = today or _today()
     with transaction.atomic():
         s, _kinds = _lock(suggestion, Action.EXPIRE_EVALUATION, actor)
-        if s.evaluation_due is not None and _today() <= s.evaluation_due:
+        if s.evaluation_due is not None and today <= s.evaluation_due:
             raise LoopError(_("评价期限未到(截止 %(due)s)。") % {"due": s.evaluation_due.isoformat()})
         now = timezone.now()
         Evaluation.objects.create(suggestion=s, deputy=s.lead_deputy, round=s.handling_round,
@@ -767,7 +797,7 @@ def expire_due_evaluations(*, today: datetime.date | None = None) -> int:
     done = 0
     for pk in Suggestion.objects.filter(state=State.ANSWERED, evaluation_due__lt=today).values_list("pk", flat=True):
         try:
-            suggestion_expire_evaluation(suggestion=pk)
+            suggestion_expire_evaluation(suggestion=pk, today=today)
             done += 1
         except LoopError:
             continue

@@ -37,11 +37,14 @@ def reply_data(reply_class="B", **extra):
     return data
 
 
-def make(cast, state: str, *, reply_class="B", user=None, **extra) -> Suggestion:
+def make(cast, state: str, *, reply_class="B", user=None, confirmed=False, **extra) -> Suggestion:
     """A suggestion of `user` (default `cast.deputy`) in `state`: lead unit 区住建局 (zhujian), co-unit
-    区生态环境分局 (huanbao)."""
+    区生态环境分局 (huanbao). `confirmed`: the co-signers confirm it in the product before it is submitted."""
     user = user or cast.deputy
     s = draft(cast, user=user, **extra)
+    if confirmed:
+        for row in s.cosigners.select_related("deputy__user"):
+            services.suggestion_cosign(suggestion=s, actor=row.deputy.user)
     if state == State.DRAFT:
         return s
     staff, lead, co = cast.staff, cast.zhujian, cast.huanbao

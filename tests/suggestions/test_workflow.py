@@ -100,7 +100,10 @@ REFUSED = [
     (State.ANSWERED, "deputy", lambda s, c: services.suggestion_evaluate(
         suggestion=s, actor=c.deputy, work_rating="dissatisfied", result_rating="basic"), LoopError, "评价意见"),
     (State.ANSWERED, "group_leader", lambda s, c: services.suggestion_evaluate(
-        suggestion=s, actor=c.group_leader, work_rating="satisfied", result_rating="satisfied"), NotAllowed, "无权"),
+        suggestion=s, actor=c.group_leader, work_rating="satisfied", result_rating="satisfied"), NotAllowed,
+     "未启用附议代表评价"),
+    (State.ANSWERED, "renwei_deputy", lambda s, c: services.suggestion_evaluate(
+        suggestion=s, actor=c.renwei_deputy, work_rating="satisfied", result_rating="satisfied"), NotAllowed, "无权"),
     (State.ANSWERED, "staff", lambda s, c: services.suggestion_expire_evaluation(suggestion=s, actor=c.staff),
      LoopError, "评价期限未到"),
     (State.CONCLUDED, "zhujian", lambda s, c: services.suggestion_evaluate(
@@ -220,3 +223,21 @@ def test_it_does_not_accept_class_d_unless_the_district_enables_it(cast):
     cfg.save()
     s = services.suggestion_change_class(suggestion=s, actor=cast.staff, reply_class="D", reason="其他情形")
     assert s.reply_class == "D"
+
+
+def test_it_lets_confirmed_cosigners_rate_where_enabled_without_moving_the_suggestion(cast):
+    cfg = SuggestionSettings.load()
+    cfg.cosigners_evaluate = True
+    cfg.save()
+    unconfirmed = make(cast, State.ANSWERED)
+    with pytest.raises(NotAllowed, match="未确认附议"):
+        services.suggestion_evaluate(suggestion=unconfirmed, actor=cast.group_leader, work_rating=Rating.SATISFIED,
+                                     result_rating=Rating.SATISFIED)
+    s = make(cast, State.ANSWERED, confirmed=True)
+    row = services.suggestion_evaluate(suggestion=s, actor=cast.group_leader, work_rating=Rating.BASIC,
+                                       result_rating=Rating.DISSATISFIED, comment="进度偏慢")
+    s.refresh_from_db()
+    assert row.deputy == cast.group_leader.deputy and s.state == State.ANSWERED and s.work_rating == ""
+    with pytest.raises(StaleState, match="已评价过"):
+        services.suggestion_evaluate(suggestion=s, actor=cast.group_leader, work_rating=Rating.BASIC,
+                                     result_rating=Rating.BASIC)

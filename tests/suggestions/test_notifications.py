@@ -1,0 +1,37 @@
+"""Who is told what: the outbox rows of an action exist exactly when the action happened."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from notifications.models import Notification
+from suggestions import services
+from suggestions.choices import State
+
+from .helpers import make
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_tells_the_lead_and_co_units_on_assignment(cast):
+    make(cast, State.HANDLING)
+    units = set(Notification.objects.filter(kind="suggestion.assign").values_list("recipient_unit__name", flat=True))
+    assert units == {"相山区住房和城乡建设局", "淮北市相山区生态环境分局"}
+
+
+def test_it_tells_nobody_when_a_step_is_refused(cast):
+    s = make(cast, State.ACCEPTED)
+    before = Notification.objects.count()
+    with pytest.raises(services.LoopError):
+        services.suggestion_assign(suggestion=s, actor=cast.staff, split_units=[cast.zhujian.unit])
+    assert Notification.objects.count() == before
+
+
+def test_the_expiry_job_runs_by_hand_with_a_date(cast):
+    s = make(cast, State.ANSWERED)
+    out = io.StringIO()
+    call_command("expire_suggestion_evaluations", "--date", "2026-12-27", stdout=out)
+    assert "1 件" in out.getvalue()
+    s.refresh_from_db()
+    assert s.state == State.CONCLUDED and s.work_rating == "no_answer"
