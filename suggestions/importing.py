@@ -86,6 +86,7 @@ class ImportReport:
     refused: list[Refusal] = field(default_factory=list)
     units_to_create: list[str] = field(default_factory=list)
     sessions_to_create: list[str] = field(default_factory=list)
+    sessions_new: dict = field(default_factory=dict)  # name → what parse_session_name read from it
     created: int = 0
 
     @property
@@ -308,7 +309,7 @@ def _parse(data, look: _Lookup, create_units: bool, report: ImportReport) -> Non
         })
     report.units_to_create = sorted(units_missing)
     report.sessions_to_create = sorted(sessions_new)
-    report._sessions_new = sessions_new
+    report.sessions_new = sessions_new
 
 
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -429,7 +430,7 @@ def suggestions_import(*, file, dry_run: bool = True, create_units: bool = False
     cfg = SuggestionSettings.load()
     with transaction.atomic():
         sessions = dict(look.sessions)
-        for name, parsed in report._sessions_new.items():
+        for name, parsed in report.sessions_new.items():
             years = [r["assigned"].year for r in report.new if r["session"] == name and r["assigned"]]
             term = None
             if parsed["term"]:

@@ -452,6 +452,8 @@ def suggestion_request_extension(*, suggestion, actor, months: int, explanation:
         s, _kinds = _lock(suggestion, Action.REQUEST_EXTENSION, actor)
         explanation = _text(explanation, _("给代表的书面说明"))
         cfg = SuggestionSettings.load()
+        if s.handling_round > 1:
+            raise LoopError(_("不满意后重新办理的建议须在 %(n)s 个月内答复,不能延期。") % {"n": cfg.rehandle_months})
         try:
             months = int(months)
         except (TypeError, ValueError):

@@ -69,6 +69,8 @@ def test_it_rehandles_within_one_month_after_dissatisfied_and_supervises_the_sec
     s.refresh_from_db()
     assert s.state == State.HANDLING and s.handling_round == 2
     assert s.reply_due == datetime.date(2026, 12, 26)
+    with pytest.raises(services.LoopError, match="1 个月内答复,不能延期"):
+        services.suggestion_request_extension(suggestion=s, actor=cast.zhujian, months=1, explanation="需时间")
     assert SuggestionUnit.objects.filter(suggestion=s, is_current=True, round=2).count() == 2
     services.suggestion_consult(suggestion=s, actor=cast.zhujian, form="phone", date=datetime.date(2026, 11, 26),
                                 person_name="王局长", person_level="head")
