@@ -35,3 +35,18 @@ def test_the_expiry_job_runs_by_hand_with_a_date(cast):
     assert "1 件" in out.getvalue()
     s.refresh_from_db()
     assert s.state == State.CONCLUDED and s.work_rating == "no_answer"
+
+
+def test_the_expiry_job_is_in_the_beat_schedule_and_runs_as_a_task(cast):
+    from django_celery_beat.models import PeriodicTask
+
+    from notifications.schedules import install
+    from suggestions.tasks import expire_evaluations
+
+    install()
+    assert PeriodicTask.objects.filter(task="suggestions.expire_evaluations", enabled=True).exists()
+    s = make(cast, State.ANSWERED)
+    assert expire_evaluations("2026-12-26") == "0"
+    assert expire_evaluations("2026-12-27") == "1"
+    s.refresh_from_db()
+    assert s.work_rating == "no_answer"

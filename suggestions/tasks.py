@@ -1,0 +1,15 @@
+"""Celery tasks of suggestions: thin wrappers that take a date and call a service (STYLE.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+
+from .services import expire_due_evaluations
+
+
+@shared_task(name="suggestions.expire_evaluations")
+def expire_evaluations(date: str | None = None) -> str:
+    """Every night: answered suggestions past their evaluation window become 未表态 (idempotent)."""
+    return str(expire_due_evaluations(today=dt.date.fromisoformat(date) if date else None))
