@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from areas.models import Area
+from core import loops
 from deputies.choices import MandateStatus
 from deputies.models import Deputy, Mandate
 from deputies.search import name_query
@@ -104,7 +105,7 @@ def collected_items(period: Period, scope: Scope):
 
 def overdue_q(day: datetime.date, stage: str | None = None) -> Q:
     states = {"research": RESEARCH_STATES, "handle": (State.HANDLING,)}.get(stage, CLOCKED_STATES)
-    return Q(state__in=states, stage_due__lt=day)
+    return Q(state__in=states) & loops.overdue_q("stage_due", day)
 
 
 # What each clickable number means, as a filter on the collected items (drill-down lists use these).
@@ -530,7 +531,7 @@ def _row_counts(day: datetime.date, prefix: str = "") -> dict:
         "evaluated": Count("pk", filter=Q(**{f"{prefix}evaluated_at__isnull": False})),
         "satisfied": Count("pk", filter=Q(**{f"{prefix}evaluated_at__isnull": False,
                                              f"{prefix}satisfaction__in": SATISFIED})),
-        "overdue": Count("pk", filter=Q(**{f"{st}__in": CLOCKED_STATES, f"{prefix}stage_due__lt": day})),
+        "overdue": Count("pk", filter=Q(**{f"{st}__in": CLOCKED_STATES}) & loops.overdue_q(f"{prefix}stage_due", day)),
     }
 
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from accounts.choices import Role
 from areas.choices import AreaKind
 from areas.models import Area
-from core.workdays import add_workdays
+from core.loops import due_in_days, due_in_workdays
 from deputies.models import Deputy, Mandate
 from petitions.choices import Action, Category, Conclusion, Satisfaction, Source, State, UnitRole
 from petitions.models import Assignment, Item, ItemEvent, ItemSettings
@@ -310,7 +310,7 @@ def _create(row: dict, *, roster: _Roster, units: dict, actor, filename: str, cf
     unit = row["unit"] or units.get(row["unit_name"])
     state, s, a, c = row["state"], row["submitted"], row["assigned"], row["concluded"]
     closed = state == State.CLOSED
-    due = row["due"] or (add_workdays(a, cfg.handling_workdays) if unit and a else None)
+    due = row["due"] or (due_in_workdays(a, cfg.handling_workdays) if unit and a else None)
     handled = c if unit and state in (State.CLOSED, State.EVALUATION) and not row["rejected"] else None
     evaluated = row["satisfaction"] and (c or a or s)
     if row["rejected"]:
@@ -330,7 +330,7 @@ def _create(row: dict, *, roster: _Roster, units: dict, actor, filename: str, cf
         state=state, submitted_at=_at(s), lead_unit=unit, handling_round=1 if unit else 0,
         stage_due=due if state == State.HANDLING else None,
         replied_at=_at(replied, 17) if replied else None,
-        evaluation_due=(replied or timezone.localdate()) + datetime.timedelta(days=cfg.evaluation_days)
+        evaluation_due=due_in_days(replied or timezone.localdate(), cfg.evaluation_days)
         if state == State.EVALUATION else None,
         satisfaction=row["satisfaction"], evaluated_at=_at(evaluated, 18) if evaluated else None,
         dissatisfied_count=1 if row["satisfaction"] == Satisfaction.DISSATISFIED else 0,

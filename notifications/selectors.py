@@ -12,6 +12,7 @@ from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Prefetc
 from django.db.models.functions import Cast, Concat
 
 from accounts.choices import Role
+from core.loops import overdue_q
 from core.workdays import workdays_between
 
 from .models import Delivery, Notification
@@ -126,7 +127,7 @@ def unit_alerts(today: dt.date) -> list[UnitAlert]:
     line = Concat(Cast("item_id", CharField()), Value("\t"), Cast("due_date", CharField()), Value("\t"),
                   F("item__title"), output_field=CharField())
     rows = (_open_assignments().filter(due_date__lte=soon).values("unit_id")
-            .annotate(overdue=ArrayAgg(line, filter=Q(due_date__lt=today), order_by=("due_date", "item_id"),
+            .annotate(overdue=ArrayAgg(line, filter=overdue_q("due_date", today), order_by=("due_date", "item_id"),
                                        default=Value([])),
                       due_soon=ArrayAgg(line, filter=Q(due_date__gte=today), order_by=("due_date", "item_id"),
                                         default=Value([])))
@@ -144,7 +145,7 @@ def unit_alerts(today: dt.date) -> list[UnitAlert]:
 
 def overdue_by_unit(today: dt.date) -> list[dict]:
     """The staff's list: overdue open assignments counted per unit, most first."""
-    return list(_open_assignments().filter(due_date__lt=today).values("unit_id", "unit__name")
+    return list(_open_assignments().filter(overdue_q("due_date", today)).values("unit_id", "unit__name")
                 .annotate(count=Count("id"), oldest=Min("due_date")).order_by("-count", "unit__name"))
 
 
@@ -153,7 +154,7 @@ def research_overdue_count(today: dt.date) -> int:
     from petitions.choices import State
     from petitions.models import Item
 
-    return Item.objects.filter(state__in=(State.SUBMITTED, State.RESEARCH), stage_due__lt=today).count()
+    return Item.objects.filter(overdue_q("stage_due", today), state__in=(State.SUBMITTED, State.RESEARCH)).count()
 
 
 def escalation_candidates(today: dt.date, workdays: int):

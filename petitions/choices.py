@@ -1,15 +1,16 @@
 """Choices of opinion items (社情民意) and the one transition table of their workflow.
 
 `TRANSITIONS` is the single source of truth for which action may happen from which state and by
-whom. `petitions/workflow.py` has one function per action and checks every call against it.
+whom. `petitions/workflow.py` has one function per action and checks every call against it through
+the loop engine (core.loops), whose `Transition` rows the table is made of.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.loops import Transition, transition
 
 
 class State(models.TextChoices):
@@ -150,42 +151,31 @@ class Actor(models.TextChoices):
     SYSTEM = "system", _("系统")
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset
-    actors: frozenset
-    # The state after the action; None when it depends on the call (see the workflow function).
-    target: str | None
-
-
-def _t(sources, actors, target):
-    return Transition(frozenset(sources), frozenset(actors), target)
-
-
 _RESEARCHABLE = (State.SUBMITTED, State.RESEARCH)
 
+# A target of None: the state after the action depends on the call (see the workflow function).
 TRANSITIONS: dict[str, Transition] = {
-    Action.EDIT: _t((State.DRAFT, State.RETURNED), (Actor.OWNER,), None),
-    Action.SUBMIT: _t((State.DRAFT, State.RETURNED), (Actor.OWNER,), State.SUBMITTED),
-    Action.WITHDRAW: _t((State.DRAFT, State.SUBMITTED, State.RETURNED), (Actor.OWNER,), State.WITHDRAWN),
-    Action.START_RESEARCH: _t((State.SUBMITTED,), (Actor.STAFF,), State.RESEARCH),
-    Action.RETURN_FOR_DETAIL: _t(_RESEARCHABLE, (Actor.STAFF,), State.RETURNED),
-    Action.MERGE: _t(_RESEARCHABLE, (Actor.STAFF,), State.MERGED),
-    Action.ANSWER_DIRECTLY: _t(_RESEARCHABLE, (Actor.STAFF,), State.EVALUATION),
-    Action.REJECT: _t(_RESEARCHABLE, (Actor.STAFF,), State.CLOSED),
-    Action.ASSIGN: _t(_RESEARCHABLE, (Actor.STAFF,), State.HANDLING),
-    Action.RECALL: _t((State.HANDLING,), (Actor.STAFF,), State.RESEARCH),
-    Action.PROGRESS: _t((State.HANDLING,), (Actor.UNIT,), State.HANDLING),
-    Action.REQUEST_RETURN: _t((State.HANDLING,), (Actor.LEAD_UNIT,), State.HANDLING),
-    Action.DECIDE_RETURN: _t((State.HANDLING,), (Actor.STAFF,), None),  # approve → 研处中
-    Action.REQUEST_EXTENSION: _t((State.HANDLING,), (Actor.UNIT,), State.HANDLING),
-    Action.DECIDE_EXTENSION: _t((State.HANDLING,), (Actor.STAFF,), State.HANDLING),
-    Action.SUBMIT_PART: _t((State.HANDLING,), (Actor.UNIT,), State.HANDLING),
-    Action.SUBMIT_RESULT: _t((State.HANDLING,), (Actor.LEAD_UNIT,), State.REVIEW),
-    Action.SEND_BACK: _t((State.REVIEW,), (Actor.STAFF,), State.HANDLING),
-    Action.PASS_ON: _t((State.REVIEW,), (Actor.STAFF,), State.EVALUATION),
+    Action.EDIT: transition((State.DRAFT, State.RETURNED), (Actor.OWNER,), None),
+    Action.SUBMIT: transition((State.DRAFT, State.RETURNED), (Actor.OWNER,), State.SUBMITTED),
+    Action.WITHDRAW: transition((State.DRAFT, State.SUBMITTED, State.RETURNED), (Actor.OWNER,), State.WITHDRAWN),
+    Action.START_RESEARCH: transition((State.SUBMITTED,), (Actor.STAFF,), State.RESEARCH),
+    Action.RETURN_FOR_DETAIL: transition(_RESEARCHABLE, (Actor.STAFF,), State.RETURNED),
+    Action.MERGE: transition(_RESEARCHABLE, (Actor.STAFF,), State.MERGED),
+    Action.ANSWER_DIRECTLY: transition(_RESEARCHABLE, (Actor.STAFF,), State.EVALUATION),
+    Action.REJECT: transition(_RESEARCHABLE, (Actor.STAFF,), State.CLOSED),
+    Action.ASSIGN: transition(_RESEARCHABLE, (Actor.STAFF,), State.HANDLING),
+    Action.RECALL: transition((State.HANDLING,), (Actor.STAFF,), State.RESEARCH),
+    Action.PROGRESS: transition((State.HANDLING,), (Actor.UNIT,), State.HANDLING),
+    Action.REQUEST_RETURN: transition((State.HANDLING,), (Actor.LEAD_UNIT,), State.HANDLING),
+    Action.DECIDE_RETURN: transition((State.HANDLING,), (Actor.STAFF,), None),  # approve → 研处中
+    Action.REQUEST_EXTENSION: transition((State.HANDLING,), (Actor.UNIT,), State.HANDLING),
+    Action.DECIDE_EXTENSION: transition((State.HANDLING,), (Actor.STAFF,), State.HANDLING),
+    Action.SUBMIT_PART: transition((State.HANDLING,), (Actor.UNIT,), State.HANDLING),
+    Action.SUBMIT_RESULT: transition((State.HANDLING,), (Actor.LEAD_UNIT,), State.REVIEW),
+    Action.SEND_BACK: transition((State.REVIEW,), (Actor.STAFF,), State.HANDLING),
+    Action.PASS_ON: transition((State.REVIEW,), (Actor.STAFF,), State.EVALUATION),
     # 满意/基本满意 → 已办结; 不满意 → 办理中 again (研处中 for a direct answer); second 不满意 → 待督办办结.
-    Action.EVALUATE: _t((State.EVALUATION,), (Actor.DEPUTY, Actor.PROXY), None),
-    Action.DEEM_SATISFIED: _t((State.EVALUATION,), (Actor.SYSTEM, Actor.STAFF), State.CLOSED),
-    Action.CLOSE_SUPERVISED: _t((State.SUPERVISION,), (Actor.STAFF,), State.CLOSED),
+    Action.EVALUATE: transition((State.EVALUATION,), (Actor.DEPUTY, Actor.PROXY), None),
+    Action.DEEM_SATISFIED: transition((State.EVALUATION,), (Actor.SYSTEM, Actor.STAFF), State.CLOSED),
+    Action.CLOSE_SUPERVISED: transition((State.SUPERVISION,), (Actor.STAFF,), State.CLOSED),
 }

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
-from core.workdays import add_workdays
+from core.loops import due_in_days, due_in_workdays
 from deputies.choices import MandateStatus
 from deputies.models import Mandate
 from units.models import HandlingUnit
@@ -89,7 +89,7 @@ class _Sim:
 
     def later(self, at, workdays=0, days=0):
         day = timezone.localtime(at).date()
-        day = add_workdays(day, workdays) if workdays else day + datetime.timedelta(days=days)
+        day = due_in_workdays(day, workdays) if workdays else day + datetime.timedelta(days=days)
         result = _at(day, self.rng)
         # A step on the same day draws its hour at random: never before the step it follows, or the
         # timeline (ordered by time) would list it first and break the chain of TRANSITIONS.
@@ -107,7 +107,7 @@ class _Sim:
             item.submitted_at = None  # a draft kept
             return
         t = item.submitted_at
-        item.stage_due = add_workdays(timezone.localtime(t).date(), cfg.research_workdays)
+        item.stage_due = due_in_workdays(timezone.localtime(t).date(), cfg.research_workdays)
         self.ev(Action.SUBMIT, t, State.SUBMITTED, actor=creator, data={"stage_due": item.stage_due.isoformat()})
         if rng.random() < 0.01:
             self.ev(Action.WITHDRAW, self.later(t, days=1), State.WITHDRAWN, actor=creator, comment="已自行协调解决")
@@ -154,7 +154,7 @@ class _Sim:
             lead = self.units[rng.choice(names)]
             co = [self.units[rng.choice(names)]] if rng.random() < 0.2 else []
             co = [u for u in co if u.pk != lead.pk]
-        due = add_workdays(timezone.localtime(t).date(), cfg.handling_workdays)
+        due = due_in_workdays(timezone.localtime(t).date(), cfg.handling_workdays)
         item.lead_unit, item.stage_due, item.handling_round = lead, due, round_no
         for a in self.assignments:
             a.is_current = False
@@ -181,7 +181,7 @@ class _Sim:
                 decide = self.later(ask, workdays=1)
                 if decide <= self.now:
                     request.status, request.decided_by, request.decided_at = "approved", self.staff, decide
-                    lead_row.due_date = add_workdays(lead_row.due_date, days)
+                    lead_row.due_date = due_in_workdays(lead_row.due_date, days)
                     lead_row.extension_days = days
                     item.stage_due = lead_row.due_date
                     self.ev(Action.DECIDE_EXTENSION, decide, State.HANDLING, actor=self.staff,
@@ -215,7 +215,7 @@ class _Sim:
     def _to_evaluation(self, t, action, cfg):
         item = self.item
         item.replied_at = item.replied_at or t
-        item.evaluation_due = timezone.localtime(t).date() + datetime.timedelta(days=cfg.evaluation_days)
+        item.evaluation_due = due_in_days(timezone.localtime(t).date(), cfg.evaluation_days)
         item.stage_due = None
         self.ev(action, t, State.EVALUATION, actor=self.staff,
                 comment=item.reply if action == Action.ANSWER_DIRECTLY else "",
@@ -263,10 +263,10 @@ class _Sim:
         if not allow_reopen:
             self.ev(Action.EVALUATE, at, State.RESEARCH, actor=actor, comment=item.evaluation_comment,
                     data={"satisfaction": sat})
-            item.stage_due = add_workdays(timezone.localtime(at).date(), cfg.research_workdays)
+            item.stage_due = due_in_workdays(timezone.localtime(at).date(), cfg.research_workdays)
             return
         # 不满意 → 重新办理: one EVALUATE row (待评价 → 办理中), then a new round with the same units.
-        due = add_workdays(timezone.localtime(at).date(), cfg.handling_workdays)
+        due = due_in_workdays(timezone.localtime(at).date(), cfg.handling_workdays)
         self.ev(Action.EVALUATE, at, State.HANDLING, actor=actor, comment=item.evaluation_comment,
                 data={"satisfaction": sat, "due_date": due.isoformat(), "round": 2})
         self._reopen(at, cfg, lead, [r.unit for r in co])

@@ -397,6 +397,6 @@ class ItemSettingsForm(forms.ModelForm):
 
 
 def default_due(today: datetime.date | None = None) -> datetime.date:
-    from core.workdays import add_workdays
+    from core.loops import due_in_workdays
 
-    return add_workdays(today or timezone.localdate(), ItemSettings.load().handling_workdays)
+    return due_in_workdays(today or timezone.localdate(), ItemSettings.load().handling_workdays)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from areas.models import Area
+from core.loops import LoopEvent, is_overdue
 
 from .choices import (
     NOT_COLLECTED_STATES,
@@ -181,7 +182,7 @@ class Item(models.Model):
         from .choices import CLOCKED_STATES
 
         today = today or timezone.localdate()
-        return self.state in CLOCKED_STATES and self.stage_due is not None and self.stage_due < today
+        return self.state in CLOCKED_STATES and is_overdue(self.stage_due, today)
 
 
 class Assignment(models.Model):
@@ -229,12 +230,13 @@ class Assignment(models.Model):
         return timezone.localtime(self.handled_at).date() <= self.due_date
 
 
-class ItemEvent(models.Model):
-    """One row of an item's timeline (append-only, never edited or deleted): who did what, when,
-    from which state to which, with a comment, the acting unit and any data (units, due dates,
-    satisfaction). ``actor`` null means the system (a scheduled job)."""
+class ItemEvent(LoopEvent):
+    """One row of an item's timeline (append-only, never edited or deleted; core.loops.LoopEvent):
+    who did what, when, from which state to which, with a comment, the acting unit and any data
+    (units, due dates, satisfaction). ``actor`` null means the system (a scheduled job)."""
 
     item = models.ForeignKey(Item, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="events")
+    # Redeclared from LoopEvent for the item's choices and the user's reverse name (same columns).
     action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="item_events")
@@ -242,11 +244,8 @@ class ItemEvent(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     from_state = models.CharField(_("原状态"), max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=20, choices=State.choices, blank=True)
-    comment = models.TextField(_("说明"), blank=True)
-    data = models.JSONField(_("数据"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
-    class Meta:
+    class Meta(LoopEvent.Meta):
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
         ordering = ["created_at", "id"]

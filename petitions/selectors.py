@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import STAFF_ROLES, Role
-from core.workdays import add_workdays
+from core import loops
+from core.loops import overdue_q
 
 from .choices import CLOCKED_STATES, NOT_COLLECTED_STATES, STAGE_STATES, Action, State, UnitRole
 from .models import Assignment, HandlingRequest, Item, ItemEvent, ItemSettings
@@ -46,7 +47,11 @@ BOXES: dict[str, Box] = {b.key: b for b in [
 
 def due_soon_limit(today: datetime.date) -> datetime.date:
     """The last day that still counts as 即将逾期 (within N working days, DOMAIN.md: 2)."""
-    return add_workdays(today, ItemSettings.load().due_soon_workdays)
+    return loops.due_soon_limit(today, workdays=ItemSettings.load().due_soon_workdays)
+
+
+def _due_soon_q(field: str, today: datetime.date) -> Q:
+    return loops.due_soon_q(field, today, workdays=ItemSettings.load().due_soon_workdays)
 
 
 def _open_assignments(unit_id):
@@ -77,13 +82,14 @@ def box_queryset(user, box: str, today: datetime.date | None = None) -> QuerySet
         return qs.filter(Exists(_open_assignments(user.unit_id).filter(item=OuterRef("pk")))) if is_unit else qs.none()
     if box == "due_soon":
         if not is_unit:
-            return qs.filter(state__in=CLOCKED_STATES, stage_due__gte=today, stage_due__lte=due_soon_limit(today))
+            return qs.filter(_due_soon_q("stage_due", today), state__in=CLOCKED_STATES)
         return qs.filter(Exists(_open_assignments(user.unit_id).filter(
-            item=OuterRef("pk"), due_date__gte=today, due_date__lte=due_soon_limit(today))))
+            _due_soon_q("due_date", today), item=OuterRef("pk"))))
     if box == "overdue":
         if is_unit:
-            return qs.filter(Exists(_open_assignments(user.unit_id).filter(item=OuterRef("pk"), due_date__lt=today)))
-        return qs.filter(state__in=CLOCKED_STATES, stage_due__lt=today)
+            return qs.filter(Exists(_open_assignments(user.unit_id).filter(overdue_q("due_date", today),
+                                                                           item=OuterRef("pk"))))
+        return qs.filter(overdue_q("stage_due", today), state__in=CLOCKED_STATES)
     return qs
 
 
@@ -115,7 +121,7 @@ def filter_items(qs: QuerySet, data: dict, today: datetime.date | None = None) -
     if data.get("month"):
         qs = qs.filter(period=data["month"])
     if data.get("overdue"):
-        qs = qs.filter(state__in=CLOCKED_STATES, stage_due__lt=today)
+        qs = qs.filter(overdue_q("stage_due", today), state__in=CLOCKED_STATES)
     keyword = (data.get("q") or "").strip()
     if keyword:
         cond = Q(title__icontains=keyword) | Q(content__icontains=keyword) | Q(deputy__name__icontains=keyword)
@@ -271,22 +277,22 @@ def assignments_open(unit=None) -> QuerySet:
 
 
 def assignments_due_soon(today: datetime.date, unit=None) -> QuerySet:
-    return assignments_open(unit).filter(due_date__gte=today, due_date__lte=due_soon_limit(today))
+    return assignments_open(unit).filter(_due_soon_q("due_date", today))
 
 
 def assignments_overdue(today: datetime.date, unit=None) -> QuerySet:
-    return assignments_open(unit).filter(due_date__lt=today)
+    return assignments_open(unit).filter(overdue_q("due_date", today))
 
 
 def items_overdue(today: datetime.date, stage: str | None = None) -> QuerySet:
     """Items whose current clocked stage (研处 or 办理) is past its due date."""
     states = STAGE_STATES[stage] if stage else CLOCKED_STATES
-    return Item.objects.filter(state__in=states, stage_due__lt=today).select_related("deputy", "area", "lead_unit")
+    return Item.objects.filter(overdue_q("stage_due", today), state__in=states).select_related("deputy", "area", "lead_unit")
 
 
 def items_due_soon(today: datetime.date, stage: str | None = None) -> QuerySet:
     states = STAGE_STATES[stage] if stage else CLOCKED_STATES
-    return Item.objects.filter(state__in=states, stage_due__gte=today, stage_due__lte=due_soon_limit(today))
+    return Item.objects.filter(_due_soon_q("stage_due", today), state__in=states)
 
 
 def overdue_by_unit(today: datetime.date) -> QuerySet:
@@ -301,7 +307,7 @@ def overdue_by_stage(today: datetime.date) -> dict[str, int]:
 
 def items_awaiting_deemed_evaluation(today: datetime.date) -> QuerySet:
     """Items whose evaluation window has passed (→ workflow.item_deem_satisfied)."""
-    return Item.objects.filter(state=State.EVALUATION, evaluation_due__lt=today)
+    return Item.objects.filter(overdue_q("evaluation_due", today), state=State.EVALUATION)
 
 
 def lead_assignments_ended() -> QuerySet:

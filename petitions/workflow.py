@@ -3,8 +3,10 @@
 Each action is one function, keyword-only, checked against `choices.TRANSITIONS`: it opens a
 transaction, re-reads the item with select_for_update(), checks the state and the actor (role and
 data scope), writes an ItemEvent, saves with update_fields and creates notification rows for whoever
-must act next, inside the same transaction. A refused call raises a `WorkflowError` whose message is
-shown to the user as is, and changes nothing.
+must act next, inside the same transaction. The lock-and-check, the event row, the notification call
+and the due-date arithmetic are the loop engine's (core.loops); who the actors are, who is told and
+which notifications an action settles are the item's own and stay here. A refused call raises a
+`WorkflowError` (core.loops.LoopError) whose message is shown to the user as is, and changes nothing.
 
 - `StaleState`: the item is no longer in a state the action starts from (a double click, a colleague
   was quicker): "该事项已被 … 处理,请刷新".
@@ -21,7 +23,18 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from areas.models import Area
-from core.workdays import add_workdays, workdays_between
+from core.loops import (
+    LoopError,
+    NotAllowed,
+    StaleState,
+    due_in_days,
+    due_in_workdays,
+    lock,
+    notify_on_commit,
+    record_event,
+)
+from core.loops import allowed_actions as table_allows
+from core.workdays import workdays_between
 from deputies.models import Deputy
 
 from .choices import (
@@ -40,20 +53,9 @@ from .models import Assignment, Attachment, HandlingRequest, Item, ItemEvent, It
 MAX_TEXT = 20000  # characters in any free-text field (the forms say so before we do)
 
 
-class WorkflowError(Exception):
-    """A refused action: `message` is shown to the user as is."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = str(message)
-
-
-class StaleState(WorkflowError):
-    """The item moved on under the caller (double click, a colleague was quicker)."""
-
-
-class NotAllowed(WorkflowError):
-    """The actor's role or data scope does not allow this action on this item."""
+# The engine's refusals (NotAllowed, StaleState, imported above) under the names callers know:
+# every WorkflowError is a core.loops.LoopError.
+WorkflowError = LoopError
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,8 +115,7 @@ def allowed_actions(user, item) -> set[str]:
     """Actions this user could take now (the item page shows these buttons)."""
     if user.is_authenticated and user.is_read_only:
         return set()
-    kinds = actor_kinds(user, item)
-    return {a for a, t in TRANSITIONS.items() if item.state in t.sources and kinds & t.actors}
+    return table_allows(TRANSITIONS, item.state, actor_kinds(user, item))
 
 
 def _stale_message(item) -> str:
@@ -124,22 +125,14 @@ def _stale_message(item) -> str:
         "who": who, "state": item.get_state_display()}
 
 
+def _not_allowed_message(action) -> str:
+    return _("您无权对该事项执行“%(action)s”。") % {"action": Action(action).label}
+
+
 def _lock(item, action: str, actor) -> tuple[Item, set[str]]:
     """Re-read the item under a row lock and check the transition and the actor against the table."""
-    pk = item.pk if isinstance(item, Item) else item
-    try:
-        locked = Item.objects.select_for_update().get(pk=pk)
-    except Item.DoesNotExist:
-        raise WorkflowError(_("事项不存在。"))
-    transition = TRANSITIONS[action]
-    if actor is not None and actor.is_authenticated and actor.is_read_only:
-        raise NotAllowed(_("领导账号只能查看,不能办理。"))
-    kinds = actor_kinds(actor, locked)
-    if locked.state not in transition.sources:
-        raise StaleState(_stale_message(locked))
-    if not kinds & transition.actors:
-        raise NotAllowed(_("您无权对该事项执行“%(action)s”。") % {"action": Action(action).label})
-    return locked, kinds
+    return lock(item, action, actor, table=TRANSITIONS, actor_kinds=actor_kinds, stale_message=_stale_message,
+                not_allowed_message=_not_allowed_message, model=Item, missing_message=_("事项不存在。"))
 
 
 def _text(value, label, *, required=True) -> str:
@@ -152,10 +145,8 @@ def _text(value, label, *, required=True) -> str:
 
 
 def _event(item, action, actor, from_state, *, comment="", unit=None, data=None, at=None) -> ItemEvent:
-    event = ItemEvent.objects.create(
-        item=item, action=action, actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_unit=unit, from_state=from_state, to_state=item.state, comment=comment, data=data or {},
-        created_at=at or timezone.now())
+    event = record_event(ItemEvent, item=item, action=action, actor=actor, actor_unit=unit, from_state=from_state,
+                         to_state=item.state, comment=comment, data=data, at=at)
     _settle_notifications(item, actor)
     return event
 
@@ -257,9 +248,7 @@ def _settle_notifications(item, actor):
 def _notify(item, event, recipients, title, body=None, *, task="", part=""):
     """Notify `recipients` of `event`. `task`: what it asks them to do (TASK_STATES or a request), so
     it is marked read once done; `part`: a key suffix when one event sends different messages."""
-    from notifications.services import notify
-
-    notify(key=f"item:{item.pk}:event:{event.pk}" + (f":{part}" if part else ""), kind=f"item.{event.action}",
+    notify_on_commit(key=f"item:{item.pk}:event:{event.pk}" + (f":{part}" if part else ""), kind=f"item.{event.action}",
            recipients=recipients, title=f"{title}:{item.title}"[:200],
            body=event.comment[:500] if body is None else body[:500], url=item.get_absolute_url(),
            subject=_subject(item), task=task)
@@ -372,7 +361,7 @@ def item_submit(*, item, actor) -> Item:
         today = timezone.localdate(now)
         item.state = State.SUBMITTED
         item.submitted_at = item.submitted_at or now
-        item.stage_due = add_workdays(today, ItemSettings.load().research_workdays)
+        item.stage_due = due_in_workdays(today, ItemSettings.load().research_workdays)
         item.save(update_fields=["state", "submitted_at", "stage_due", "updated_at"])
         event = _event(item, Action.SUBMIT, actor, from_state, at=now,
                        data={"stage_due": item.stage_due.isoformat()},
@@ -460,7 +449,7 @@ def _to_evaluation(item, reply, now):
     item.reply = reply
     item.replied_at = now
     item.stage_due = None
-    item.evaluation_due = timezone.localdate(now) + datetime.timedelta(days=ItemSettings.load().evaluation_days)
+    item.evaluation_due = due_in_days(timezone.localdate(now), ItemSettings.load().evaluation_days)
 
 
 def item_answer_directly(*, item, actor, reply: str, files=()) -> Item:
@@ -514,7 +503,7 @@ def _create_round(item, *, lead_unit, co_units, due_date, actor, now) -> list[As
 
 def _check_due(due_date, today):
     if due_date is None:
-        return add_workdays(today, ItemSettings.load().handling_workdays)
+        return due_in_workdays(today, ItemSettings.load().handling_workdays)
     if due_date < today:
         raise WorkflowError(_("办理期限不能早于今天。"))
     return due_date
@@ -582,7 +571,7 @@ def _back_to_research(item, now):
     _void_pending_requests(item, now)
     item.state = State.RESEARCH
     item.lead_unit = None
-    item.stage_due = add_workdays(timezone.localdate(now), ItemSettings.load().research_workdays)
+    item.stage_due = due_in_workdays(timezone.localdate(now), ItemSettings.load().research_workdays)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -689,7 +678,7 @@ def item_decide_extension(*, item, actor, request, approve: bool, days: int | No
             left = ItemSettings.load().extension_max_workdays - assignment.extension_days
             if days < 1 or days > left:
                 raise WorkflowError(_("延期天数应为 1 到 %(n)s 个工作日。") % {"n": max(left, 0)})
-            assignment.due_date = add_workdays(assignment.due_date, days)
+            assignment.due_date = due_in_workdays(assignment.due_date, days)
             assignment.extension_days += days
             assignment.save(update_fields=["due_date", "extension_days"])
             if assignment.role == UnitRole.LEAD:
@@ -835,7 +824,7 @@ def item_evaluate(*, item, actor, satisfaction: str, comment: str = "",
                 unit_task = "handle"
             else:
                 item.state = State.RESEARCH
-                item.stage_due = add_workdays(today, ItemSettings.load().research_workdays)
+                item.stage_due = due_in_workdays(today, ItemSettings.load().research_workdays)
                 fields.append("stage_due")
                 title, task = _("代表对直接答复不满意,请重新研处"), "research"
         item.save(update_fields=fields)

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from core import workdays
 from core.loops import (
+    AppendOnly,
     LoopError,
     NotAllowed,
     StaleState,
@@ -21,12 +22,13 @@ from core.loops import (
     is_overdue,
     lock,
     overdue_q,
+    record_event,
     transition,
 )
 from holidays.choices import EntryKind
 from holidays.models import CalendarEntry
 from petitions.choices import State
-from petitions.models import Item
+from petitions.models import Item, ItemEvent
 
 from ..petitions.helpers import make
 
@@ -142,3 +144,40 @@ def test_it_counts_due_soon_across_an_entered_holiday(cast, fresh_calendar):
     overdue = Item.objects.filter(overdue_q("stage_due", dt.date(2030, 5, 3)), pk=item.pk)
     assert is_overdue(thursday, dt.date(2030, 5, 3)) and overdue.exists()
     assert not Item.objects.filter(overdue_q("stage_due", thursday), pk=item.pk).exists()
+
+
+def test_it_keeps_the_event_rows_append_only(cast):
+    item = make(cast, State.SUBMITTED)
+    event = record_event(ItemEvent, item=item, action="submit", actor=cast.deputy, from_state=State.DRAFT,
+                         to_state=State.SUBMITTED, comment="原说明")
+    assert (event.actor, event.data) == (cast.deputy, {})
+    event.comment = "改写"
+    with pytest.raises(AppendOnly):
+        event.save()
+    with pytest.raises(AppendOnly):
+        event.delete()
+    assert ItemEvent.objects.get(pk=event.pk).comment == "原说明"
+
+
+def test_it_records_an_anonymous_actor_as_the_system(cast):
+    from django.contrib.auth.models import AnonymousUser
+
+    item = make(cast, State.SUBMITTED)
+    event = record_event(ItemEvent, item=item, action="deem_satisfied", actor=AnonymousUser(),
+                         from_state=State.EVALUATION, to_state=State.CLOSED, data={"x": 1})
+    assert event.actor_id is None and event.data == {"x": 1}
+
+
+def test_it_is_the_engine_that_refuses_an_opinion_item_action(cast):
+    """Opinion items are the engine's first user: their refusals are the engine's, with the item's words."""
+    from petitions import workflow
+
+    researched = make(cast, State.RESEARCH)
+    with pytest.raises(StaleState, match="该事项已被"):
+        workflow.item_withdraw(item=researched, actor=cast.deputy)
+    submitted = make(cast, State.SUBMITTED)
+    with pytest.raises(NotAllowed, match="您无权对该事项执行“开始研处”"):
+        workflow.item_start_research(item=submitted, actor=cast.zhujian)
+    with pytest.raises(LoopError, match="事项不存在"):
+        workflow.item_start_research(item=999999, actor=cast.staff)
+    assert snapshot(submitted)[0] == State.SUBMITTED and snapshot(researched)[0] == State.RESEARCH
