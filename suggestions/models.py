@@ -41,6 +41,10 @@ from .choices import (
 )
 
 
+def _token() -> str:
+    return secrets.token_urlsafe(18)
+
+
 class Session(models.Model):
     """A congress session (会议, e.g. 区人大十二届一次会议) or a between-sessions year (2026年闭会期间),
     the frame in which suggestions are numbered. ``last_number`` is the session's counter: it only ever
@@ -56,6 +60,8 @@ class Session(models.Model):
     ends_on = models.DateField(_("结束日期"), null=True, blank=True)
     open_for_submissions = models.BooleanField(_("接收建议"), default=False)
     last_number = models.PositiveIntegerField(_("已用编号"), default=0, editable=False)
+    # The public page (公开) is found by this opaque token, never by the id.
+    public_token = models.CharField(_("公开页令牌"), max_length=40, unique=True, default=_token, editable=False)
 
     class Meta:
         verbose_name = _("会议")
@@ -94,10 +100,6 @@ class Category(models.Model):
 
     def __str__(self):
         return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
-
-
-def _token() -> str:
-    return secrets.token_urlsafe(18)
 
 
 class SuggestionQuerySet(models.QuerySet):
