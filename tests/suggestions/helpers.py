@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 from suggestions import services
 from suggestions.choices import Rating, State
 from suggestions.models import Session, Suggestion
@@ -64,7 +66,7 @@ def make(cast, state: str, *, reply_class="B", user=None, confirmed=False, **ext
     if state == State.HANDLING:
         return s
     services.suggestion_co_opinion(suggestion=s, actor=co, opinion="同意主办单位意见。")
-    services.suggestion_consult(suggestion=s, actor=lead, form="visit", date=datetime.date(2026, 11, 20),
+    services.suggestion_consult(suggestion=s, actor=lead, form="visit", date=timezone.localdate(),
                                 person_name="王局长", person_level="head")
     services.suggestion_reply(suggestion=s, actor=lead, data=reply_data(reply_class))
     s.refresh_from_db()
