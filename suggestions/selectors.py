@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from core.loops import due_soon_q, overdue_q
 
-from .choices import GIVEN_RATINGS, GOOD_RATINGS, REPLYING_ROLES, ReplyClass, State
-from .models import Session, Suggestion, SuggestionUnit
+from .choices import GIVEN_RATINGS, GOOD_RATINGS, REPLYING_ROLES, ConsultationForm, ReplyClass, State
+from .models import Consultation, Evaluation, Session, Suggestion, SuggestionUnit
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -99,3 +99,35 @@ def public_replies(session: Session, today: datetime.date):
     return (Suggestion.objects.filter(session=session, state__in=PUBLISHABLE_STATES, consent_public=True,
                                       withheld_by_staff=False, disclose_after__lte=today)
             .select_related("session", "lead_deputy").order_by("number"))
+
+
+def session_report(session: Session) -> dict:
+    """The session report's further figures (issue 11 "Figures"), beside `session_stats`: 立案 / 并案 /
+    不予立案, answered, 见面率 (answered suggestions with a 面商 other than 未沟通), first-round
+    satisfaction of each dimension (the lead deputy's first rating) against the final one, re-handled,
+    open B/C (跟踪), and the suggestions gone to 督办 after a second 不满意."""
+    met = Consultation.objects.filter(suggestion=OuterRef("pk")).exclude(form=ConsultationForm.NONE)
+    qs = Suggestion.objects.filter(session=session)
+    counts = qs.aggregate(
+        merged=Count("pk", filter=Q(state=State.MERGED)),
+        not_accepted=Count("pk", filter=Q(state=State.NOT_ACCEPTED)),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        met=Count("pk", filter=Q(answered_at__isnull=False) & Q(Exists(met))),
+        rehandled=Count("pk", filter=Q(handling_round__gt=1)),
+        tracking=Count("pk", filter=Q(tracking=True)),
+    )
+    first = Evaluation.objects.filter(suggestion__session=session, round=1,
+                                      deputy_id=F("suggestion__lead_deputy_id")).aggregate(
+        work_rated=Count("pk", filter=Q(work_rating__in=GIVEN_RATINGS)),
+        work_good=Count("pk", filter=Q(work_rating__in=GOOD_RATINGS)),
+        result_rated=Count("pk", filter=Q(result_rating__in=GIVEN_RATINGS)),
+        result_good=Count("pk", filter=Q(result_rating__in=GOOD_RATINGS)),
+    )
+    return {
+        "merged": counts["merged"], "not_accepted": counts["not_accepted"], "answered": counts["answered"],
+        "meeting_rate": _rate(counts["met"], counts["answered"]),
+        "first_work_satisfaction_rate": _rate(first["work_good"], first["work_rated"]),
+        "first_result_satisfaction_rate": _rate(first["result_good"], first["result_rated"]),
+        "rehandled": counts["rehandled"], "tracking": counts["tracking"],
+        "supervised": list(qs.filter(supervised=True).select_related("session", "lead_deputy").order_by("number")),
+    }
