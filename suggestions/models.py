@@ -481,6 +481,11 @@ class SuggestionSettings(models.Model):
         help_text=_("期限内未评价的记为“未表态”,不视为满意。"))
     disclosure_workdays = models.PositiveSmallIntegerField(
         _("答复公开时限(工作日)"), default=20, validators=[MinValueValidator(1), MaxValueValidator(60)])
+    due_soon_workdays = models.PositiveSmallIntegerField(
+        _("即将逾期提醒(工作日)"), default=10, validators=[MinValueValidator(0), MaxValueValidator(60)])
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("逾期升级至领导(自然日)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("答复逾期超过该天数的建议列入领导的预警。"))
     class_d_enabled = models.BooleanField(_("启用 D 类答复"), default=False)
     cosigners_evaluate = models.BooleanField(_("附议代表也参与评价"), default=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -830,3 +830,66 @@ def suggestion_measures_done(*, suggestion, actor, comment: str) -> Suggestion:
         event = _event(s, Action.MEASURES_DONE, actor, s.state, comment=comment, unit=_unit(actor))
         _notify(s, event, [s.lead_deputy], _("建议的计划措施已落实"))
     return s
+
+
+# ---------------------------------------------------------------------------------------------
+# Scheduled: 逾期预警 for suggestions
+
+
+def send_suggestion_alerts(*, today: datetime.date | None = None) -> int:
+    """Every working morning: each replying unit its overdue and due-soon suggestions (one message per
+    unit and day), district staff the overdue count, leaders those overdue for longer than
+    `escalate_after_days`. Keys carry the day, so a second run the same day sends nothing twice.
+    Returns how many notifications were new."""
+    from collections import defaultdict
+
+    from core.loops import due_soon_q, overdue_q
+    from core.workdays import is_workday
+
+    today = today or _today()
+    if not is_workday(today):
+        return 0
+    cfg = SuggestionSettings.load()
+    parts = (SuggestionUnit.objects
+             .filter(is_current=True, cancelled_at__isnull=True, done_at__isnull=True, role__in=REPLYING_ROLES,
+                     suggestion__state=State.HANDLING)
+             .filter(overdue_q("suggestion__reply_due", today)
+                     | due_soon_q("suggestion__reply_due", today, workdays=cfg.due_soon_workdays))
+             .select_related("unit", "suggestion__session").order_by("suggestion__reply_due", "pk"))
+    by_unit = defaultdict(lambda: {"overdue": [], "soon": []})
+    overdue_ids = set()
+    for p in parts:
+        late = p.suggestion.reply_due < today
+        by_unit[p.unit]["overdue" if late else "soon"].append(p.suggestion)
+        if late:
+            overdue_ids.add(p.suggestion_id)
+    new = 0
+    day = f"{today:%Y-%m-%d}"
+
+    def line(s):
+        return _("· %(number)s %(title)s(答复期限 %(due)s)") % {
+            "number": s.display_number, "title": s.title, "due": f"{s.reply_due:%Y-%m-%d}"}
+
+    with transaction.atomic():
+        for unit, found in by_unit.items():
+            body = "\n".join([line(s) for s in found["overdue"]] + [line(s) for s in found["soon"]])
+            new += notify_on_commit(
+                key=f"suggestion.unit_alert:{day}", kind="suggestion.unit_alert", recipients=[unit],
+                title=_("代表建议:逾期 %(o)s 件,即将逾期 %(s)s 件") % {"o": len(found["overdue"]), "s": len(found["soon"])},
+                body=body[:2000])
+        if overdue_ids:
+            new += notify_on_commit(
+                key=f"suggestion.staff_overdue:{day}", kind="suggestion.staff_overdue", recipients=_district_staff(),
+                title=_("代表建议答复逾期 %(n)s 件") % {"n": len(overdue_ids)})
+        long_late = Suggestion.objects.filter(pk__in=overdue_ids,
+                                              reply_due__lt=today - datetime.timedelta(days=cfg.escalate_after_days))
+        count = long_late.count()
+        if count:
+            from accounts.models import User
+
+            leaders = list(User.objects.filter(is_active=True, groups__name=Role.LEADER))
+            new += notify_on_commit(
+                key=f"suggestion.escalate:{day}", kind="suggestion.escalate", recipients=leaders,
+                title=_("代表建议答复逾期超过 %(d)s 天:%(n)s 件") % {"d": cfg.escalate_after_days, "n": count},
+                body="\n".join(line(s) for s in long_late.select_related("session")[:100]))
+    return new

@@ -50,3 +50,32 @@ def test_the_expiry_job_is_in_the_beat_schedule_and_runs_as_a_task(cast):
     assert expire_evaluations("2026-12-27") == "1"
     s.refresh_from_db()
     assert s.work_rating == "no_answer"
+
+
+def test_it_alerts_units_staff_and_leaders_once_a_working_day(cast):
+    import datetime
+
+    from suggestions.models import Suggestion
+
+    late = make(cast, State.HANDLING)  # due 2027-02-26
+    soon = make(cast, State.HANDLING)
+    Suggestion.objects.filter(pk=soon.pk).update(reply_due=datetime.date(2027, 4, 2))
+    morning = datetime.date(2027, 3, 30)  # a Tuesday: `late` is 32 days overdue
+    assert services.send_suggestion_alerts(today=datetime.date(2027, 3, 28)) == 0  # a Sunday
+    created = services.send_suggestion_alerts(today=morning)
+    assert created > 0
+    assert services.send_suggestion_alerts(today=morning) == 0  # a second run sends nothing twice
+    unit = Notification.objects.get(kind="suggestion.unit_alert", recipient_unit=cast.zhujian.unit)
+    assert "逾期 1 件,即将逾期 1 件" in unit.title
+    assert late.display_number in unit.body and soon.display_number in unit.body
+    assert not Notification.objects.filter(kind="suggestion.unit_alert", recipient_unit=cast.huanbao.unit).exists()
+    assert Notification.objects.filter(kind="suggestion.staff_overdue", recipient=cast.staff).exists()
+    leader = Notification.objects.get(kind="suggestion.escalate", recipient=cast.leader)
+    assert "1 件" in leader.title and late.display_number in leader.body
+
+
+def test_it_does_not_alert_on_a_suggestion_already_answered(cast):
+    import datetime
+
+    make(cast, State.REVIEW)
+    assert services.send_suggestion_alerts(today=datetime.date(2027, 3, 30)) == 0
