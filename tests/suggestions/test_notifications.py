@@ -79,3 +79,11 @@ def test_it_does_not_alert_on_a_suggestion_already_answered(cast):
 
     make(cast, State.REVIEW)
     assert services.send_suggestion_alerts(today=datetime.date(2027, 3, 30)) == 0
+
+
+def test_the_alert_job_runs_by_hand(cast):
+    make(cast, State.HANDLING)
+    out = io.StringIO()
+    call_command("send_suggestion_alerts", "--date", "2027-03-30", stdout=out)
+    assert "新建通知" in out.getvalue()
+    assert Notification.objects.filter(kind="suggestion.unit_alert").exists()
