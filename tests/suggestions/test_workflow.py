@@ -241,3 +241,14 @@ def test_it_lets_confirmed_cosigners_rate_where_enabled_without_moving_the_sugge
     with pytest.raises(StaleState, match="已评价过"):
         services.suggestion_evaluate(suggestion=s, actor=cast.group_leader, work_rating=Rating.BASIC,
                                      result_rating=Rating.BASIC)
+
+
+def test_it_offers_each_person_only_the_actions_the_table_gives_them(cast):
+    s = make(cast, State.HANDLING)
+    assert services.suggestion_actions(cast.zhujian, s) == {
+        Action.REQUEST_RETURN, Action.REQUEST_EXTENSION, Action.CONSULT, Action.REPLY}
+    assert services.suggestion_actions(cast.huanbao, s) == {Action.CO_OPINION}
+    assert services.suggestion_actions(cast.staff, s) == {Action.DECIDE_RETURN, Action.DECIDE_EXTENSION}
+    assert services.suggestion_actions(cast.deputy, s) == {Action.CONFIRM_CONSULTATION}
+    assert services.suggestion_actions(cast.leader, s) == set()
+    assert services.suggestion_actions(cast.renwei_staff, s) == set()
