@@ -59,6 +59,8 @@ def record_xlsx(rec):
         [_("出席活动"), sc["attended"]], [_("请假"), sc["leave"]], [_("缺席"), sc["absent"]],
         [_("学习培训"), rec["trainings"]], [_("接待选民日值班"), rec["receptions"]], [_("向选民述职"), rec["reports"]],
         [_("接待中反映问题"), rec["problems"]["raised"]], [_("已解决"), rec["problems"]["solved"]],
+        [_("领衔代表建议"), rec["suggestions"]["led"]], [_("附议代表建议"), rec["suggestions"]["cosigned"]],
+        *[[_("%(c)s 类答复") % {"c": c}, rec["suggestions"][c]] for c in "ABCD"],
         *[[_("%(year)s年度考核") % {"year": s.assessment.year},
            _("%(total)s 分 %(grade)s") % {"total": s.total, "grade": s.grade}] for s in rec["scores"]],
     ], first=True)

@@ -282,6 +282,16 @@ def records(pairs) -> list[dict]:
     no_problems = {"raised": 0, "solved": 0}
     problems = {r.pop("deputy_id"): r for r in ReceptionProblem.objects.filter(within("activity__date")).order_by()
                 .values("deputy_id").annotate(raised=count_agg("pk"), solved=count_agg("pk", _problem_solved()))}
+    # 代表建议 registered in the term: led (by answer class) and co-signed (confirmed 附议).
+    from suggestions.models import CoSigner, Suggestion
+
+    no_suggestions = {"led": 0, "cosigned": 0, "A": 0, "B": 0, "C": 0, "D": 0}
+    suggestion_counts = {r.pop("lead_deputy_id"): r for r in Suggestion.objects.filter(
+        within("registered_at__date", "lead_deputy_id")).order_by().values("lead_deputy_id").annotate(
+        led=count_agg("pk"), **{c: count_agg("pk", Q(reply_class=c)) for c in "ABCD"})}
+    for r in (CoSigner.objects.filter(within("suggestion__registered_at__date"), confirmed_at__isnull=False)
+              .order_by().values("deputy_id").annotate(n=count_agg("pk"))):
+        suggestion_counts.setdefault(r["deputy_id"], {**no_suggestions, "cosigned": 0})["cosigned"] = r["n"]
     scores = grouped(AssessmentScore.objects.filter(within("assessment__year", year=True),
                                                     assessment__status=AssessmentStatus.PUBLISHED)
                      .select_related("assessment").order_by("assessment__year", "id"))
@@ -308,6 +318,7 @@ def records(pairs) -> list[dict]:
             "status_counts": status_counts,
             "trainings": by_kind[ActivityKind.TRAINING], "receptions": by_kind[ActivityKind.RECEPTION],
             "reports": by_kind[ActivityKind.REPORT], "problems": problems.get(pk, dict(no_problems)),
+            "suggestions": {**no_suggestions, **suggestion_counts.get(pk, {})},
             "scores": scores[pk], "mandates": mandates[pk], "groups": groups[pk],
         })
     return out

@@ -26,6 +26,14 @@ DEFAULT_SCHEDULES = [
     # Every night at 01:15: replies past their evaluation window are closed as deemed 满意.
     ("通知:逾期未评价视为满意", "notifications.close_unevaluated", {"crontab": {"minute": "15", "hour": "1"}},
      "每天1:15将评价期已过的答复视为满意并办结。"),
+    # Every night at 01:20: suggestions (代表建议) past their evaluation window are recorded 未表态 and
+    # concluded — NOT deemed satisfied, unlike opinion items (issue 11).
+    ("建议:逾期未评价记为未表态", "suggestions.expire_evaluations", {"crontab": {"minute": "20", "hour": "1"}},
+     "每天1:20将评价期已过的代表建议记为“未表态”并办结(不视为满意)。"),
+    # Every morning at 08:35 (the job skips non-working days, like the items' alerts): units their
+    # overdue and due-soon suggestions, staff the overdue count, leaders those late for too long.
+    ("建议:逾期预警", "suggestions.send_alerts", {"crontab": {"minute": "35", "hour": "8"}},
+     "每个工作日8:35向承办单位发送逾期和即将逾期的代表建议,向工作人员发送逾期数,超期过久的升级至领导。"),
     # Monday 08:00: last week's figures and the five lowest units for the leaders; each unit its own.
     ("通知:每周简报", "notifications.send_weekly_digest",
      {"crontab": {"minute": "0", "hour": "8", "day_of_week": "1"}},

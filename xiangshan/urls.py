@@ -17,6 +17,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("assessments/", include("assessments.urls")),
     path("holidays/", include("holidays.urls")),
+    path("suggestions/", include("suggestions.urls")),
     path("admin/", admin.site.urls),
 ]
 

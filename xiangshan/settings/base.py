@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "activities",
     "assessments",
     "holidays",
+    "suggestions",
 ]
 
 MIDDLEWARE = [
