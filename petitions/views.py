@@ -77,9 +77,9 @@ def _export(qs, title):
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(str(title)[:30])
+    ws = wb.create_sheet(downloads.sheet_title(title))
     for row in selectors.export_rows(qs):
-        ws.append(row)
+        downloads.append(ws, row)
     day = f"{timezone.localdate():%Y%m%d}"
     return downloads.xlsx_response(wb, _("社情民意-%(list)s-%(date)s.xlsx") % {"list": title, "date": day},
                                    fallback=f"items-{day}.xlsx")
