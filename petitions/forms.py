@@ -308,8 +308,11 @@ class AssignForm(forms.Form):
 
 
 class BulkAssignForm(AssignForm):
-    items = forms.ModelMultipleChoiceField(label=_("事项"), queryset=Item.objects.none(),
-                                           widget=forms.CheckboxSelectMultiple)
+    items = forms.ModelMultipleChoiceField(
+        label=_("事项"), queryset=Item.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少勾选一件事项。"),
+                        "invalid_choice": _("所选事项中有已不在待研处的(可能刚被同事处理),请核对后重新提交。"),
+                        "invalid_pk_value": _("所选事项无效,请刷新页面后重新选择。")})
 
     def __init__(self, *args, items_qs=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -418,7 +418,9 @@ def bulk_assign(request):
         for item, message in refused:
             messages.error(request, f"{item.number}:{message}")
         return redirect("petitions:research")
-    return render(request, "petitions/bulk_assign.html", {"form": form, "candidates": candidates[:200]})
+    chosen = {int(pk) for pk in request.POST.getlist("items") if pk.isdigit()}  # kept ticked when refused
+    return render(request, "petitions/bulk_assign.html",
+                  {"form": form, "candidates": candidates[:200], "chosen": chosen})
 
 
 # ---- files and settings ----------------------------------------------------------------------
