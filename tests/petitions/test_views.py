@@ -392,3 +392,13 @@ def test_it_refuses_a_bulk_assign_of_an_item_a_colleague_just_handled(cast, logi
     assert response.status_code == 200 and "已不在待研处" in html
     assert f'value="{a.pk}" id="bulk-{a.pk}" checked' in html
     assert Item.objects.get(pk=a.pk).state == State.RESEARCH
+
+
+def test_it_keeps_the_extension_of_an_attachment_name_over_200_characters(cast, login):
+    long_name = "关于周庄社区路灯维修情况的说明" * 20 + ".pdf"  # 304 characters
+    data = {**item_data(), "area": cast.dongshan_staff.area.pk, "source": "visit",
+            "files": [SimpleUploadedFile(long_name, PDF)], "submit": "1"}
+    login(cast.deputy).post(reverse("petitions:create"), data)
+    attachment = Attachment.objects.get()
+    assert attachment.name.endswith(".pdf") and len(attachment.name) == 200
+    assert attachment.name[:-4] == long_name[:196] and attachment.file.name.endswith(".pdf")
