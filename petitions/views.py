@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import STAFF_ROLES, Role
-from core import downloads
+from core import downloads, workdays
 from core.access import role_required
 from core.workdays import unknown_years
 
@@ -292,7 +292,11 @@ def _decide(kind):
 
     def run(user, item, d):
         kwargs = {"days": d.get("days")} if kind == "extension" else {}
-        return fn(item=item, actor=user, request=d["request"], approve=d["approve"], comment=d["comment"], **kwargs)
+        try:
+            return fn(item=item, actor=user, request=d["request"], approve=d["approve"], comment=d["comment"],
+                      **kwargs)
+        except workdays.DateOutOfRange:  # a due date such as 9999-12-31, stored before forms bounded it
+            raise workflow.WorkflowError(_("该单位的办理期限不是有效日期,无法延期;请先更正办理期限。")) from None
 
     return run
 
