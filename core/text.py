@@ -54,3 +54,16 @@ def clean_text(value, *, single_line: bool = False):
         return value
     value = _LINE_BREAKS.sub(" " if single_line else "\n", value)
     return _CONTROLS.sub("", value)
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def clean_cell(value):
+    """An imported spreadsheet cell's text, cleaned as `clean_text` does. Excel stores a control
+    character as an escape (\\x0b as ``_x000B_``) that openpyxl hands on verbatim: decoded first."""
+    if not isinstance(value, str):
+        return value
+    if "_x" in value:
+        value = _OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), value)
+    return clean_text(value)
