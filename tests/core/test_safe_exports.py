@@ -88,3 +88,10 @@ def test_it_makes_any_text_a_valid_sheet_title():
     assert downloads.sheet_title("a/b\\c?d*e[f]g:h") == "a-b-c-d-e-f-g-h"
     assert len(downloads.sheet_title("很长" * 40)) == 31
     assert downloads.sheet_title("") == "Sheet"
+
+
+def test_it_writes_a_formula_deputy_name_as_text_in_the_submission_grid(cast, login):
+    Deputy.objects.filter(pk=cast.deputy.deputy.pk).update(name="=刘芳+1")
+    response = login(cast.staff).get(reverse("dashboards:export", args=["grid"]), {"year": "2026"})
+    cell = cell_with(sheet_cells(response), "=刘芳")
+    assert cell.data_type != "f" and cell.value == "=刘芳+1"
