@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 
 from core import downloads
 
+
 def sheet_title(period, scope) -> str:
     return downloads.sheet_title(f"{period.label} {scope.label}")
 
