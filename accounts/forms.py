@@ -14,7 +14,16 @@ class LoginForm(AuthenticationForm):
 
     def get_invalid_login_error(self):
         from django.conf import settings
+        from django.contrib.auth.backends import AllowAllUsersModelBackend
         from django.core.exceptions import ValidationError
 
+        # ModelBackend (and so authenticate()) rejects an inactive account before confirm_login_allowed
+        # could say why. Check the password again with the backend that accepts inactive accounts, only
+        # to tell the right person 该账号已停用; nobody is signed in by this, and a wrong password still
+        # gets the general message (no hint which accounts exist).
+        user = AllowAllUsersModelBackend().authenticate(
+            self.request, username=self.cleaned_data.get("username"), password=self.cleaned_data.get("password"))
+        if user is not None and not user.is_active:
+            return ValidationError(self.error_messages["inactive"], code="inactive")
         return ValidationError(self.error_messages["invalid_login"], code="invalid_login",
                                params={"limit": settings.AXES_FAILURE_LIMIT})

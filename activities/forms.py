@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from areas.models import Area
+from core.forms import EARLIEST_WORK_DATE, DateWithin, SafeFormMixin, years_from_today
 from deputies.models import Deputy, DeputyHome
 from groups.models import DeputyGroup, GroupMembership
 
@@ -33,17 +34,19 @@ def organiser_scope(user):
     return groups.distinct(), areas, deputies.distinct()
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(SafeFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("活动类型"), choices=ActivityKind.choices)
     title = forms.CharField(label=_("活动名称"), max_length=200)
-    date = forms.DateField(label=_("活动日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("活动日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                           validators=[DateWithin(EARLIEST_WORK_DATE, years_from_today(1))])
     place = forms.CharField(label=_("活动地点"), max_length=200, required=False)
     organiser_group = forms.ModelChoiceField(label=_("组织小组"), queryset=DeputyGroup.objects.none(), required=False)
     organiser_area = forms.ModelChoiceField(label=_("组织区划"), queryset=Area.objects.none(), required=False)
     home = forms.ModelChoiceField(label=_("代表之家/联络站(接待选民日必填)"), queryset=DeputyHome.objects.none(),
                                   required=False)
     rescheduled = forms.BooleanField(label=_("因节假日等调整,不在5日或25日"), required=False)
-    voters_received = forms.IntegerField(label=_("接待选民人数"), min_value=0, required=False, initial=0)
+    voters_received = forms.IntegerField(label=_("接待选民人数"), min_value=0, max_value=10_000, required=False,
+                                         initial=0)
     summary = forms.CharField(label=_("活动纪要"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     invited = forms.ModelMultipleChoiceField(
         label=_("邀请代表(接待选民日为值班代表)"), queryset=Deputy.objects.none(), required=False,
@@ -79,7 +82,7 @@ class ActivityForm(forms.Form):
         return data
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(SafeFormMixin, forms.Form):
     """One status and note per invited deputy."""
 
     def __init__(self, *args, attendances, **kwargs):
@@ -103,7 +106,7 @@ class AttendanceForm(forms.Form):
         return [(att, self[s], self[n]) for att, s, n in self.rows]
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(SafeFormMixin, forms.Form):
     file = forms.FileField(label=_("照片"))
     caption = forms.CharField(label=_("说明"), max_length=200, required=False)
 
@@ -121,7 +124,7 @@ class PhotoForm(forms.Form):
         return f
 
 
-class ReceptionProblemForm(forms.Form):
+class ReceptionProblemForm(SafeFormMixin, forms.Form):
     deputy = forms.ModelChoiceField(label=_("接待代表"), queryset=Deputy.objects.none())
     voter_name = forms.CharField(label=_("选民姓名"), max_length=50, required=False)
     voter_contact = forms.CharField(label=_("联系方式"), max_length=50, required=False)

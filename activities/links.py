@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import SafeFormMixin
+
 from .models import Activity, ReceptionProblem
 
 
@@ -50,7 +52,7 @@ def problems_with_items(activity):
 _NUMBER = re.compile(r"^(?:SQ\d{4}-)?0*(\d+)$", re.IGNORECASE)
 
 
-class LinkItemForm(forms.Form):
+class LinkItemForm(SafeFormMixin, forms.Form):
     item = forms.CharField(label=_("事项编号"), max_length=20,
                            widget=forms.TextInput(attrs={"placeholder": _("如 SQ2026-000123"),
                                                          "class": "form-control form-control-sm"}))

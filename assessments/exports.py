@@ -9,8 +9,8 @@ from core import downloads
 
 def _sheet(wb, title, header, rows, first=False):
     ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    ws.append(header)
+    ws.title = downloads.sheet_title(title)
+    downloads.append(ws, header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")

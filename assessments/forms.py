@@ -4,28 +4,30 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from activities.choices import ActivityKind
+from core.forms import SafeFormMixin
 
 from .choices import Half, RuleBasis
 from .models import AssessmentRule, GradeLevel
 
 
-class ComputeForm(forms.Form):
+class ComputeForm(SafeFormMixin, forms.Form):
     year = forms.IntegerField(label=_("考核年度"), min_value=2000, max_value=2100,
                               initial=lambda: datetime.date.today().year)
     top_share_percent = forms.IntegerField(label=_("优秀比例上限(%)"), min_value=0, max_value=100, required=False,
                                            help_text=_("留空不限。"))
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(SafeFormMixin, forms.Form):
     top_share_percent = forms.IntegerField(label=_("优秀比例上限(%)"), min_value=0, max_value=100, required=False)
     near_margin = forms.DecimalField(label=_("临界分差"), min_value=Decimal("0"), max_value=Decimal("100"),
                                      decimal_places=2)
 
 
-class AdjustForm(forms.Form):
+class AdjustForm(SafeFormMixin, forms.Form):
     delta = forms.DecimalField(label=_("调整分值(加分填正数,减分填负数)"), max_digits=6, decimal_places=2)
     reason = forms.CharField(label=_("调整理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
@@ -42,7 +44,7 @@ class AdjustForm(forms.Form):
         return reason
 
 
-class RuleForm(forms.ModelForm):
+class RuleForm(SafeFormMixin, forms.ModelForm):
     class Meta:
         model = AssessmentRule
         fields = ["name", "basis", "activity_kind", "points", "max_count", "max_points", "sort", "is_active"]
@@ -59,16 +61,21 @@ class RuleForm(forms.ModelForm):
         raise NotImplementedError("use services.rule_save")
 
 
-class GradeForm(forms.ModelForm):
+class GradeForm(SafeFormMixin, forms.ModelForm):
     class Meta:
         model = GradeLevel
         fields = ["name", "min_score", "sort", "is_capped"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A score is never negative, and no rule set reaches 1000 points.
+        self.fields["min_score"].validators += [MinValueValidator(0), MaxValueValidator(1000)]
 
     def save(self, commit=True):  # pragma: no cover
         raise NotImplementedError("use services.grade_save")
 
 
-class SupervisionForm(forms.Form):
+class SupervisionForm(SafeFormMixin, forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     half = forms.TypedChoiceField(label=_("半年"), choices=Half.choices, coerce=int)
 

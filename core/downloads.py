@@ -7,6 +7,11 @@
 - `Rate(85.2)` marks a rate given in percent, as the selectors compute it; `cells(ws, row)` turns it
   into a cell holding the fraction 0.852 shown as 85.2% (number format ``0.0%``), so a spreadsheet can
   compute with it. Every rate cell of every export goes through `Rate`.
+- Every row of every .xlsx export goes through `append(ws, row)` / `cells(ws, row)`, which makes each text
+  cell safe to open: control characters cleaned (openpyxl refuses them, Word's Shift+Enter writes \\x0b) and
+  text starting with = + - @ tab or CR written as text with Excel's quote prefix, so a title such as
+  ``=HYPERLINK(...)`` is shown, never run, in Excel or WPS. Numbers stay numbers.
+- Every sheet gets its title through `sheet_title(text)` (Excel forbids \\ / ? * [ ] : and > 31 characters).
 """
 
 from __future__ import annotations
@@ -17,12 +22,17 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 PERCENT_FORMAT = "0.0%"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_SHEET_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
+# What Excel, WPS and LibreOffice treat as the start of a formula (or DDE) when a cell's text is entered.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHEET_TITLE_MAX = 31
 
 
 def ascii_fallback(filename: str) -> str:
@@ -78,9 +88,33 @@ class Rate:
         return f"Rate({self.percent!r})"
 
 
+def sheet_title(title) -> str:
+    """`title` as Excel accepts a sheet name: \\ / ? * [ ] : become "-", at most 31 characters, not empty."""
+    from core.text import clean_text
+
+    text = _SHEET_FORBIDDEN.sub("-", clean_text(str(title), single_line=True)).strip().strip("'")
+    return text[:SHEET_TITLE_MAX] or "Sheet"
+
+
+def text_cell(ws, value: str):
+    """A text value as a cell safe to open: control characters cleaned; text that a spreadsheet would take
+    as a formula is a text cell with the quote prefix (Excel's leading apostrophe), the text unchanged."""
+    from openpyxl.cell import WriteOnlyCell
+
+    from core.text import clean_text
+
+    value = clean_text(value)
+    if not value.startswith(FORMULA_START):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"  # openpyxl makes every text starting with "=" a formula
+    cell.quotePrefix = True
+    return cell
+
+
 def cells(ws, row) -> list:
-    """`row` ready for ``ws.append``: a `Rate` becomes a percentage cell, a Decimal a float; works for
-    normal and write-only worksheets."""
+    """`row` ready for ``ws.append``: a `Rate` becomes a percentage cell, a Decimal a float, text is made
+    safe (`text_cell`); works for normal and write-only worksheets."""
     from openpyxl.cell import WriteOnlyCell
 
     out = []
@@ -91,6 +125,10 @@ def cells(ws, row) -> list:
             value = cell
         elif isinstance(value, Decimal):
             value = float(value)
+        elif isinstance(value, str):
+            value = text_cell(ws, value)
+        elif isinstance(value, Promise):
+            value = text_cell(ws, str(value))  # a lazy translation
         out.append(value)
     return out
 

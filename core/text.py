@@ -1,4 +1,12 @@
-"""Small text helpers for Chinese display and personal-data masking."""
+"""Small text helpers for Chinese display, personal-data masking and control-character cleaning."""
+
+import re
+
+# C0 control characters other than tab, line feed and carriage return: not allowed in XML (so openpyxl
+# refuses them) and never meant by a person. \x0b and \x0c are line breaks as Word writes them
+# (Shift+Enter, page break) and survive copy-paste; the others are dropped.
+_LINE_BREAKS = re.compile(r"[\x0b\x0c]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -37,3 +45,25 @@ def mask_id_number(value: str) -> str:
     if len(value) < 10:
         return "*" * len(value)
     return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
+
+
+def clean_text(value, *, single_line: bool = False):
+    """`value` without C0 control characters (tab, CR, LF kept): Word's line breaks (\\x0b, \\x0c) become
+    a line feed, or a space in a single-line field; the others are removed. Non-strings pass through."""
+    if not isinstance(value, str):
+        return value
+    value = _LINE_BREAKS.sub(" " if single_line else "\n", value)
+    return _CONTROLS.sub("", value)
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def clean_cell(value):
+    """An imported spreadsheet cell's text, cleaned as `clean_text` does. Excel stores a control
+    character as an escape (\\x0b as ``_x000B_``) that openpyxl hands on verbatim: decoded first."""
+    if not isinstance(value, str):
+        return value
+    if "_x" in value:
+        value = _OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), value)
+    return clean_text(value)

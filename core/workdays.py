@@ -190,22 +190,30 @@ def is_workday(day: datetime.date) -> bool:
     return _is_workday(day, entered())
 
 
+class DateOutOfRange(ValueError):
+    """A working-day count that would run past the last date there is (9999-12-31)."""
+
+
 def add_workdays(start: datetime.date, days: int) -> datetime.date:
     """The `days`-th working day after `start` (start itself not counted).
-    add_workdays(d, 0) is d if d is a working day, else the next working day."""
+    add_workdays(d, 0) is d if d is a working day, else the next working day.
+    Raises DateOutOfRange (a ValueError) past 9999-12-31 instead of Python's OverflowError."""
     if isinstance(start, datetime.datetime):
         start = start.date()
     data = entered()
     day = start
-    if days <= 0:
-        while not _is_workday(day, data):
+    try:
+        if days <= 0:
+            while not _is_workday(day, data):
+                day += datetime.timedelta(days=1)
+            return day
+        remaining = days
+        while remaining:
             day += datetime.timedelta(days=1)
-        return day
-    remaining = days
-    while remaining:
-        day += datetime.timedelta(days=1)
-        if _is_workday(day, data):
-            remaining -= 1
+            if _is_workday(day, data):
+                remaining -= 1
+    except OverflowError:  # past 9999-12-31: a nonsense start date, never a real deadline
+        raise DateOutOfRange(f"{days} working days after {start} is past the last date") from None
     return day
 
 

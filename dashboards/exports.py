@@ -4,19 +4,15 @@ through core/downloads.py, as every download of the project."""
 
 from __future__ import annotations
 
-import re
-
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core import downloads
 
-_BAD = re.compile(r"[\[\]:*?/\\]")
-
 
 def sheet_title(period, scope) -> str:
-    return _BAD.sub("-", f"{period.label} {scope.label}")[:31]
+    return downloads.sheet_title(f"{period.label} {scope.label}")
 
 
 def download_name(name, period) -> str:
@@ -29,10 +25,10 @@ def xlsx_response(*, filename: str, title: str, sheet: str, headers: list[str], 
     """`rows` may hold `core.downloads.Rate` values (percent): written as fractions shown as 85.2%."""
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet
-    ws.append([title])
+    ws.title = downloads.sheet_title(sheet)
+    downloads.append(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(headers)
+    downloads.append(ws, headers)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:

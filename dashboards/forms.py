@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import SafeFormMixin
 from deputies.choices import Level
 from deputies.models import CongressTerm
 
@@ -19,7 +20,7 @@ def default_threshold() -> int:
     return int(getattr(settings, "DASHBOARD_LOW_COMPLETION_THRESHOLD", 80))
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(SafeFormMixin, forms.Form):
     """period=month|quarter|year|term|range with year, month, quarter or from/to."""
 
     period = forms.ChoiceField(label=_("统计期间"), choices=PeriodKind.CHOICES, required=False)
@@ -72,7 +73,7 @@ class PeriodForm(forms.Form):
         return default_threshold() if value is None else value
 
 
-class DeputyPickForm(forms.Form):
+class DeputyPickForm(SafeFormMixin, forms.Form):
     """The deputy picker's typed text (代表): a name, full pinyin or pinyin initials (deputies/search.py)."""
 
     deputy_name = forms.CharField(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from areas.choices import AreaKind
 from areas.models import Area
+from core.forms import DATE_MIN, DateWithin, SafeFormMixin, today
 from groups.models import DeputyGroup
 
 from . import importing
@@ -37,7 +38,7 @@ class AreaChoiceField(forms.ModelChoiceField):
         return obj.full_name
 
 
-class RosterFilterForm(forms.Form):
+class RosterFilterForm(SafeFormMixin, forms.Form):
     """The filter bar of the roster list. Invalid values are dropped, never an error page."""
 
     q = forms.CharField(label=_("搜索"), required=False, max_length=50,
@@ -100,7 +101,7 @@ class RosterFilterForm(forms.Form):
         return out
 
 
-class DeputyForm(forms.ModelForm):
+class DeputyForm(SafeFormMixin, forms.ModelForm):
     """A person's data. Mobile and ID numbers are checked as the import checks them."""
 
     class Meta:
@@ -112,6 +113,7 @@ class DeputyForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["birth_date"].validators.append(DateWithin(DATE_MIN, today))  # not born tomorrow
         self.fields["area"] = AreaChoiceField(label=_("所属区划"), queryset=scoped_areas(user), required=False)
         if self.instance.pk and self.instance.area_id:
             self.fields["area"].queryset = (scoped_areas(user) | Area.objects.filter(pk=self.instance.area_id)).distinct()
@@ -164,7 +166,7 @@ class DeputyForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class MandateForm(forms.ModelForm):
+class MandateForm(SafeFormMixin, forms.ModelForm):
     class Meta:
         model = Mandate
         fields = ["term", "constituency", "area", "start_date", "end_date", "status", "is_first_time"]
@@ -200,7 +202,7 @@ class MandateForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class DeputyHomeForm(forms.ModelForm):
+class DeputyHomeForm(SafeFormMixin, forms.ModelForm):
     six_haves = forms.MultipleChoiceField(label=_("“六有”达标项"), choices=SixHaves.choices, required=False,
                                           widget=forms.CheckboxSelectMultiple)
 
@@ -218,7 +220,7 @@ class DeputyHomeForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class RosterImportForm(forms.Form):
+class RosterImportForm(SafeFormMixin, forms.Form):
     file = forms.FileField(label=_("名册文件"), help_text=_("Excel 工作簿(.xlsx)或 CSV 文件,第一行为表头。"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
 

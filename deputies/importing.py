@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from core.text import clean_cell
 from groups.choices import MemberRole
 
 from .choices import Education, Gender, Level, Occupation, Party
@@ -119,6 +120,8 @@ def read_table(data: bytes, filename: str = "") -> Table:
         grid = _read_csv(data)
     else:
         raise ImportFileError(_("无法识别的文件:请上传 Excel 工作簿(.xlsx)或 CSV 文件。"))
+    for _number, cells in grid:  # no control character reaches the roster (they break exports)
+        cells[:] = [clean_cell(c) for c in cells]
     return _split_header(grid)
 
 

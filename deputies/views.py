@@ -67,10 +67,10 @@ def roster_export(request):
     form = _filter_form(request)
     qs = roster_list(user=request.user, filters=form.filters())
     wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet(_("代表名册"))
-    ws.append([label for _k, label, _v in importing.COLUMNS] + [_("状态")])
+    ws = wb.create_sheet(downloads.sheet_title(_("代表名册")))
+    downloads.append(ws, [label for _k, label, _v in importing.COLUMNS] + [_("状态")])
     for row in export_rows(qs):
-        ws.append(row)
+        downloads.append(ws, row)
     day = f"{timezone.localdate():%Y%m%d}"
     return downloads.xlsx_response(wb, _("代表名册-%(date)s.xlsx") % {"date": day}, fallback=f"roster-{day}.xlsx")
 

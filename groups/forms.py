@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from accounts.models import User
 from areas.models import Area
+from core.forms import SafeFormMixin
 from deputies.choices import Level
 from deputies.forms import AreaChoiceField, scoped_areas
 from deputies.models import Deputy, Mandate
@@ -14,7 +15,7 @@ from .choices import GroupKind, MemberRole
 from .models import DeputyGroup
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(SafeFormMixin, forms.ModelForm):
     class Meta:
         model = DeputyGroup
         fields = ["name", "kind", "area", "liaison_user", "liaison_deputy", "contact_areas", "contact_organs", "sort"]
@@ -36,7 +37,7 @@ class GroupForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class MemberForm(forms.Form):
+class MemberForm(SafeFormMixin, forms.Form):
     deputy = forms.ModelChoiceField(label=_("代表"), queryset=Deputy.objects.none())
     role = forms.ChoiceField(label=_("小组职务"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
 

@@ -8,6 +8,8 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import SafeFormMixin
+
 from . import importing
 from .choices import EntryKind
 from .models import CalendarEntry
@@ -17,7 +19,7 @@ from .selectors import stored_entries
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class EntryForm(forms.Form):
+class EntryForm(SafeFormMixin, forms.Form):
     """A holiday range or adjusted working days for one year's schedule."""
 
     kind = forms.ChoiceField(label=_("类型"), choices=EntryKind.choices, initial=EntryKind.HOLIDAY)
@@ -58,14 +60,14 @@ class EntryForm(forms.Form):
         return {key: self.cleaned_data[key] for key in ("kind", "name", "start", "end")}
 
 
-class YearForm(forms.Form):
+class YearForm(SafeFormMixin, forms.Form):
     year = forms.IntegerField(label=_("年份"), min_value=MIN_YEAR, max_value=MAX_YEAR,
                               error_messages={"required": _("请填写年份"), "invalid": _("年份应是四位数字,如 2027"),
                                               "min_value": _("年份不能早于 %(limit_value)s"),
                                               "max_value": _("年份不能晚于 %(limit_value)s")})
 
 
-class ImportForm(forms.Form):
+class ImportForm(SafeFormMixin, forms.Form):
     file = forms.FileField(label=_("节假日安排文件(.xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
                            error_messages={"required": _("请选择要上传的 .xlsx 文件"), "empty": _("文件是空的。")})

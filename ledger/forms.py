@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import SafeFormMixin
 
-class LedgerUploadForm(forms.Form):
+
+class LedgerUploadForm(SafeFormMixin, forms.Form):
     file = forms.FileField(label=_("台账文件(.xlsx)"))
     create_units = forms.BooleanField(label=_("自动创建台账中不存在的承办单位(单位已更名或合并时)"), required=False)
 
@@ -13,7 +15,7 @@ class LedgerUploadForm(forms.Form):
         return f
 
 
-class LedgerConfirmForm(forms.Form):
+class LedgerConfirmForm(SafeFormMixin, forms.Form):
     """The confirmation names the staged upload only; its file name and options stay in the session."""
 
     token = forms.RegexField(regex=r"^[0-9a-f]{32}$")

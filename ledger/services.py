@@ -28,6 +28,7 @@ from accounts.choices import Role
 from areas.choices import AreaKind
 from areas.models import Area
 from core.loops import due_in_days, due_in_workdays
+from core.text import clean_cell
 from deputies.models import Deputy, Mandate
 from petitions.choices import Action, Category, Conclusion, Satisfaction, Source, State, UnitRole
 from petitions.models import Assignment, Item, ItemEvent, ItemSettings
@@ -94,7 +95,10 @@ def _date(value) -> datetime.date | None:
     m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
     if not m:
         raise ValueError(text)
-    return datetime.date(int(m[1]), int(m[2]), int(m[3]))
+    try:
+        return datetime.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:  # 2022-02-30: the ValueError carries the cell's text, not Python's wording
+        raise ValueError(text) from None
 
 
 def _month(value) -> datetime.date | None:
@@ -104,12 +108,51 @@ def _month(value) -> datetime.date | None:
         return datetime.date(value.year, value.month, 1)
     text = _text(value)
     m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]?\s*\d{1,2}\s*日?)?", text)
-    if not m or not 1 <= int(m[2]) <= 12:
+    if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 1:
         raise ValueError(text)
     return datetime.date(int(m[1]), int(m[2]), 1)
 
 
-def _read(file) -> tuple[list[str], list[tuple[int, list]]]:
+@dataclass
+class SheetMarks:
+    """What a cell's value does not tell: which cells hold formulas (their value is the result Excel saved,
+    None when the file was never calculated) and which ranges are merged (only the first cell has a value)."""
+
+    formulas: set = field(default_factory=set)  # (row, column)
+    merges: list = field(default_factory=list)  # (first row, first column, last row, last column)
+
+    def merged_from(self, row: int, column: int) -> int | None:
+        """The first row of the merged range covering (row, column) when that cell is not its first one."""
+        for r1, c1, r2, c2 in self.merges:
+            if r1 <= row <= r2 and c1 <= column <= c2 and (row, column) != (r1, c1):
+                return r1
+        return None
+
+
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d+)"[^>/]*>\s*<(?:\w+:)?f[\s/>]')
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+
+
+def _sheet_marks(ws) -> SheetMarks:
+    """Formula cells and merged ranges of a read-only worksheet, by scanning its XML in chunks."""
+    from openpyxl.utils import column_index_from_string as col
+
+    marks = SheetMarks()
+    tail = b""
+    with ws._get_source() as src:  # openpyxl's read-only sheets keep no merged ranges
+        while chunk := src.read(1 << 20):
+            buf = tail + chunk
+            for m in _FORMULA_CELL.finditer(buf):
+                marks.formulas.add((int(m[2]), col(m[1].decode())))
+            for m in _MERGE_CELL.finditer(buf):
+                rng = (int(m[2]), col(m[1].decode()), int(m[4]), col(m[3].decode()))
+                if rng not in marks.merges:
+                    marks.merges.append(rng)
+            tail = buf[-2048:]  # a cell cut at the chunk's end is found in the next round
+    return marks
+
+
+def _read(file) -> tuple[list[str], list[tuple[int, list]], SheetMarks]:
     from openpyxl import load_workbook
 
     try:
@@ -118,6 +161,10 @@ def _read(file) -> tuple[list[str], list[tuple[int, list]]]:
         raise LedgerError(gettext("无法读取文件:这不是 Excel 工作簿,请上传 .xlsx 格式的台账。")) from None
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
+    try:
+        marks = _sheet_marks(ws)
+    except Exception:  # a sheet the scan cannot read: the values above are still right
+        marks = SheetMarks()
     wb.close()
     for index, row in enumerate(rows[:10]):
         names = [re.sub(r"\s+", "", _text(c)) for c in row]
@@ -125,8 +172,8 @@ def _read(file) -> tuple[list[str], list[tuple[int, list]]]:
             missing = [h for h in REQUIRED if h not in names]
             if missing:
                 raise LedgerError(gettext("表头缺少:%(cols)s") % {"cols": "、".join(missing)})
-            data = [(index + 1 + n, list(r)) for n, r in enumerate(rows[index + 1:], start=1)]
-            return names, data
+            data = [(index + 1 + n, [clean_cell(c) for c in r]) for n, r in enumerate(rows[index + 1:], start=1)]
+            return names, data, marks
     raise LedgerError(gettext("找不到表头行(应包含“编号”“标题”等列)。"))
 
 
@@ -177,8 +224,10 @@ class _Roster:
         return found[0], ""
 
 
-def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerReport) -> None:
+def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerReport,
+           marks: SheetMarks | None = None) -> None:
     col = {HEADERS[n]: i for i, n in enumerate(names) if n in HEADERS}
+    marks = marks or SheetMarks()
     seen = {}
     existing = set(LedgerRow.objects.values_list("number", flat=True))
     to_create_units = {}
@@ -187,13 +236,26 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
             i = col.get(key)
             return cells[i] if i is not None and i < len(cells) else None
 
+        def missing(key, label, row_no=row_no):
+            """Why a required cell is empty, as the person sees the sheet: a formula without a saved
+            result or a merged cell is not a missing value."""
+            column = col[key] + 1 if key in col else None
+            if column and (row_no, column) in marks.formulas:
+                return gettext("“%(label)s”是公式,文件中没有公式的计算结果;请将该列复制后“粘贴为数值”,"
+                               "或在 Excel 中打开并保存后再导入") % {"label": label}
+            first = marks.merged_from(row_no, column) if column else None
+            if first is not None:
+                return gettext("“%(label)s”是与第 %(row)s 行合并的单元格;请取消合并,在每一行填写后再导入") % {
+                    "label": label, "row": first}
+            return gettext("缺少%(label)s") % {"label": label}
+
         if all(_text(c) == "" for c in cells):
             continue
         report.rows += 1
         problems = []
         number = _text(get("number"))
         if not number:
-            problems.append(gettext("缺少编号"))
+            problems.append(missing("number", gettext("编号")))
         elif number in seen:
             problems.append(gettext("编号“%(number)s”与第 %(row)s 行重复") % {"number": number, "row": seen[number]})
         else:
@@ -203,7 +265,7 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
             continue
         title = _text(get("title"))
         if not title:
-            problems.append(gettext("缺少标题"))
+            problems.append(missing("title", gettext("标题")))
         area_name = _text(get("area"))
         area = roster.areas.get(area_name) if area_name else None
         if area_name and area is None:
@@ -211,7 +273,7 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
         deputy_names = [n for n in NAME_SPLIT.split(_text(get("deputies"))) if n]
         deputies = []
         if not deputy_names:
-            problems.append(gettext("缺少提交代表"))
+            problems.append(missing("deputies", gettext("提交代表")))
         for name in deputy_names:
             d, why = roster.deputy(name, area)
             if why:
@@ -220,7 +282,9 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
                 deputies.append(d)
         state_text = _text(get("state"))
         state = STATES.get(state_text)
-        if state is None:
+        if state is None and not state_text:
+            problems.append(missing("state", gettext("状态")))
+        elif state is None:
             problems.append(gettext("未知状态“%(s)s”(应为 已办结、不予受理、办理中、研处中、待评价)") % {"s": state_text})
         evaluation_text = _text(get("evaluation"))
         satisfaction = EVALUATIONS.get(evaluation_text, "") if evaluation_text else ""
@@ -232,10 +296,11 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
             try:
                 dates[key] = _date(get(key))
             except ValueError as exc:
-                problems.append(gettext("%(label)s“%(value)s”不是日期") % {"label": label, "value": exc})
+                problems.append(gettext("%(label)s“%(value)s”不是有效日期(应如 2022-04-06)")
+                                % {"label": label, "value": exc})
                 dates[key] = None
         if dates["submitted"] is None and "提交日期" not in " ".join(problems):
-            problems.append(gettext("缺少提交日期"))
+            problems.append(missing("submitted", gettext("提交日期")))
         try:
             month = _month(get("month")) or (dates["submitted"].replace(day=1) if dates["submitted"] else None)
         except ValueError as exc:
@@ -383,10 +448,10 @@ def _create(row: dict, *, roster: _Roster, units: dict, actor, filename: str, cf
 def ledger_import(*, file, actor=None, dry_run: bool = True, create_units: bool = False,
                   filename: str = "") -> LedgerReport:
     """Read a ledger workbook; unless `dry_run`, create its new rows as imported items, all or nothing."""
-    names, data = _read(file)
+    names, data, marks = _read(file)
     roster = _Roster()
     report = LedgerReport(dry_run=dry_run)
-    _parse(names, data, roster, create_units, report)
+    _parse(names, data, roster, create_units, report, marks)
     if dry_run or not report.ok or not report.new:
         return report
     cfg = ItemSettings.load()

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import SafeFormMixin
+
 from .choices import OPTIONAL_CHANNELS, Channel, DeliveryStatus
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(SafeFormMixin, forms.Form):
     """Which channels a person wants besides the in-app notification centre (通知方式)."""
 
     channels = forms.MultipleChoiceField(
@@ -14,7 +16,7 @@ class PreferenceForm(forms.Form):
     )
 
 
-class MonitorFilterForm(forms.Form):
+class MonitorFilterForm(SafeFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("投递状态"), required=False,
         choices=[("", _("全部")), ("undeliverable", _("无法送达(所有渠道)"))]

@@ -18,6 +18,22 @@ ALLOWED_MIMES = {
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 MAX_FILES = 10
+NAME_MAX = 200  # Attachment.name's max_length
+EXT_MAX = 16
+
+
+def short_name(name: str, limit: int = NAME_MAX) -> str:
+    """`name` in at most `limit` characters, the stem shortened so that the extension survives
+    (一份很长的名字….docx stays a .docx); control characters removed."""
+    from core.text import clean_text
+
+    name = clean_text(name or "", single_line=True).strip() or "file"
+    if len(name) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > EXT_MAX:
+        return name[:limit]
+    return stem[:limit - len(ext) - 1] + "." + ext
 
 
 def sniff(uploaded) -> str | None:
@@ -43,3 +59,4 @@ def validate_attachment(uploaded) -> None:
         raise ValidationError(_("文件“%(name)s”的内容不是图片、PDF 或 Office 文档,不能上传。"),
                               params={"name": uploaded.name})
     uploaded.xs_content_type = mime
+    uploaded.name = short_name(uploaded.name)  # the stored name keeps its extension

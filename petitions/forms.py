@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.choices import AreaKind
 from areas.models import Area
+from core.forms import EARLIEST_WORK_DATE, DateWithin, SafeFormMixin, years_from_today
 from deputies.models import Deputy
 from units.models import HandlingUnit
 
@@ -89,11 +90,12 @@ def deputy_town(deputy):
     return None
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(SafeFormMixin, forms.ModelForm):
     """Submit or edit an item: one column, big controls, works on a phone. A draft needs only a title;
     submitting (`submitting=True`) needs every SUBMIT_REQUIRED field, and each missing one is marked."""
 
-    period = MonthField(label=_("计入月份"), required=False)
+    period = MonthField(label=_("计入月份"), required=False,
+                        validators=[DateWithin(EARLIEST_WORK_DATE, years_from_today(1))])
     content = forms.CharField(label=_("内容"), required=False, max_length=10000, strip=True,
                               widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}))
     co_deputies = forms.ModelMultipleChoiceField(
@@ -231,7 +233,7 @@ class ItemForm(forms.ModelForm):
         return self.data.get(self.add_prefix("co_deputy_name"), "")[:100]
 
 
-class CoSignerSearchForm(forms.Form):
+class CoSignerSearchForm(SafeFormMixin, forms.Form):
     """The co-signer picker's query: the typed text; the deputies already chosen (`co_deputies` ids,
     any list: it only narrows the answer) are left out."""
 
@@ -247,7 +249,7 @@ class CoSignerSearchForm(forms.Form):
         return data
 
 
-class CommentForm(forms.Form):
+class CommentForm(SafeFormMixin, forms.Form):
     comment = _text(_("说明"))
 
     def __init__(self, *args, label=None, required=True, **kwargs):
@@ -257,22 +259,22 @@ class CommentForm(forms.Form):
         self.fields["comment"].required = required
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(SafeFormMixin, forms.Form):
     reply = _text(_("答复内容"), rows=5)
     files = MultipleFileField(label=_("附件"))
 
 
-class ResultForm(forms.Form):
+class ResultForm(SafeFormMixin, forms.Form):
     result = _text(_("办理结果(答复代表的内容)"), rows=6)
     files = MultipleFileField(label=_("附件"))
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(SafeFormMixin, forms.Form):
     comment = _text(_("进展情况(代表可以看到)"), rows=2)
     files = MultipleFileField(label=_("附件"))
 
 
-class MergeForm(forms.Form):
+class MergeForm(SafeFormMixin, forms.Form):
     into = forms.CharField(label=_("并入事项编号"), max_length=30,
                            widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "SQ2026-000123"}))
     comment = _text(_("合并说明"), required=False)
@@ -285,7 +287,7 @@ class MergeForm(forms.Form):
         return int(digits)
 
 
-class AssignForm(forms.Form):
+class AssignForm(SafeFormMixin, forms.Form):
     lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=HandlingUnit.objects.active(),
                                        widget=forms.Select(attrs={"class": "form-select"}))
     co_units = forms.ModelMultipleChoiceField(
@@ -293,7 +295,8 @@ class AssignForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 5}))
     due_date = forms.DateField(label=_("办理期限"), required=False,
                                widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
-                               help_text=_("留空则按办理时限(工作日)自动计算。"))
+                               help_text=_("留空则按办理时限(工作日)自动计算。"),
+                               validators=[DateWithin(None, years_from_today(2))])
     comment = _text(_("交办意见(送承办单位,不会显示给代表)"), required=False, rows=2)
 
     def clean(self):
@@ -308,21 +311,24 @@ class AssignForm(forms.Form):
 
 
 class BulkAssignForm(AssignForm):
-    items = forms.ModelMultipleChoiceField(label=_("事项"), queryset=Item.objects.none(),
-                                           widget=forms.CheckboxSelectMultiple)
+    items = forms.ModelMultipleChoiceField(
+        label=_("事项"), queryset=Item.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少勾选一件事项。"),
+                        "invalid_choice": _("所选事项中有已不在待研处的(可能刚被同事处理),请核对后重新提交。"),
+                        "invalid_pk_value": _("所选事项无效,请刷新页面后重新选择。")})
 
     def __init__(self, *args, items_qs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = items_qs if items_qs is not None else Item.objects.none()
 
 
-class ExtensionRequestForm(forms.Form):
+class ExtensionRequestForm(SafeFormMixin, forms.Form):
     days = forms.IntegerField(label=_("延期工作日"), min_value=1, max_value=120,
                               widget=forms.NumberInput(attrs={"class": "form-control"}))
     reason = _text(_("延期理由"))
 
 
-class DecideForm(forms.Form):
+class DecideForm(SafeFormMixin, forms.Form):
     request = forms.IntegerField(widget=forms.HiddenInput)
     approve = forms.TypedChoiceField(label=_("审批"), coerce=lambda v: v == "1",
                                      choices=[("1", _("同意")), ("0", _("不同意"))], widget=forms.RadioSelect)
@@ -331,14 +337,14 @@ class DecideForm(forms.Form):
     comment = _text(_("审批意见(不同意时必填)"), required=False, rows=2)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SafeFormMixin, forms.Form):
     approve = forms.TypedChoiceField(label=_("审核"), coerce=lambda v: v == "1",
                                      choices=[("1", _("通过,反馈代表")), ("0", _("退回重办"))],
                                      widget=forms.RadioSelect)
     comment = _text(_("审核意见(退回重办时必填;不会显示给代表)"), required=False, rows=2)
 
 
-class EvaluateForm(forms.Form):
+class EvaluateForm(SafeFormMixin, forms.Form):
     satisfaction = forms.ChoiceField(label=_("评价"), choices=Satisfaction.choices, widget=forms.RadioSelect(
         attrs={"class": "btn-check", "autocomplete": "off"}))
     comment = _text(_("评价意见(不满意时必填)"), required=False, rows=2)
@@ -351,7 +357,7 @@ class EvaluateForm(forms.Form):
         return data
 
 
-class ItemFilterForm(forms.Form):
+class ItemFilterForm(SafeFormMixin, forms.Form):
     """The filters every list has: state, stage, area, unit, category, month, overdue, keyword."""
 
     q = forms.CharField(label=_("关键词"), required=False, max_length=100,
@@ -378,7 +384,7 @@ class ItemFilterForm(forms.Form):
             self.fields["unit"].queryset = HandlingUnit.objects.visible_to(user)
 
 
-class DeputyItemFilterForm(forms.Form):
+class DeputyItemFilterForm(SafeFormMixin, forms.Form):
     """A deputy's own lists (我的社情民意, 待评价): state and month only, usable on a phone."""
 
     state = ItemFilterForm.base_fields["state"]
@@ -388,7 +394,7 @@ class DeputyItemFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ItemSettingsForm(forms.ModelForm):
+class ItemSettingsForm(SafeFormMixin, forms.ModelForm):
     class Meta:
         model = ItemSettings
         fields = ["research_workdays", "handling_workdays", "extension_max_workdays", "evaluation_days",

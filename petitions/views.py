@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import STAFF_ROLES, Role
-from core import downloads
+from core import downloads, workdays
 from core.access import role_required
 from core.workdays import unknown_years
 
@@ -77,9 +77,9 @@ def _export(qs, title):
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(str(title)[:30])
+    ws = wb.create_sheet(downloads.sheet_title(title))
     for row in selectors.export_rows(qs):
-        ws.append(row)
+        downloads.append(ws, row)
     day = f"{timezone.localdate():%Y%m%d}"
     return downloads.xlsx_response(wb, _("社情民意-%(list)s-%(date)s.xlsx") % {"list": title, "date": day},
                                    fallback=f"items-{day}.xlsx")
@@ -292,7 +292,11 @@ def _decide(kind):
 
     def run(user, item, d):
         kwargs = {"days": d.get("days")} if kind == "extension" else {}
-        return fn(item=item, actor=user, request=d["request"], approve=d["approve"], comment=d["comment"], **kwargs)
+        try:
+            return fn(item=item, actor=user, request=d["request"], approve=d["approve"], comment=d["comment"],
+                      **kwargs)
+        except workdays.DateOutOfRange:  # a due date such as 9999-12-31, stored before forms bounded it
+            raise workflow.WorkflowError(_("该单位的办理期限不是有效日期,无法延期;请先更正办理期限。")) from None
 
     return run
 
@@ -418,7 +422,9 @@ def bulk_assign(request):
         for item, message in refused:
             messages.error(request, f"{item.number}:{message}")
         return redirect("petitions:research")
-    return render(request, "petitions/bulk_assign.html", {"form": form, "candidates": candidates[:200]})
+    chosen = {int(pk) for pk in request.POST.getlist("items") if pk.isdigit()}  # kept ticked when refused
+    return render(request, "petitions/bulk_assign.html",
+                  {"form": form, "candidates": candidates[:200], "chosen": chosen})
 
 
 # ---- files and settings ----------------------------------------------------------------------

@@ -220,3 +220,15 @@ def test_it_refuses_a_formula_in_a_sheet_saved_as_excel_saves_it():
 
     with pytest.raises(importing.ImportFileError, match="第 3 行 B 列是公式"):
         importing.read_table(as_excel_saves(xlsx(clean_rows()[:1], formula="B3")), "roster.xlsx")
+
+
+def test_it_cleans_control_characters_from_imported_cells():
+    cleaned = {"相山区\n东山街道办事处", "相山区 东山街道办事处"}  # the line break, or the space it is normalised to
+    text = "姓名,层级,所属区划,工作单位及职务\n王芳,区,东山街道,相山区\x0b东山街道\x01办事处\n"
+    assert parse(text.encode("utf-8"), "名册.csv")[0].values["workplace"] in cleaned
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "层级", "所属区划", "工作单位及职务"])
+    wb.active.append(["王芳", "区", "东山街道", "相山区_x000B_东山街道办事处"])  # as Excel stores Shift+Enter
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert parse(buf.getvalue())[0].values["workplace"] in cleaned

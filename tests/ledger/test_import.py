@@ -232,3 +232,39 @@ def test_it_sweeps_old_staged_uploads(cast, login, settings, tmp_path):
     assert not staged[0].exists() and list((tmp_path / "ledger-uploads").glob(f"{new}.*"))
     response = client.post(reverse("ledger:confirm"), {"token": old}, follow=True)
     assert "导入已过期" in response.content.decode() and not Item.objects.exists()
+
+
+def test_it_reports_an_impossible_date_in_plain_chinese(cast):
+    rows = good_rows()
+    rows[0][7] = "2022-02-30"
+    rows[1][6] = "0000-05"
+    report = ledger_import(file=workbook(rows), dry_run=True, create_units=True)
+    reasons = {r.row: r.reason for r in report.refused}
+    assert "提交日期“2022-02-30”不是有效日期" in reasons[2] and "out of range" not in reasons[2]
+    assert "所属月份“0000-05”无法识别" in reasons[3]
+
+
+def test_it_reports_a_formula_title_and_a_merged_deputy_cell_as_such(cast):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEAD)
+    for r in good_rows()[:3]:
+        ws.append(r)
+    ws["B2"] = '=CONCATENATE("路灯","不亮")'  # openpyxl saves no result: what a never-calculated file holds
+    ws["E3"] = "刘芳"
+    ws.merge_cells("E3:E4")  # 提交代表 of rows 3 and 4 in one merged cell
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    reasons = {r.row: r.reason for r in ledger_import(file=buf, dry_run=True, create_units=True).refused}
+    assert "“标题”是公式" in reasons[2] and "缺少标题" not in reasons[2]
+    assert "“提交代表”是与第 3 行合并的单元格" in reasons[4] and "缺少提交代表" not in reasons[4]
+    assert 3 not in reasons
+
+
+def test_it_cleans_control_characters_from_ledger_cells(cast):
+    rows = good_rows()
+    rows[0][1] = "路灯_x000B_不亮_x0001_"  # how Excel stores Shift+Enter and a control character
+    report = ledger_import(file=workbook(rows), dry_run=False, create_units=True)
+    assert report.ok, report.refused
+    assert LedgerRow.objects.get(number="TZ-2022-001").item.title == "路灯\n不亮"

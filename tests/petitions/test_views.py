@@ -374,3 +374,31 @@ def test_the_admin_points_to_the_holiday_schedule_with_a_link_only_for_who_may_o
     html = response.content.decode()
     assert "尚未录入 2027 年的节假日安排" in html and "请区人大工作人员在“节假日安排”中录入。" in html
     assert reverse("holidays:year", args=[2027]) not in html and "chinesecalendar" not in html
+
+
+def test_it_refuses_a_bulk_assign_without_items_in_chinese_and_keeps_the_choices(cast, login):
+    make(cast, State.RESEARCH)
+    response = login(cast.staff).post(reverse("petitions:bulk_assign"), {"lead_unit": cast.zhujian.unit.pk,
+                                                                         "comment": "请尽快办理"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "请至少勾选一件事项" in html and "请尽快办理" in html
+
+
+def test_it_refuses_a_bulk_assign_of_an_item_a_colleague_just_handled(cast, login):
+    a, b = make(cast, State.RESEARCH), make(cast, State.HANDLING)  # b left 待研处 a moment ago
+    response = login(cast.staff).post(reverse("petitions:bulk_assign"), {
+        "items": [a.pk, b.pk], "lead_unit": cast.zhujian.unit.pk})
+    html = response.content.decode()
+    assert response.status_code == 200 and "已不在待研处" in html
+    assert f'value="{a.pk}" id="bulk-{a.pk}" checked' in html
+    assert Item.objects.get(pk=a.pk).state == State.RESEARCH
+
+
+def test_it_keeps_the_extension_of_an_attachment_name_over_200_characters(cast, login):
+    long_name = "关于周庄社区路灯维修情况的说明" * 20 + ".pdf"  # 304 characters
+    data = {**item_data(), "area": cast.dongshan_staff.area.pk, "source": "visit",
+            "files": [SimpleUploadedFile(long_name, PDF)], "submit": "1"}
+    login(cast.deputy).post(reverse("petitions:create"), data)
+    attachment = Attachment.objects.get()
+    assert attachment.name.endswith(".pdf") and len(attachment.name) == 200
+    assert attachment.name[:-4] == long_name[:196] and attachment.file.name.endswith(".pdf")
