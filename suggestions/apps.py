@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class SuggestionsConfig(AppConfig):
     name = "suggestions"
     verbose_name = _("代表建议")
+
+    def ready(self):
+        from core import nav
+
+        from .views import READ_ROLES
+
+        nav.register(nav.NavItem(key="suggestions", label=_("代表建议"), url_name="suggestions:list",
+                                 icon="journal-text", roles=READ_ROLES, order=15))

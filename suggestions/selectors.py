@@ -131,3 +131,47 @@ def session_report(session: Session) -> dict:
         "rehandled": counts["rehandled"], "tracking": counts["tracking"],
         "supervised": list(qs.filter(supervised=True).select_related("session", "lead_deputy").order_by("number")),
     }
+
+
+def unit_report(session: Session) -> list[dict]:
+    """The session report's table per replying unit (lead or 分办, any round, not cancelled), lowest
+    completion first (then by name), in one grouped query: total, 立案, 并案, 不予立案, answered, 办结,
+    办结率, A/B/C/D, on-time reply rate, 见面率 (answered with this unit's 面商 other than 未沟通) and the
+    satisfaction of each dimension ((满意+基本满意)/rated; 未表态 not rated)."""
+    met = (Consultation.objects.filter(suggestion=OuterRef("suggestion_id"), unit=OuterRef("unit_id"))
+           .exclude(form=ConsultationForm.NONE))
+    accepted = Q(suggestion__accepted_at__isnull=False)
+    answered = Q(suggestion__answered_at__isnull=False)
+
+    def n(cond=None):
+        return Count("suggestion", distinct=True, filter=cond)
+
+    rows = (SuggestionUnit.objects
+            .filter(suggestion__session=session, role__in=REPLYING_ROLES, cancelled_at__isnull=True)
+            .annotate(met=Exists(met))
+            .values("unit_id", "unit__name")
+            .annotate(total=n(), accepted=n(accepted), merged=n(Q(suggestion__state=State.MERGED)),
+                      not_accepted=n(Q(suggestion__state=State.NOT_ACCEPTED)), answered=n(answered),
+                      met_count=n(answered & Q(met=True)),
+                      concluded=n(accepted & Q(suggestion__state=State.CONCLUDED)),
+                      replied=n(accepted & Q(suggestion__replied_on_time__isnull=False)),
+                      on_time=n(accepted & Q(suggestion__replied_on_time=True)),
+                      work_rated=n(accepted & Q(suggestion__work_rating__in=GIVEN_RATINGS)),
+                      work_good=n(accepted & Q(suggestion__work_rating__in=GOOD_RATINGS)),
+                      result_rated=n(accepted & Q(suggestion__result_rating__in=GIVEN_RATINGS)),
+                      result_good=n(accepted & Q(suggestion__result_rating__in=GOOD_RATINGS)),
+                      **{f"class_{c}": n(accepted & Q(suggestion__reply_class=c)) for c in ReplyClass.values}))
+    out = []
+    for r in rows:
+        out.append({
+            "unit_id": r["unit_id"], "name": r["unit__name"], "total": r["total"], "accepted": r["accepted"],
+            "merged": r["merged"], "not_accepted": r["not_accepted"], "answered": r["answered"],
+            "concluded": r["concluded"], "completion_rate": _rate(r["concluded"], r["accepted"]),
+            "classes": [(c, r[f"class_{c}"]) for c in ReplyClass.values],
+            "on_time_rate": _rate(r["on_time"], r["replied"]),
+            "meeting_rate": _rate(r["met_count"], r["answered"]),
+            "work_satisfaction_rate": _rate(r["work_good"], r["work_rated"]),
+            "result_satisfaction_rate": _rate(r["result_good"], r["result_rated"]),
+        })
+    out.sort(key=lambda u: (u["completion_rate"] if u["completion_rate"] is not None else -1.0, u["name"]))
+    return out

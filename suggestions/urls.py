@@ -5,5 +5,8 @@ from . import views
 app_name = "suggestions"
 
 urlpatterns = [
+    path("", views.suggestion_list, name="list"),
+    path("<int:pk>/", views.suggestion_detail, name="detail"),
+    path("sessions/<int:pk>/report/", views.session_report_view, name="report"),
     path("public/<str:token>/", views.public_session, name="public_session"),
 ]

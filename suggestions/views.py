@@ -1,20 +1,28 @@
-"""Pages of deputy suggestions. For now the public disclosure page (公开): no login, found by the
-session's opaque token, rate-limited, showing only what is public (number, title, lead deputy, units,
-class, reply; never contacts) and only replies the deputy consented to publish (selectors.public_replies)."""
+"""Pages of deputy suggestions (read side): the list (代表建议) and detail page, scoped by
+`Suggestion.objects.visible_to(user)`; the session report for staff and leaders; and the public
+disclosure page (公开): no login, found by the session's opaque token, rate-limited, showing only what is
+public (number, title, lead deputy, units, class, reply; never contacts) and only replies the deputy
+consented to publish (selectors.public_replies)."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .choices import REPLYING_ROLES
-from .models import Reply, Session, SuggestionUnit
+from accounts.choices import Role
+
+from .choices import REPLYING_ROLES, Action
+from .forms import SuggestionFilterForm
+from .models import CoSigner, Consultation, Evaluation, Reply, Session, Suggestion, SuggestionEvent, SuggestionUnit
 from .public import over_limit
-from .selectors import public_replies
+from .selectors import public_replies, session_report, session_stats, unit_report
 
 
 @require_GET
@@ -37,3 +45,70 @@ def public_session(request, token: str):
             "reply_class": s.get_reply_class_display(), "replies": replies,
         })
     return render(request, "suggestions/public_session.html", {"session": session, "items": items})
+
+
+PAGE_SIZE = 30
+
+# Who may open the suggestion pages at all (visible_to then decides which suggestions).
+READ_ROLES = frozenset({Role.ADMIN, Role.DISTRICT_STAFF, Role.AREA_STAFF, Role.UNIT, Role.DEPUTY,
+                        Role.GROUP_LEADER, Role.LEADER})
+# Who sees the session report.
+REPORT_ROLES = frozenset({Role.ADMIN, Role.DISTRICT_STAFF, Role.LEADER})
+
+
+def _current_units():
+    return SuggestionUnit.objects.filter(is_current=True, cancelled_at__isnull=True).select_related("unit")
+
+
+@login_required
+@require_GET
+def suggestion_list(request):
+    if not request.user.roles & READ_ROLES:
+        raise PermissionDenied
+    form = SuggestionFilterForm(request.GET or None)
+    qs = form.filter(Suggestion.objects.visible_to(request.user))
+    qs = (qs.select_related("session", "lead_deputy")
+          .prefetch_related(Prefetch("units", queryset=_current_units().filter(role__in=REPLYING_ROLES)
+                                     .order_by("role", "id"), to_attr="lead_units"))
+          .order_by("-session__year", "session__name", "number", "-id"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "suggestions/list.html", {"form": form, "page_obj": page, "items": page.object_list})
+
+
+@login_required
+@require_GET
+def suggestion_detail(request, pk: int):
+    user = request.user
+    s = get_object_or_404(Suggestion.objects.visible_to(user).select_related(
+        "session", "lead_deputy", "category__parent", "merged_into__session"), pk=pk)
+    units = list(SuggestionUnit.objects.filter(suggestion=s).select_related("unit").order_by("round", "role", "id"))
+    rounds = {}
+    for u in units:
+        rounds.setdefault(u.round, []).append(u)
+    context = {
+        "s": s,
+        "cosigners": CoSigner.objects.filter(suggestion=s).select_related("deputy").order_by("id"),
+        "rounds": sorted(rounds.items()),
+        "consultations": Consultation.objects.filter(suggestion=s).select_related("unit").order_by("round", "id"),
+        "replies": Reply.objects.filter(suggestion=s).select_related("unit").order_by("round", "submitted_at", "id"),
+        "evaluations": Evaluation.objects.filter(suggestion=s).select_related("deputy").order_by("round", "id"),
+        "events": [(e, Action(e.action).label if e.action in Action.values else e.action)
+                   for e in SuggestionEvent.objects.filter(suggestion=s).select_related("actor", "actor_unit")
+                   .order_by("created_at", "id")],
+        # Contacts and personal data (联系人, 联系电话, 面商人员) only to staff.
+        "show_contacts": user.is_staff_role,
+    }
+    return render(request, "suggestions/detail.html", context)
+
+
+@login_required
+@require_GET
+def session_report_view(request, pk: int):
+    if not request.user.roles & REPORT_ROLES:
+        raise PermissionDenied
+    session = get_object_or_404(Session, pk=pk)
+    stats = session_stats(session)
+    report = session_report(session)
+    units = unit_report(session)
+    return render(request, "suggestions/report.html",
+                  {"session": session, "stats": stats, "report": report, "units": units})

@@ -1,0 +1,90 @@
+"""The read pages of suggestions: the list (代表建议), the detail page and the session report."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from suggestions.choices import State
+from tests.access import ViewAccessCases
+
+from .helpers import make, session
+
+pytestmark = pytest.mark.django_db
+
+
+def _numbers(response):
+    return {s.pk for s in response.context["items"]}
+
+
+# ---- list ----------------------------------------------------------------------------------------
+
+class TestListAccess(ViewAccessCases):
+    allowed = ("staff", "leader", "dongshan_staff", "zhujian", "deputy", "admin")
+
+    def url(self, cast):
+        return reverse("suggestions:list")
+
+
+def test_the_list_shows_each_role_only_its_scope(login, cast):
+    mine = make(cast, State.HANDLING, co=[cast.group_leader.deputy])  # 刘芳, co-signed by 张伟; 区住建局 + 生态环境分局
+    other = make(cast, State.REGISTERED, user=cast.renwei_deputy, co=[], title="关于任圩街道路灯维修的建议")
+    url = reverse("suggestions:list")
+    assert _numbers(login(cast.staff).get(url)) == {mine.pk, other.pk}
+    assert _numbers(login(cast.zhujian).get(url)) == {mine.pk}  # a unit: only those assigned to it
+    assert _numbers(login(cast.deputy).get(url)) == {mine.pk}  # own
+    assert _numbers(login(cast.group_leader).get(url)) == {mine.pk}  # co-signed
+    response = login(cast.renwei_deputy).get(url)
+    assert _numbers(response) == {other.pk}
+    assert "东山路" not in response.content.decode()
+
+
+def test_the_list_filters_by_session_state_unit_and_title_or_number(login, cast):
+    a = make(cast, State.HANDLING)  # lead unit 区住建局
+    b = make(cast, State.REGISTERED, title="关于增设社区养老服务站的建议")
+    later = session("区人大十二届二次会议", year=2027)
+    c = make(cast, State.REGISTERED, sess=later, title="关于整治背街小巷的建议")
+    client = login(cast.staff)
+    url = reverse("suggestions:list")
+    assert _numbers(client.get(url, {"session": later.pk})) == {c.pk}
+    assert _numbers(client.get(url, {"state": State.HANDLING})) == {a.pk}
+    assert _numbers(client.get(url, {"unit": cast.zhujian.unit.pk})) == {a.pk}
+    assert _numbers(client.get(url, {"unit": cast.huanbao.unit.pk})) == set()  # a co-unit is not 主办
+    assert _numbers(client.get(url, {"q": "养老"})) == {b.pk}
+    assert _numbers(client.get(url, {"q": f"第{b.number:04d}号", "session": b.session_id})) == {b.pk}
+
+
+def test_bad_filters_are_a_message_not_a_500_and_are_kept(login, cast):
+    a = make(cast, State.REGISTERED)
+    response = login(cast.staff).get(reverse("suggestions:list"), {"session": "abc", "q": "东山路\x00"})
+    assert response.status_code == 200
+    assert _numbers(response) == {a.pk}  # an invalid filter filters nothing
+    body = response.content.decode()
+    assert 'data-testid="filter-errors"' in body and "会议" in body
+
+
+def test_the_list_runs_a_fixed_number_of_queries_and_is_paginated(login, cast):
+    client = login(cast.staff)
+    url = reverse("suggestions:list")
+    client.get(url)  # warm the session
+    make(cast, State.HANDLING)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+            assert response.status_code == 200
+        return len(ctx.captured_queries), response
+
+    few, _r = count()
+    for i in range(34):
+        make(cast, State.HANDLING if i % 2 else State.REGISTERED, co=[], title=f"关于第{i}件事的建议")
+    many, response = count()
+    assert many == few
+    assert len(response.context["items"]) == 30 and response.context["page_obj"].paginator.count == 35
+    assert len(client.get(url, {"page": 2}).context["items"]) == 5
+
+
+def test_the_nav_offers_suggestions_to_those_who_may_see_them(login, cast):
+    for name in ("staff", "leader", "zhujian", "deputy", "dongshan_staff"):
+        body = login(getattr(cast, name)).get(reverse("home")).content.decode()
+        assert f'href="{reverse("suggestions:list")}"' in body and "代表建议" in body
