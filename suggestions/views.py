@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.choices import Role
 
-from .choices import REPLYING_ROLES, Action
+from .choices import REPLYING_ROLES, Action, State
 from .forms import SuggestionFilterForm
 from .models import CoSigner, Consultation, Evaluation, Reply, Session, Suggestion, SuggestionEvent, SuggestionUnit
 from .public import over_limit
@@ -92,7 +92,8 @@ def suggestion_detail(request, pk: int):
         "consultations": Consultation.objects.filter(suggestion=s).select_related("unit").order_by("round", "id"),
         "replies": Reply.objects.filter(suggestion=s).select_related("unit").order_by("round", "submitted_at", "id"),
         "evaluations": Evaluation.objects.filter(suggestion=s).select_related("deputy").order_by("round", "id"),
-        "events": [(e, Action(e.action).label if e.action in Action.values else e.action)
+        "events": [(e, Action(e.action).label if e.action in Action.values else e.action,
+                    State(e.to_state).label if e.to_state in State.values else e.to_state)
                    for e in SuggestionEvent.objects.filter(suggestion=s).select_related("actor", "actor_unit")
                    .order_by("created_at", "id")],
         # Contacts and personal data (联系人, 联系电话, 面商人员) only to staff.

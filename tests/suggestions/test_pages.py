@@ -88,3 +88,37 @@ def test_the_nav_offers_suggestions_to_those_who_may_see_them(login, cast):
     for name in ("staff", "leader", "zhujian", "deputy", "dongshan_staff"):
         body = login(getattr(cast, name)).get(reverse("home")).content.decode()
         assert f'href="{reverse("suggestions:list")}"' in body and "代表建议" in body
+
+
+# ---- detail --------------------------------------------------------------------------------------
+
+class TestDetailAccess(ViewAccessCases):
+    allowed = ("staff", "leader", "dongshan_staff", "zhujian", "huanbao", "deputy", "group_leader")
+    out_of_scope = ("renwei_staff", "renwei_deputy")
+
+    def url(self, cast):
+        return reverse("suggestions:detail", args=[make(cast, State.HANDLING).pk])
+
+
+def test_the_detail_shows_cosigners_units_consultation_reply_evaluation_and_timeline(login, cast):
+    s = make(cast, State.CONCLUDED, confirmed=True)
+    body = login(cast.deputy).get(reverse("suggestions:detail", args=[s.pk])).content.decode()
+    assert s.title in body and s.display_number in body
+    assert "张伟" in body and "已确认" in body  # the co-signer, confirmed in the product
+    assert "相山区住房和城乡建设局" in body and "淮北市相山区生态环境分局" in body and "同意主办单位意见。" in body
+    assert "上门" in body and "一把手" in body  # 面商
+    assert "相住建〔2026〕12号" in body and "2027年上半年增设信号灯两处。" in body and "B 正在解决或列入计划" in body
+    assert "基本满意" in body  # the evaluation
+    for label in ("提交", "登记", "立案", "交办", "记录面商", "答复", "审核通过", "评价"):
+        assert f'<span class="fw-semibold">{label}</span>' in body, label
+
+
+def test_contacts_and_personal_data_only_to_staff(login, cast):
+    s = make(cast, State.ANSWERED)
+    url = reverse("suggestions:detail", args=[s.pk])
+    staff = login(cast.staff).get(url).content.decode()
+    assert "0561-3012345" in staff and "13805612345" in staff and "王局长" in staff
+    for name in ("deputy", "zhujian", "leader"):
+        body = login(getattr(cast, name)).get(url).content.decode()
+        assert "0561-3012345" not in body and "13805612345" not in body, name
+        assert 'data-testid="reply-contact"' not in body
