@@ -72,7 +72,10 @@ def suggestion_list(request):
                                      .order_by("role", "id"), to_attr="lead_units"))
           .order_by("-session__year", "session__name", "number", "-id"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "suggestions/list.html", {"form": form, "page_obj": page, "items": page.object_list})
+    report_session = (form.cleaned_data.get("session") if form.is_valid() and request.user.roles & REPORT_ROLES
+                      else None)
+    return render(request, "suggestions/list.html", {"form": form, "page_obj": page, "items": page.object_list,
+                                                     "report_session": report_session})
 
 
 @login_required

@@ -122,3 +122,73 @@ def test_contacts_and_personal_data_only_to_staff(login, cast):
         body = login(getattr(cast, name)).get(url).content.decode()
         assert "0561-3012345" not in body and "13805612345" not in body, name
         assert 'data-testid="reply-contact"' not in body
+
+
+# ---- session report ------------------------------------------------------------------------------
+
+class TestReportAccess(ViewAccessCases):
+    allowed = ("staff", "leader", "admin")
+    forbidden = ("dongshan_staff", "zhujian", "deputy", "group_leader")
+
+    def url(self, cast):
+        return reverse("suggestions:report", args=[session().pk])
+
+
+def _report_data(cast):
+    from suggestions import services
+
+    done = make(cast, State.CONCLUDED)  # 区住建局: 立案, answered, 办结, B, 上门, 满意/基本满意
+    s = make(cast, State.ACCEPTED, co=[], title="关于治理河道污染的建议")
+    services.suggestion_assign(suggestion=s, actor=cast.staff, lead_unit=cast.huanbao.unit)  # 生态环境分局, open
+    rejected = make(cast, State.REVIEWING, co=[], title="关于个人待遇的建议")
+    services.suggestion_reject(suggestion=rejected, actor=cast.staff, ground="judicial")
+    return done
+
+
+def _figure(body, key):
+    import re
+
+    return re.search(rf'data-testid="figure-{key}".*?fw-semibold">(.*?)</div>', body, re.S).group(1)
+
+
+def test_the_report_shows_the_session_figures_and_units_lowest_first(login, cast):
+    _report_data(cast)
+    response = login(cast.leader).get(reverse("suggestions:report", args=[session().pk]))
+    units = response.context["units"]
+    assert [u["name"] for u in units] == ["淮北市相山区生态环境分局", "相山区住房和城乡建设局"]  # 0% before 100%
+    hb, zj = units
+    assert (hb["total"], hb["accepted"], hb["answered"], hb["concluded"], hb["completion_rate"]) == (1, 1, 0, 0, 0.0)
+    assert (zj["total"], zj["accepted"], zj["answered"], zj["concluded"], zj["completion_rate"]) == (1, 1, 1, 1, 100.0)
+    assert dict(zj["classes"])["B"] == 1 and zj["meeting_rate"] == 100.0
+    assert zj["work_satisfaction_rate"] == 100.0 and zj["result_satisfaction_rate"] == 100.0
+    assert zj["on_time_rate"] == 100.0 and hb["on_time_rate"] is None
+    body = response.content.decode()
+    assert _figure(body, "not_accepted") == "1" and _figure(body, "accepted") == "2"
+    assert _figure(body, "completion_rate") == "50.0%"  # 1 of 2 立案 办结
+    assert _figure(body, "meeting_rate") == "100.0%"
+    assert body.index("淮北市相山区生态环境分局") < body.index("相山区住房和城乡建设局")
+
+
+def test_the_report_runs_a_fixed_number_of_queries(login, cast):
+    client = login(cast.staff)
+    url = reverse("suggestions:report", args=[session().pk])
+    client.get(url)  # warm the session
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    empty = count()
+    _report_data(cast)
+    for i in range(5):
+        make(cast, State.HANDLING, co=[], title=f"关于第{i}件事的建议")
+    assert count() == empty
+
+
+def test_the_list_links_staff_to_the_session_report(login, cast):
+    sess = session()
+    make(cast, State.REGISTERED)
+    report = reverse("suggestions:report", args=[sess.pk])
+    assert report in login(cast.staff).get(reverse("suggestions:list"), {"session": sess.pk}).content.decode()
+    assert report not in login(cast.zhujian).get(reverse("suggestions:list"), {"session": sess.pk}).content.decode()
