@@ -7,10 +7,10 @@ consented to publish (selectors.public_replies)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from accounts.choices import Role
 
 from .choices import REPLYING_ROLES, Action, State
 from .forms import SuggestionFilterForm
-from .models import CoSigner, Consultation, Evaluation, Reply, Session, Suggestion, SuggestionEvent, SuggestionUnit
+from .models import Consultation, CoSigner, Evaluation, Reply, Session, Suggestion, SuggestionEvent, SuggestionUnit
 from .public import over_limit
 from .selectors import public_replies, session_report, session_stats, unit_report
 
