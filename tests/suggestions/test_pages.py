@@ -192,3 +192,28 @@ def test_the_list_links_staff_to_the_session_report(login, cast):
     report = reverse("suggestions:report", args=[sess.pk])
     assert report in login(cast.staff).get(reverse("suggestions:list"), {"session": sess.pk}).content.decode()
     assert report not in login(cast.zhujian).get(reverse("suggestions:list"), {"session": sess.pk}).content.decode()
+
+
+def test_the_detail_runs_a_fixed_number_of_queries_whatever_its_history(login, cast):
+    from suggestions import services
+
+    client = login(cast.staff)
+    s = make(cast, State.REGISTERED, confirmed=True)
+    url = reverse("suggestions:detail", args=[s.pk])
+    client.get(url)  # warm the session
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    s = services.suggestion_start_review(suggestion=s, actor=cast.staff)
+    s = services.suggestion_accept(suggestion=s, actor=cast.staff)
+    services.suggestion_assign(suggestion=s, actor=cast.staff, lead_unit=cast.zhujian.unit,
+                               co_units=[cast.huanbao.unit])
+    assert count() == few
+
+
+def test_an_unknown_session_report_is_404(login, cast):
+    assert login(cast.staff).get(reverse("suggestions:report", args=[999999])).status_code == 404
