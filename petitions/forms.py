@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 
 from django import forms
 from django.utils import timezone
@@ -107,6 +108,9 @@ class ItemForm(SafeFormMixin, forms.ModelForm):
         widget=forms.TextInput(attrs={"class": "form-control", "type": "search", "autocomplete": "off",
                                       "placeholder": _("姓名或拼音首字母,如 zw")}))
     files = MultipleFileField(label=_("附件(照片、PDF、Office 文档)"))
+    # One submission per new-item form: a fresh one-time token each time the empty form is shown, kept
+    # when the form comes back with errors; workflow.item_create refuses a token already used.
+    submission_token = forms.CharField(required=False, max_length=36, widget=forms.HiddenInput)
 
     class Meta:
         model = Item
@@ -153,6 +157,10 @@ class ItemForm(SafeFormMixin, forms.ModelForm):
                 widget=forms.Select(attrs={"class": "form-select"}))
             self.fields["deputy"].label_from_instance = selectors.co_signer_label  # two 张伟 told apart
             self.order_fields(["deputy"])
+        if self.instance.pk:
+            del self.fields["submission_token"]  # editing: the item exists already
+        else:
+            self.fields["submission_token"].initial = uuid.uuid4().hex
         self.fields["area"].empty_label = _("请选择街道/镇")
         self.fields["community"].empty_label = _("请选择社区/村(可不选)")
         self.fields["category"].choices = [("", _("请选择类别"))] + [
@@ -161,6 +169,13 @@ class ItemForm(SafeFormMixin, forms.ModelForm):
             if name in self.fields:
                 self.fields[name].submit_required = True
                 self.fields[name].widget.attrs.update({"required": True, "aria-required": "true"})
+
+    def clean_submission_token(self):
+        """The token as a UUID, or None (no token: a non-browser caller; a mangled one is ignored)."""
+        try:
+            return uuid.UUID(self.cleaned_data.get("submission_token") or "")
+        except ValueError:
+            return None
 
     def clean(self):
         data = super().clean()

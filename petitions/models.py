@@ -146,6 +146,9 @@ class Item(models.Model):
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True, db_index=True)
     conclusion = models.CharField(_("办结方式"), max_length=20, choices=Conclusion.choices, blank=True)
     imported = models.BooleanField(_("导入/演示数据"), default=False)
+    # The one-time token of the new-item form that created it: a second POST of the same form (a double
+    # click, two tabs) is refused by the unique index instead of making a second item.
+    submission_token = models.UUIDField(_("表单提交标识"), null=True, blank=True, unique=True, editable=False)
 
     objects = ItemQuerySet.as_manager()
 

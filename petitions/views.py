@@ -106,7 +106,8 @@ def item_create(request):
         deputy = data["deputy"] if on_behalf else request.user.deputy_profile
         try:
             item = workflow.item_create(actor=request.user, deputy=deputy, data=data, files=data["files"],
-                                        co_deputies=data.get("co_deputies") or (), submit=False)
+                                        co_deputies=data.get("co_deputies") or (), submit=False,
+                                        submission_token=data.get("submission_token"))
             if "submit" in request.POST:
                 item = workflow.item_submit(item=item, actor=request.user)
                 messages.success(request, _("已提交,编号 %(n)s。") % {"n": item.number})
@@ -114,6 +115,9 @@ def item_create(request):
                 messages.success(request, _("草稿已保存。"))
         except workflow.NotAllowed as exc:
             return _refused(request, exc.message)
+        except workflow.DuplicateSubmission as exc:  # the same form sent twice: show the first item
+            messages.info(request, exc.message)
+            return redirect(exc.item)
         except workflow.WorkflowError as exc:
             messages.warning(request, _("草稿已保存,但未能提交:%(m)s") % {"m": exc.message})
             return redirect("petitions:edit", pk=item.pk)

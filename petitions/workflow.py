@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -286,9 +286,23 @@ def _apply_fields(item, data) -> list[str]:
     return changed
 
 
-def item_create(*, actor, deputy, data: dict, files=(), co_deputies=(), submit: bool = False) -> Item:
+class DuplicateSubmission(StaleState):
+    """The new-item form was already sent once (its one-time token is used): `item` is the item that
+    first submission made; nothing new was created."""
+
+    def __init__(self, message, item):
+        super().__init__(message)
+        self.item = item
+
+
+def item_create(*, actor, deputy, data: dict, files=(), co_deputies=(), submit: bool = False,
+                submission_token=None) -> Item:
     """A new item as a draft (草稿) for `deputy`, entered by the deputy or by staff on their behalf
-    (recorded as such); `submit=True` submits it at once."""
+    (recorded as such); `submit=True` submits it at once.
+
+    `submission_token`: the form's one-time token. A token already used (a double click, two parallel
+    POSTs) raises DuplicateSubmission carrying the first item, and creates nothing; the unique index
+    decides the race, so this holds across parallel transactions."""
     from deputies.models import Deputy
 
     if actor.is_read_only:
@@ -296,18 +310,32 @@ def item_create(*, actor, deputy, data: dict, files=(), co_deputies=(), submit: 
     own = actor.deputy_profile is not None and actor.deputy_profile.pk == deputy.pk
     if not own and not (actor.is_staff_role and Deputy.objects.visible_to(actor).filter(pk=deputy.pk).exists()):
         raise NotAllowed(_("您不能为该代表录入社情民意。"))
-    with transaction.atomic():
-        item = Item(deputy=deputy, entered_by=actor, on_behalf=not own, state=State.DRAFT,
-                    period=first_of_month())
-        _apply_fields(item, data)
-        item.save()
-        item.co_deputies.set([d for d in co_deputies if d.pk != deputy.pk])
-        comment = _("工作人员 %(who)s 代代表录入") % {"who": actor} if not own else ""
-        event = _event(item, Action.CREATE, actor, "", comment=comment)
-        _attach(item, event, files, actor)
+    if submission_token is not None:
+        _refuse_used_token(submission_token)
+    try:
+        with transaction.atomic():
+            item = Item(deputy=deputy, entered_by=actor, on_behalf=not own, state=State.DRAFT,
+                        period=first_of_month(), submission_token=submission_token)
+            _apply_fields(item, data)
+            item.save()
+            item.co_deputies.set([d for d in co_deputies if d.pk != deputy.pk])
+            comment = _("工作人员 %(who)s 代代表录入") % {"who": actor} if not own else ""
+            event = _event(item, Action.CREATE, actor, "", comment=comment)
+            _attach(item, event, files, actor)
+    except IntegrityError:
+        if submission_token is None:
+            raise
+        _refuse_used_token(submission_token)  # the parallel POST committed first
+        raise
     if submit:
         item = item_submit(item=item, actor=actor)
     return item
+
+
+def _refuse_used_token(token):
+    first = Item.objects.filter(submission_token=token).first()
+    if first is not None:
+        raise DuplicateSubmission(_("该表单已经提交过一次(编号 %(n)s),未重复录入。") % {"n": first.number}, first)
 
 
 def item_update(*, item, actor, data: dict, files=(), co_deputies=None) -> Item:

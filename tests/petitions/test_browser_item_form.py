@@ -3,6 +3,7 @@ initials telling two 张伟 apart, a refused submit marking the missing fields, 
 390 px for the form and the lists (the deputy's as cards); the staff list at 1280 px keeps its bar."""
 
 import os
+import re
 
 import pytest
 from django.urls import reverse
@@ -155,3 +156,25 @@ def test_it_lets_a_deputy_choose_co_signers_without_javascript(cast, browser, li
         assert set(Item.objects.get().co_deputies.all()) == {zhao, other}
     finally:
         context.close()
+
+
+def test_it_disables_the_buttons_once_the_form_is_sent(cast, page):
+    # Issue 17 defect 7: once the form is sent its buttons are disabled (item_form.js), so a double click
+    # cannot send it twice, and the pressed button still counts (提交, not 保存草稿). The server refuses a
+    # second POST of the same form anyway (test_item_form.py, test_concurrency.py).
+    browser_login(page, "deputy")
+    page.goto(page.base_url + reverse("petitions:create"))
+    page.fill("#id_title", "周庄社区路灯不亮")
+    page.fill("#id_content", "主干道路灯坏了两周。")
+    page.select_option("#id_category", "urban")
+    # Hold the first sending here (a slow network), to look at the form while it is on its way.
+    page.evaluate("document.querySelector('[data-testid=item-form]')"
+                  ".addEventListener('submit', function (e) { e.preventDefault(); })")
+    page.click("[data-testid=submit-item]")
+    assert page.is_disabled("[data-testid=submit-item]") and page.is_disabled("[data-testid=save-draft]")
+    assert page.locator("[data-testid=item-form] input[type=hidden][name=submit]").count() == 1
+    # The held sending goes on (form.submit is the button named "submit", hence the prototype's).
+    page.evaluate("HTMLFormElement.prototype.submit.call(document.querySelector('[data-testid=item-form]'))")
+    page.wait_for_url(re.compile(r"/items/\d+/$"))
+    item = Item.objects.get()
+    assert item.state == State.SUBMITTED and item.submission_token is not None

@@ -76,3 +76,28 @@ def test_it_evaluates_once_when_the_deputy_double_clicks(cast):
     results = race(*[lambda: workflow.item_evaluate(item=item.pk, actor=cast.deputy, satisfaction="satisfied")] * 2)
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
     assert ItemEvent.objects.filter(item=item, action=Action.EVALUATE).count() == 1
+
+
+def test_it_creates_one_item_when_the_same_new_item_form_is_sent_twice_at_once(cast):
+    # Issue 17 defect 7: a double-submitted form (two parallel POSTs) made two items, counted twice in
+    # 收集数 and the monthly quota. The form's one-time token lets exactly one through.
+    import uuid
+
+    from petitions.models import Item
+
+    from .helpers import item_data
+
+    token = uuid.uuid4()
+    before = Item.objects.count()
+
+    def send():
+        return workflow.item_create(actor=cast.deputy, deputy=cast.deputy.deputy, data=item_data(),
+                                    submit=True, submission_token=token)
+
+    results = race(send, send)
+    assert sorted(r[0] for r in results) == ["ok", "refused"], results
+    first = next(r[1] for r in results if r[0] == "ok")
+    assert "已经提交过" in next(r[1] for r in results if r[0] == "refused")
+    assert Item.objects.count() == before + 1
+    assert Item.objects.get(submission_token=token).pk == first.pk
+    assert ItemEvent.objects.filter(item=first, action=Action.CREATE).count() == 1

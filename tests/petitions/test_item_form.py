@@ -226,3 +226,44 @@ def test_it_looks_typed_names_up_without_saving_when_asked_to_find(cast, login):
     html = response.content.decode()
     assert not Item.objects.exists() and f'value="{zhao.pk}" checked' in html and 'value="路灯"' in html
     assert "co-deputy-error" not in html
+
+
+# ---- one submission per form (issue 17 defect 7) ---------------------------------------------------
+
+
+def form_token(html: str) -> str:
+    return re.search(r'name="submission_token" value="([0-9a-f]+)"', html).group(1)
+
+
+def test_it_creates_one_item_when_the_same_form_is_sent_twice(cast, login):
+    client = login(cast.deputy)
+    token = form_token(client.get(reverse("petitions:create")).content.decode())
+    assert token != form_token(client.get(reverse("petitions:create")).content.decode())  # fresh each time
+    data = {**item_data(), "area": cast.dongshan_staff.area.pk, "source": "visit", "submit": "1",
+            "submission_token": token}
+    first = client.post(reverse("petitions:create"), data)
+    item = Item.objects.get()
+    assert first.status_code == 302 and item.state == State.SUBMITTED
+    again = client.post(reverse("petitions:create"), {**data, "title": "重复点击"}, follow=True)
+    assert again.redirect_chain[-1][0] == item.get_absolute_url()
+    assert f"该表单已经提交过一次(编号 {item.number})" in again.content.decode()
+    assert list(Item.objects.values_list("pk", "title")) == [(item.pk, item.title)]
+    # A draft saved twice from one form is one draft too.
+    token = form_token(client.get(reverse("petitions:create")).content.decode())
+    for _ in range(2):
+        client.post(reverse("petitions:create"), {"title": "先存草稿", "source": "visit", "save_draft": "1",
+                                                  "submission_token": token})
+    assert Item.objects.filter(title="先存草稿").count() == 1
+
+
+def test_it_keeps_the_form_token_when_the_form_comes_back_with_errors(cast, login):
+    client = login(cast.deputy)
+    token = form_token(client.get(reverse("petitions:create")).content.decode())
+    refused = client.post(reverse("petitions:create"), {"title": "", "source": "visit", "submit": "1",
+                                                        "submission_token": token})
+    assert refused.status_code == 200 and form_token(refused.content.decode()) == token
+    assert not Item.objects.exists()
+    # Sent again, corrected: the token was never used, so the item is made.
+    client.post(reverse("petitions:create"), {**item_data(), "area": cast.dongshan_staff.area.pk,
+                                              "source": "visit", "submit": "1", "submission_token": token})
+    assert Item.objects.get().submission_token.hex == token
