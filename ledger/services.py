@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from accounts.choices import Role
 from areas.choices import AreaKind
 from areas.models import Area
+from core.cells import cell_date, cell_text
 from core.loops import due_in_days, due_in_workdays
 from core.text import clean_cell
 from deputies.models import Deputy, Mandate
@@ -76,37 +77,12 @@ class LedgerReport:
         return not self.refused
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _date(value) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
-    if not m:
-        raise ValueError(text)
-    try:
-        return datetime.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:  # 2022-02-30: the ValueError carries the cell's text, not Python's wording
-        raise ValueError(text) from None
-
-
 def _month(value) -> datetime.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime.date | datetime.datetime):
         return datetime.date(value.year, value.month, 1)
-    text = _text(value)
+    text = cell_text(value)
     m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]?\s*\d{1,2}\s*日?)?", text)
     if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 1:
         raise ValueError(text)
@@ -167,7 +143,7 @@ def _read(file) -> tuple[list[str], list[tuple[int, list]], SheetMarks]:
         marks = SheetMarks()
     wb.close()
     for index, row in enumerate(rows[:10]):
-        names = [re.sub(r"\s+", "", _text(c)) for c in row]
+        names = [re.sub(r"\s+", "", cell_text(c)) for c in row]
         if "编号" in names and "标题" in names:
             missing = [h for h in REQUIRED if h not in names]
             if missing:
@@ -249,11 +225,11 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
                     "label": label, "row": first}
             return gettext("缺少%(label)s") % {"label": label}
 
-        if all(_text(c) == "" for c in cells):
+        if all(cell_text(c) == "" for c in cells):
             continue
         report.rows += 1
         problems = []
-        number = _text(get("number"))
+        number = cell_text(get("number"))
         if not number:
             problems.append(missing("number", gettext("编号")))
         elif number in seen:
@@ -263,14 +239,14 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
         if number and number in existing:
             report.unchanged.append(number)
             continue
-        title = _text(get("title"))
+        title = cell_text(get("title"))
         if not title:
             problems.append(missing("title", gettext("标题")))
-        area_name = _text(get("area"))
+        area_name = cell_text(get("area"))
         area = roster.areas.get(area_name) if area_name else None
         if area_name and area is None:
             problems.append(gettext("所属区划“%(name)s”不存在") % {"name": area_name})
-        deputy_names = [n for n in NAME_SPLIT.split(_text(get("deputies"))) if n]
+        deputy_names = [n for n in NAME_SPLIT.split(cell_text(get("deputies"))) if n]
         deputies = []
         if not deputy_names:
             problems.append(missing("deputies", gettext("提交代表")))
@@ -280,13 +256,13 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
                 problems.append(why)
             elif d not in deputies:
                 deputies.append(d)
-        state_text = _text(get("state"))
+        state_text = cell_text(get("state"))
         state = STATES.get(state_text)
         if state is None and not state_text:
             problems.append(missing("state", gettext("状态")))
         elif state is None:
             problems.append(gettext("未知状态“%(s)s”(应为 已办结、不予受理、办理中、研处中、待评价)") % {"s": state_text})
-        evaluation_text = _text(get("evaluation"))
+        evaluation_text = cell_text(get("evaluation"))
         satisfaction = EVALUATIONS.get(evaluation_text, "") if evaluation_text else ""
         if evaluation_text and not satisfaction:
             problems.append(gettext("未知评价“%(s)s”(应为 满意、基本满意、不满意 或空)") % {"s": evaluation_text})
@@ -294,7 +270,7 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
         for key, label in (("submitted", "提交日期"), ("assigned", "交办日期"), ("due", "办理期限"),
                            ("concluded", "办结日期")):
             try:
-                dates[key] = _date(get(key))
+                dates[key] = cell_date(get(key))
             except ValueError as exc:
                 problems.append(gettext("%(label)s“%(value)s”不是有效日期(应如 2022-04-06)")
                                 % {"label": label, "value": exc})
@@ -315,7 +291,7 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
             problems.append(gettext("办结日期早于交办日期") if a else gettext("办结日期早于提交日期"))
         if s and s > timezone.localdate():
             problems.append(gettext("提交日期晚于今天"))
-        unit_name = _text(get("unit"))
+        unit_name = cell_text(get("unit"))
         unit = roster.units.get(unit_name) if unit_name else None
         if unit_name and unit is None:
             if create_units:
@@ -333,9 +309,9 @@ def _parse(names, data, roster: _Roster, create_units: bool, report: LedgerRepor
         if problems:
             report.refused.append(Refusal(row_no, ";".join(problems)))
             continue
-        category_text = _text(get("category"))
+        category_text = cell_text(get("category"))
         report.new.append({
-            "row": row_no, "number": number, "title": title[:200], "content": _text(get("content")),
+            "row": row_no, "number": number, "title": title[:200], "content": cell_text(get("content")),
             "category": CATEGORIES.get(category_text, Category.OTHER if category_text else ""),
             "deputy": deputies[0], "co_deputies": deputies[1:], "area": area, "period": month,
             "state": state, "state_text": state_text, "rejected": state_text == "不予受理", "unit_name": unit_name, "unit": unit,

@@ -25,6 +25,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.cells import cell_date, cell_text
 from core.loops import due_in_days, due_in_months, due_in_workdays
 from deputies.choices import Level
 from deputies.models import CongressTerm, Deputy
@@ -94,30 +95,6 @@ class ImportReport:
         return not self.refused
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _date(value) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", _text(value))
-    if not m:
-        raise ValueError(_text(value))
-    try:
-        return datetime.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        raise ValueError(_text(value)) from None
-
-
 def _cn_int(text: str) -> int | None:
     """十二 → 12, 一 → 1 (terms and sessions), or plain digits."""
     if text.isdigit():
@@ -151,7 +128,7 @@ def _read(file) -> list[tuple[int, dict]]:
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     wb.close()
     for index, row in enumerate(rows[:10]):
-        names = [re.sub(r"\s+", "", _text(c)) for c in row]
+        names = [re.sub(r"\s+", "", cell_text(c)) for c in row]
         if "会议" in names and "案号" in names:
             missing = [h for h in HEADERS if h not in names]
             if missing:
@@ -159,7 +136,7 @@ def _read(file) -> list[tuple[int, dict]]:
             col = {h: names.index(h) for h in HEADERS}
             out = []
             for n, cells in enumerate(rows[index + 1:], start=index + 2):
-                if all(_text(c) == "" for c in cells):
+                if all(cell_text(c) == "" for c in cells):
                     continue
                 out.append((n, {h: cells[i] if i < len(cells) else None for h, i in col.items()}))
             return out
@@ -200,7 +177,7 @@ def _parse(data, look: _Lookup, create_units: bool, report: ImportReport) -> Non
     for row_no, cells in data:
         report.rows += 1
         problems = []
-        get = lambda h, cells=cells: _text(cells.get(h))  # noqa: E731
+        get = lambda h, cells=cells: cell_text(cells.get(h))  # noqa: E731
         session_name = get("会议")
         session = look.sessions.get(session_name)
         level = session.level if session else None
@@ -261,7 +238,7 @@ def _parse(data, look: _Lookup, create_units: bool, report: ImportReport) -> Non
         dates = {}
         for h in ("交办日期", "答复日期"):
             try:
-                dates[h] = _date(cells.get(h))
+                dates[h] = cell_date(cells.get(h))
             except ValueError as exc:
                 problems.append(gettext("%(label)s“%(value)s”不是日期") % {"label": h, "value": exc})
                 dates[h] = None
