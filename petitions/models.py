@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from areas.models import Area
 from core.loops import LoopEvent, is_overdue
+from core.models import SingletonSettings
 
 from .choices import (
     NOT_COLLECTED_STATES,
@@ -331,7 +332,7 @@ class HandlingRequest(models.Model):
         return f"{self.get_kind_display()} {self.item_id}"
 
 
-class ItemSettings(models.Model):
+class ItemSettings(SingletonSettings):
     """Deadlines of the loop (办理时限), one row, editable by staff and admin; read at call time
     through `ItemSettings.load()`. Defaults are DOMAIN.md's."""
 
@@ -360,11 +361,3 @@ class ItemSettings(models.Model):
     def __str__(self):
         return str(_("办理时限设置"))
 
-    def save(self, *args, **kwargs):
-        self.pk = 1  # a singleton
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls) -> ItemSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from areas.models import Area
 from core.loops import LoopEvent
+from core.models import SingletonSettings
 from deputies.choices import Level
 
 from .choices import (
@@ -461,7 +462,7 @@ class SuggestionEvent(LoopEvent):
         return f"{self.suggestion_id} {Action(self.action).label if self.action in Action.values else self.action}"
 
 
-class SuggestionSettings(models.Model):
+class SuggestionSettings(SingletonSettings):
     """Deadlines of the suggestion loop (calendar months where the law counts months), one row,
     read at call time through `SuggestionSettings.load()`. Defaults are issue 11's."""
 
@@ -497,11 +498,3 @@ class SuggestionSettings(models.Model):
     def __str__(self):
         return str(_("建议办理时限设置"))
 
-    def save(self, *args, **kwargs):
-        self.pk = 1  # a singleton
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls) -> SuggestionSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
