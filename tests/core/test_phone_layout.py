@@ -117,3 +117,19 @@ def test_no_page_scrolls_sideways_on_a_phone(cast, phone_page):
     if elsewhere:
         print("\n在其他分支修改中的页面横向溢出:\n" + "\n".join(elsewhere))
     assert failed == [], "\n".join(failed)
+
+
+@pytest.mark.parametrize("width", [992, 1280])
+def test_the_navigation_fits_a_desktop_for_every_persona(cast, page, width):
+    """From the lg breakpoint up the navigation is one bar; with every entry a role has (staff have the
+    most) it wraps onto a second line rather than pushing the page wider than the screen."""
+    page.set_viewport_size({"width": width, "height": 900})
+    failed = []
+    for name in PERSONAS:
+        page.context.clear_cookies()
+        browser_login(page, getattr(cast, name).username)
+        page.goto(page.base_url + reverse("home"))
+        m = page.evaluate(MEASURE)
+        if m["scroll"] > m["client"]:
+            failed.append(f"{name} at {width}px: {m['scroll']} > {m['client']} {m['wide']}")
+    assert failed == [], "\n".join(failed)
