@@ -1,11 +1,11 @@
 """Celery tasks of the dashboards: thin wrappers around a service (STYLE.md)."""
 
-from celery import shared_task
+from notifications.periodic import scheduled_job
 
 from .checks import rollups_check
 
 
-@shared_task(name="dashboards.check_rollups")
+@scheduled_job("dashboards.check_rollups")
 def check_rollups() -> str:
     """Nightly: rollups vs a recount, installed triggers vs source; the result is kept (RollupCheck)."""
     result = rollups_check()

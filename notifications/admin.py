@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DeliveryStatus
-from .models import Delivery, Escalation, Notification, NotificationPreference
+from .models import Delivery, Escalation, Notification, NotificationPreference, ScheduledRun
 from .services import delivery_retry
 
 
@@ -53,3 +53,21 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 class EscalationAdmin(admin.ModelAdmin):
     list_display = ["key", "item_id", "escalated_on"]
     readonly_fields = ["key", "item_id", "escalated_on"]
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(admin.ModelAdmin):
+    """Read-only: which scheduled job ran for which period, and which were caught up after an outage."""
+
+    list_display = ("task", "period", "started_at", "finished_at", "caught_up", "skipped", "result")
+    list_filter = ("task", "caught_up", "skipped")
+    date_hierarchy = "period"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

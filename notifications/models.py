@@ -171,3 +171,27 @@ class Escalation(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class ScheduledRun(models.Model):
+    """One row per run of a scheduled job and period (the crontab fire time it serves): the claim that
+    makes a job run once per period, and the record that lets a job missed while the broker was down be
+    caught up when it returns (notifications/periodic.py). A `skipped` row is the baseline written the
+    first time a job is seen, so a new installation does not run every job for a period long past."""
+
+    task = models.CharField(_("任务"), max_length=200)
+    period = models.DateTimeField(_("计划运行时间"))
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    caught_up = models.BooleanField(_("补运行"), default=False)
+    skipped = models.BooleanField(_("起点记录(未运行)"), default=False)
+    result = models.CharField(_("结果"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务运行记录")
+        verbose_name_plural = _("定时任务运行记录")
+        constraints = [models.UniqueConstraint(fields=["task", "period"], name="scheduled_run_once_per_period")]
+        indexes = [models.Index(fields=["task", "-period"], name="scheduled_run_latest")]
+
+    def __str__(self):
+        return f"{self.task} @ {self.period:%Y-%m-%d %H:%M}"

@@ -14,6 +14,10 @@ DEFAULT_SCHEDULES = [
     # whose backoff has passed, rows a killed worker had claimed. The safety net of the outbox.
     ("通知:补发待发送通知", "notifications.sweep_deliveries", {"interval": (1, "minutes")},
      "每分钟补发未送达的通知(消息队列中断、失败重试、任务中断)。"),
+    # Every minute: a crontab job below whose time passed while the broker was down (beat could not send
+    # it) runs now, once for its latest period (notifications/periodic.py; manage.py catch_up_schedules).
+    ("通知:补运行错过的定时任务", "notifications.catch_up_scheduled", {"interval": (1, "minutes")},
+     "每分钟检查:消息队列中断期间错过的定时任务,在恢复后按本期补运行一次。"),
     # The 20th of every month at 09:00: deputies without an item for the month, and their group leaders.
     # Change the day here in the admin; the default follows DOMAIN.md ("default the 20th").
     ("通知:月度报送提醒", "notifications.send_monthly_reminders",

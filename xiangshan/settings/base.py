@@ -167,6 +167,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
+# A crontab job whose time passed this many seconds ago with no run is run now (the broker was down when
+# beat tried to send it; notifications/periodic.py).
+SCHEDULE_CATCH_UP_GRACE = env.int("SCHEDULE_CATCH_UP_GRACE", default=120)
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
