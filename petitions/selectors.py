@@ -62,7 +62,8 @@ def _open_assignments(unit_id):
 def box_queryset(user, box: str, today: datetime.date | None = None) -> QuerySet:
     """The items of one work list, always within `Item.objects.visible_to(user)`."""
     today = today or timezone.localdate()
-    qs = Item.objects.visible_to(user)
+    # Only 全部 and 我的 can hold a draft (the author's own); the work lists never do.
+    qs = Item.objects.visible_to(user, drafts=box in ("all", "mine"))
     deputy = user.deputy_profile
     is_unit = user.has_role(Role.UNIT) and user.unit_id and not user.is_staff_role
     if box == "mine":
