@@ -880,8 +880,11 @@ def unit_overview(period: Period, scope: Scope, *, day: datetime.date | None = N
                    i.submitted_at >= %(c_lo)s AND i.submitted_at < %(c_hi)s AS cur,
                    date_trunc('month', i.submitted_at AT TIME ZONE %(tz)s)::date AS month
             FROM {_IT} i
+            -- An item is assigned after it is submitted (the workflow, the ledger import's 交办日期早于提交日期
+            -- check), so its unit's assignments from before the window cannot hold it: the bound on
+            -- assigned_at makes this read what the period holds, not the unit's whole history (issue 16).
             WHERE i.id IN (SELECT ca.item_id FROM {_AS} ca WHERE ca.unit_id = %(unit)s AND ca.role = %(lead)s
-                                AND ca.is_current AND ca.cancelled_at IS NULL)
+                                AND ca.is_current AND ca.cancelled_at IS NULL AND ca.assigned_at >= %(lo)s)
               AND i.submitted_at >= %(lo)s AND i.submitted_at < %(hi)s
               AND ((i.submitted_at >= %(c_lo)s AND i.submitted_at < %(c_hi)s)
                    OR (i.submitted_at >= %(p_lo)s AND i.submitted_at < %(p_hi)s))

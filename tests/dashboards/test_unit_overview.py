@@ -64,3 +64,22 @@ def test_unit_overview_equals_the_figure_functions(cast, frozen, seed):
             assert got == _one_by_one(period, scope, frozen), (unit, period)
             checked += bool(got["units"])
     assert checked > 3
+
+
+def test_a_units_dashboard_reads_only_assignments_made_since_its_window_opened(cast, frozen):
+    """Issue 16, finding 4: the cost follows the period, not the unit's history. An item assigned before
+    the window opens was submitted before it too, so the bound loses nothing (the test above compares)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    unit = HandlingUnit.objects.order_by("pk").first()
+    period = Period.year(2025)
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.unit_overview(period, Scope(unit=unit), day=frozen)
+    (sql,) = [q["sql"] for q in ctx.captured_queries if "MATERIALIZED" in q["sql"]]
+    lo = min(period.bounds()[0], period.previous().bounds()[0])
+    assert "ca.assigned_at >=" in sql and str(lo.date()) in sql
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'dash_assign_lead_time'")
+        (indexdef,) = cur.fetchone()
+    assert "(unit_id, assigned_at)" in indexdef and "is_current" in indexdef
