@@ -47,7 +47,7 @@ def test_text_cells_stay_safe_in_the_streamed_file(cast, login):
     assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s" and cell.quotePrefix
 
 
-def test_the_query_count_stays_constant_as_rows_grow(cast, login, django_assert_max_num_queries):
+def test_the_query_count_stays_constant_as_rows_grow(cast, login):
     client = login(cast.staff)
     make(cast, State.SUBMITTED)
     from django.db import connection
