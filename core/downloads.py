@@ -4,6 +4,11 @@
   filename*=UTF-8''<percent-encoded>`` (RFC 6266 / RFC 5987): browsers show the Chinese name with its
   period (单位排名-2026年.xlsx); the plain ASCII name is for the few clients that ignore ``filename*``.
 - `xlsx_response(workbook, filename)` saves an openpyxl workbook into such a response.
+- `xlsx_stream(workbook, filename)` is for long exports: the workbook (write-only, so constant memory)
+  is saved to a temporary file and the response streams that file in chunks (`FileResponse`). An .xlsx
+  is a zip whose directory comes last, so it cannot be written straight into the response; the
+  temporary file keeps the process's memory flat however many rows, and the file is deleted when the
+  response is closed.
 - `Rate(85.2)` marks a rate given in percent, as the selectors compute it; `cells(ws, row)` turns it
   into a cell holding the fraction 0.852 shown as 85.2% (number format ``0.0%``), so a spreadsheet can
   compute with it. Every rate cell of every export goes through `Rate`.
@@ -68,6 +73,26 @@ def xlsx_response(workbook, filename: str, *, fallback: str | None = None) -> Ht
     buf = io.BytesIO()
     workbook.save(buf)
     return file_response(buf.getvalue(), filename, content_type=XLSX, fallback=fallback)
+
+
+STREAM_CHUNK = 64 * 1024
+
+
+def xlsx_stream(workbook, filename: str, *, fallback: str | None = None):
+    """A (write-only) openpyxl workbook as a download streamed in `STREAM_CHUNK` pieces from a temporary
+    file, never held in memory whole."""
+    import tempfile
+
+    from django.http import FileResponse
+
+    tmp = tempfile.TemporaryFile()  # unlinked already; gone when the response closes it
+    workbook.save(tmp)
+    size = tmp.tell()
+    tmp.seek(0)
+    response = FileResponse(tmp, content_type=XLSX)
+    response.block_size = STREAM_CHUNK
+    response["Content-Length"] = str(size)
+    return attach(response, filename, fallback=fallback)
 
 
 class Rate:

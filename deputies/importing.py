@@ -130,7 +130,7 @@ def _looks_like_text(data: bytes) -> bool:
 
 
 def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
-    import openpyxl
+    from core.xlsx import XlsxLimitError, open_workbook
 
     # openpyxl opens the package (workbook, shared strings, styles); the rows are read by
     # `_sheet_rows` below, which streams the sheet XML without openpyxl's per-cell objects: those cost
@@ -138,8 +138,10 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list]]:
     # rows took 3–5 s to read instead of under one. data_only=False: formulas stay visible so they
     # can be refused.
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        wb = open_workbook(data, data_only=False)  # zip-bomb caps checked before anything is read
         ws = wb.worksheets[0] if wb.worksheets else None
+    except XlsxLimitError as exc:
+        raise ImportFileError(str(exc)) from None
     except Exception as exc:  # openpyxl raises many kinds on broken files; none of them is our bug
         raise ImportFileError(_("文件无法作为 Excel 工作簿打开,可能已损坏或不是 .xlsx 文件。")) from exc
     if ws is None or not hasattr(ws, "_worksheet_path"):
@@ -257,12 +259,19 @@ def _sheet_rows(source, *, strings, epoch, date_styles, timedelta_styles):
 
 def _merged_ranges(data: bytes, sheet_path: str) -> list[str]:
     """The merged ranges of a sheet, read from its XML (read-only mode does not expose them)."""
+    from core.xlsx import scan_member
+
+    found: dict[str, None] = {}  # in order, without the repeats of the chunks' overlap
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = archive.read(sheet_path.lstrip("/"))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(sheet_path.lstrip("/")) as source:
+            for m in scan_member(source, _MERGE_CELL):  # in chunks, never the whole sheet at once
+                found[m[1].decode()] = None
     except (KeyError, zipfile.BadZipFile):
         return []
-    return [m.decode() for m in re.findall(rb'<(?:\w+:)?mergeCell [^>]*ref="([A-Z0-9:]+)"', xml)]
+    return list(found)
+
+
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell [^>]*ref="([A-Z0-9:]+)"')
 
 
 def _read_csv(data: bytes) -> list[tuple[int, list]]:

@@ -82,13 +82,15 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
         raise ImportFileError(_("文件是空的。"))
     if data[:4] != b"PK\x03\x04":
         raise ImportFileError(_("无法读取文件:这不是 Excel 工作簿,请上传 .xlsx 格式的文件(可先下载模板)。"))
-    import openpyxl
+    from core.xlsx import XlsxLimitError, open_workbook, sheet_rows
 
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = open_workbook(data)  # zip-bomb caps checked before anything is read
         ws = wb.worksheets[0]
-        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+        grid = [list(r) for r in sheet_rows(ws)]  # one row at a time, refused beyond XLSX_MAX_ROWS
         wb.close()
+    except XlsxLimitError as exc:
+        raise ImportFileError(str(exc)) from None
     except Exception:  # openpyxl raises many kinds for a damaged workbook
         raise ImportFileError(_("无法读取文件:这不是 Excel 工作簿,请上传 .xlsx 格式的文件(可先下载模板)。")) from None
     for index, cells in enumerate(grid[:5]):

@@ -113,30 +113,35 @@ def _sheet_marks(ws) -> SheetMarks:
     """Formula cells and merged ranges of a read-only worksheet, by scanning its XML in chunks."""
     from openpyxl.utils import column_index_from_string as col
 
+    from core.xlsx import scan_member
+
     marks = SheetMarks()
-    tail = b""
     with ws._get_source() as src:  # openpyxl's read-only sheets keep no merged ranges
-        while chunk := src.read(1 << 20):
-            buf = tail + chunk
-            for m in _FORMULA_CELL.finditer(buf):
-                marks.formulas.add((int(m[2]), col(m[1].decode())))
-            for m in _MERGE_CELL.finditer(buf):
-                rng = (int(m[2]), col(m[1].decode()), int(m[4]), col(m[3].decode()))
-                if rng not in marks.merges:
-                    marks.merges.append(rng)
-            tail = buf[-2048:]  # a cell cut at the chunk's end is found in the next round
+        for m in scan_member(src, _FORMULA_CELL):
+            marks.formulas.add((int(m[2]), col(m[1].decode())))
+    with ws._get_source() as src:
+        for m in scan_member(src, _MERGE_CELL):
+            rng = (int(m[2]), col(m[1].decode()), int(m[4]), col(m[3].decode()))
+            if rng not in marks.merges:
+                marks.merges.append(rng)
     return marks
 
 
 def _read(file) -> tuple[list[str], list[tuple[int, list]], SheetMarks]:
-    from openpyxl import load_workbook
+    from core.xlsx import XlsxLimitError, open_workbook, sheet_rows
 
     try:
-        wb = load_workbook(file, read_only=True, data_only=True)
+        wb = open_workbook(file)  # zip-bomb caps checked before anything is read
+    except XlsxLimitError as exc:
+        raise LedgerError(str(exc)) from None
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise LedgerError(gettext("无法读取文件:这不是 Excel 工作簿,请上传 .xlsx 格式的台账。")) from None
     ws = wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
+    try:
+        rows = list(sheet_rows(ws))  # one row at a time, refused beyond XLSX_MAX_ROWS
+    except XlsxLimitError as exc:
+        wb.close()
+        raise LedgerError(str(exc)) from None
     try:
         marks = _sheet_marks(ws)
     except Exception:  # a sheet the scan cannot read: the values above are still right

@@ -81,8 +81,8 @@ def _export(qs, title):
     for row in selectors.export_rows(qs):
         downloads.append(ws, row)
     day = f"{timezone.localdate():%Y%m%d}"
-    return downloads.xlsx_response(wb, _("社情民意-%(list)s-%(date)s.xlsx") % {"list": title, "date": day},
-                                   fallback=f"items-{day}.xlsx")
+    return downloads.xlsx_stream(wb, _("社情民意-%(list)s-%(date)s.xlsx") % {"list": title, "date": day},
+                                 fallback=f"items-{day}.xlsx")
 
 
 # ---- create / edit ---------------------------------------------------------------------------

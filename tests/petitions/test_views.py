@@ -186,7 +186,7 @@ def test_it_exports_the_filtered_list_to_xlsx(cast, login):
     make(cast, State.SUBMITTED)
     response = login(cast.staff).get(reverse("petitions:list"), {"state": "handling", "export": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
     assert rows[0][0] == "编号" and len(rows) == 2 and rows[1][0] == item.number
 
 
