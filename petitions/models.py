@@ -98,6 +98,13 @@ class ItemQuerySet(models.QuerySet):
         return self.filter(state=State.CLOSED)
 
 
+def item_number(pk: int | None, period) -> str:
+    """The readable number of an item (SQ2026-000123: the year of the month it counts for), in one place
+    for the model and the export rows that read only columns."""
+    year = period.year if period else timezone.localdate().year
+    return f"SQ{year}-{pk or 0:06d}"
+
+
 class Item(models.Model):
     """An opinion item (社情民意条目) reported by a deputy and carried through
     收集 → 研处 → 办理 → 反馈 → 评价 → 办结. The state is written only by `petitions.workflow`.
@@ -181,8 +188,7 @@ class Item(models.Model):
     @property
     def number(self) -> str:
         """A readable number, e.g. SQ2026-000123 (year of the month it counts for)."""
-        year = self.period.year if self.period else timezone.localdate().year
-        return f"SQ{year}-{self.pk or 0:06d}"
+        return item_number(self.pk, self.period)
 
     @property
     def stage(self) -> str | None:

@@ -15,7 +15,7 @@ from core import loops
 from core.loops import overdue_q
 
 from .choices import CLOCKED_STATES, NOT_COLLECTED_STATES, STAGE_STATES, Action, State, UnitRole
-from .models import Assignment, HandlingRequest, Item, ItemEvent, ItemSettings
+from .models import Assignment, HandlingRequest, Item, ItemEvent, ItemSettings, item_number
 
 DEPUTY_ROLES = frozenset({Role.DEPUTY, Role.GROUP_LEADER})
 UNIT_ROLES = frozenset({Role.UNIT})
@@ -255,14 +255,13 @@ def export_rows(qs: QuerySet):
                             _("状态"), _("主办单位"), _("提交时间"), _("本环节截止"), _("满意度"), _("办结时间"))]
     labels = {name: {value: str(label) for value, label in Item._meta.get_field(name).flatchoices}
               for name in ("category", "source", "state", "satisfaction")}
-    # The number as Item.number writes it (SQ2026-000123; period is never empty on a listed item).
     category, source, state, satisfaction = (labels[n] for n in ("category", "source", "state", "satisfaction"))
     deemed = "(视为)"
     local = timezone.localtime
     rows = item_list(qs).values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
     for (pk, title, cat, src, deputy, area, period, st, unit, submitted, due, sat, sat_deemed,
          concluded) in rows:
-        yield [f"SQ{period.year}-{pk:06d}", title, category.get(cat, cat), source.get(src, src), deputy, area or "",
+        yield [item_number(pk, period), title, category.get(cat, cat), source.get(src, src), deputy, area or "",
                period.strftime("%Y-%m"), state.get(st, st), unit or "",
                local(submitted).strftime("%Y-%m-%d %H:%M") if submitted else "",
                due.isoformat() if due else "",
