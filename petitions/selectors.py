@@ -208,27 +208,28 @@ def co_signer_label(deputy) -> str:
     return f"{deputy.name}（{'；'.join(str(p) for p in parts)}）" if parts else deputy.name
 
 
-def co_signer_candidates(user, text: str, *, exclude=(), limit: int = CO_SIGNER_LIMIT) -> list:
+def co_signer_candidates(user, text: str, *, exclude=(), limit: int = CO_SIGNER_LIMIT, pool=None) -> list:
     """Co-signers matching `text` (name, full pinyin or initials: the roster's search), not in `exclude`,
-    each with `.label`; `limit` + 1 rows so the caller can tell there are more. Two queries."""
+    each with `.label`; `limit` + 1 rows so the caller can tell there are more. Two queries.
+    `pool`: the deputies to pick from (default `co_signers(user)`; suggestions pass their own scope)."""
     from deputies.search import name_query
 
     text = (text or "").strip()
     if not text:
         return []
-    qs = co_signers(user).filter(name_query(text)).exclude(pk__in=list(exclude)).order_by("name_pinyin", "pk")
+    qs = (co_signers(user) if pool is None else pool).filter(name_query(text)).exclude(pk__in=list(exclude)).order_by("name_pinyin", "pk")
     found = list(with_office_labels(qs)[:limit + 1])
     for d in found:
         d.label = co_signer_label(d)
     return found
 
 
-def co_signers_chosen(user, pks) -> list:
-    """The chosen co-signers (ids from a form) with `.label`, in name order."""
+def co_signers_chosen(user, pks, *, pool=None) -> list:
+    """The chosen co-signers (ids from a form) with `.label`, in name order (`pool` as above)."""
     pks = [int(p) for p in pks if str(p).isdigit()]
     if not pks:
         return []
-    found = list(with_office_labels(co_signers(user).filter(pk__in=pks)).order_by("name_pinyin", "pk"))
+    found = list(with_office_labels((co_signers(user) if pool is None else pool).filter(pk__in=pks)).order_by("name_pinyin", "pk"))
     for d in found:
         d.label = co_signer_label(d)
     return found

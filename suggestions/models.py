@@ -220,6 +220,8 @@ class Suggestion(models.Model):
     public_token = models.CharField(_("公开链接令牌"), max_length=40, unique=True, default=_token,
                                     editable=False)
     imported = models.BooleanField(_("导入数据"), default=False)
+    # The new-suggestion form's one-time token (issue 17 defect 7): a form sent twice creates one.
+    submission_token = models.UUIDField(_("表单提交标识"), null=True, blank=True, unique=True, editable=False)
 
     co_deputies = models.ManyToManyField("deputies.Deputy", through="CoSigner", related_name="cosigned_suggestions",
                                          verbose_name=_("附议代表"), blank=True)

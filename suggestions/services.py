@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,7 +69,7 @@ from .models import (
 
 MAX_TEXT = 20000
 
-__all__ = ["LoopError", "NotAllowed", "StaleState"]  # re-exported for callers that catch them
+__all__ = ["DuplicateSubmission", "LoopError", "NotAllowed", "StaleState"]  # re-exported for callers that catch them
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,9 +195,35 @@ def _clean_draft(data: dict) -> dict:
     return out
 
 
-def suggestion_create(*, actor, session: Session, lead_deputy, data: dict, co_deputies=(), files=()) -> Suggestion:
+class DuplicateSubmission(StaleState):
+    """The new-suggestion form was already sent once (its one-time token is used): `suggestion` is the
+    one the first submission made; nothing new was created."""
+
+    def __init__(self, message, suggestion):
+        super().__init__(message)
+        self.suggestion = suggestion
+
+
+def _refuse_used_token(token):
+    first = Suggestion.objects.filter(submission_token=token).first()
+    if first is not None:
+        raise DuplicateSubmission(_("这份建议已经保存过了,没有重复创建。"), first)
+
+
+def _store_files(s, files, actor):
+    for f in files or ():
+        SuggestionAttachment.objects.create(
+            suggestion=s, file=f, name=getattr(f, "name", "file")[:200], size=getattr(f, "size", 0) or 0,
+            content_type=getattr(f, "xs_content_type", "") or "application/octet-stream", uploaded_by=actor)
+
+
+def suggestion_create(*, actor, session: Session, lead_deputy, data: dict, co_deputies=(), files=(),
+                      submission_token=None) -> Suggestion:
     """A new draft (草稿) by the lead deputy, or entered by staff for them. `files` were checked by the
-    form (petitions.files.validate_attachment) and are stored as the suggestion's attachments."""
+    form (petitions.files.validate_attachment) and are stored as the suggestion's attachments.
+
+    `submission_token`: the form's one-time token; a used one (double click, parallel POSTs) raises
+    DuplicateSubmission with the first suggestion and creates nothing (the unique index decides races)."""
     if actor.is_read_only:
         raise NotAllowed(_("领导账号只能查看,不能办理。"))
     own = actor.deputy_profile is not None and actor.deputy_profile.pk == lead_deputy.pk
@@ -207,25 +233,41 @@ def suggestion_create(*, actor, session: Session, lead_deputy, data: dict, co_de
         raise LoopError(_("“%(session)s”目前不接收建议。") % {"session": session.name})
     fields = _clean_draft({"title": "", "body": "", **data})
     co = [d for d in dict.fromkeys(co_deputies) if d.pk != lead_deputy.pk]
-    with transaction.atomic():
-        s = Suggestion.objects.create(session=session, lead_deputy=lead_deputy, entered_by=actor, **fields)
-        CoSigner.objects.bulk_create([CoSigner(suggestion=s, deputy=d) for d in co])
-        for f in files or ():
-            SuggestionAttachment.objects.create(
-                suggestion=s, file=f, name=getattr(f, "name", "file")[:200], size=getattr(f, "size", 0) or 0,
-                content_type=getattr(f, "xs_content_type", "") or "application/octet-stream", uploaded_by=actor)
-        _event(s, Action.CREATE, actor, "", data={"co_deputies": [d.name for d in co]})
+    if submission_token is not None:
+        _refuse_used_token(submission_token)
+    try:
+        with transaction.atomic():
+            s = Suggestion.objects.create(session=session, lead_deputy=lead_deputy, entered_by=actor,
+                                          submission_token=submission_token, **fields)
+            CoSigner.objects.bulk_create([CoSigner(suggestion=s, deputy=d) for d in co])
+            _store_files(s, files, actor)
+            _event(s, Action.CREATE, actor, "", data={"co_deputies": [d.name for d in co]})
+    except IntegrityError:
+        if submission_token is not None:
+            _refuse_used_token(submission_token)  # the parallel POST committed first
+        raise
     return s
 
 
-def suggestion_edit(*, suggestion, actor, data: dict) -> Suggestion:
+def suggestion_edit(*, suggestion, actor, data: dict, co_deputies=None, files=()) -> Suggestion:
+    """Change a draft. `co_deputies` (when given) is the new list of co-signers: those removed go, those
+    added come unconfirmed, those kept keep their confirmation; `files` are added as attachments."""
     with transaction.atomic():
         s, _kinds = _lock(suggestion, Action.EDIT, actor)
         fields = _clean_draft(data)
         for name, value in fields.items():
             setattr(s, name, value)
         s.save(update_fields=list(fields))
-        _event(s, Action.EDIT, actor, s.state, data={"fields": sorted(fields)})
+        extra = {"fields": sorted(fields)}
+        if co_deputies is not None:
+            wanted = {d.pk: d for d in co_deputies if d.pk != s.lead_deputy_id}
+            have = set(CoSigner.objects.filter(suggestion=s).values_list("deputy_id", flat=True))
+            CoSigner.objects.filter(suggestion=s).exclude(deputy_id__in=list(wanted)).delete()
+            CoSigner.objects.bulk_create([CoSigner(suggestion=s, deputy=d) for pk, d in wanted.items()
+                                          if pk not in have])
+            extra["co_deputies"] = [d.name for d in wanted.values()]
+        _store_files(s, files, actor)
+        _event(s, Action.EDIT, actor, s.state, data=extra)
     return s
 
 

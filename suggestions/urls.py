@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import drafting, views
 
 app_name = "suggestions"
 
 urlpatterns = [
     path("", views.suggestion_list, name="list"),
+    path("new/", drafting.suggestion_new, name="new"),
+    path("new/deputies/", drafting.deputy_search, name="deputy_search"),
+    path("<int:pk>/edit/", drafting.suggestion_edit, name="edit"),
     path("<int:pk>/", views.suggestion_detail, name="detail"),
     path("sessions/<int:pk>/report/", views.session_report_view, name="report"),
     path("public/<str:token>/", views.public_session, name="public_session"),
