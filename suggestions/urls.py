@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import actions, views
 
 app_name = "suggestions"
 
 urlpatterns = [
     path("", views.suggestion_list, name="list"),
     path("<int:pk>/", views.suggestion_detail, name="detail"),
+    path("<int:pk>/do/<slug:action>/", actions.suggestion_action, name="action"),
     path("sessions/<int:pk>/report/", views.session_report_view, name="report"),
     path("public/<str:token>/", views.public_session, name="public_session"),
 ]

@@ -81,9 +81,17 @@ def suggestion_list(request):
 @login_required
 @require_GET
 def suggestion_detail(request, pk: int):
-    user = request.user
-    s = get_object_or_404(Suggestion.objects.visible_to(user).select_related(
+    s = get_object_or_404(Suggestion.objects.visible_to(request.user).select_related(
         "session", "lead_deputy", "category__parent", "merged_into__session"), pk=pk)
+    return render(request, "suggestions/detail.html", detail_context(request, s))
+
+
+def detail_context(request, s, bound=None) -> dict:
+    """The detail page's context; `bound` (an action and its refused bound form) replaces that action's
+    empty form so what the person typed is shown again (suggestions/actions.py)."""
+    from .actions import action_cards
+
+    user = request.user
     units = list(SuggestionUnit.objects.filter(suggestion=s).select_related("unit").order_by("round", "role", "id"))
     rounds = {}
     for u in units:
@@ -101,8 +109,9 @@ def suggestion_detail(request, pk: int):
                    .order_by("created_at", "id")],
         # Contacts and personal data (联系人, 联系电话, 面商人员) only to staff.
         "show_contacts": user.is_staff_role,
+        "action_cards": action_cards(user, s, bound),
     }
-    return render(request, "suggestions/detail.html", context)
+    return context
 
 
 @login_required
