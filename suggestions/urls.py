@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.suggestion_list, name="list"),
     path("<int:pk>/", views.suggestion_detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", actions.suggestion_action, name="action"),
+    path("replies/<int:pk>/pdf/", views.reply_pdf, name="reply_pdf"),
     path("sessions/<int:pk>/report/", views.session_report_view, name="report"),
     path("public/<str:token>/", views.public_session, name="public_session"),
 ]

@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.choices import Role
+from core import downloads
 
 from .choices import REPLYING_ROLES, Action, State
 from .forms import SuggestionFilterForm
@@ -125,3 +126,22 @@ def session_report_view(request, pk: int):
     units = unit_report(session)
     return render(request, "suggestions/report.html",
                   {"session": session, "stats": stats, "report": report, "units": units})
+
+
+@login_required
+@require_GET
+def reply_pdf(request, pk: int):
+    """The signed PDF of a reply (签发件), to whoever sees the suggestion's page (out of scope: 404)."""
+    reply = get_object_or_404(Reply.objects.filter(suggestion__in=Suggestion.objects.visible_to(request.user),
+                                                   signed_pdf__isnull=False).select_related("signed_pdf"), pk=pk)
+    pdf = reply.signed_pdf
+    try:
+        with pdf.file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        raise Http404 from None
+    response = downloads.file_response(content, pdf.name, content_type="application/pdf", fallback="reply.pdf",
+                                       inline=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response

@@ -238,3 +238,35 @@ def test_a_parallel_double_post_of_register_makes_one_transition(cast):
     assert SuggestionEvent.objects.filter(suggestion=s, action=Action.REGISTER).count() == 1
     s.refresh_from_db()
     assert s.number == 1
+
+
+# ---- the signed reply PDF ------------------------------------------------------------------------
+
+def test_the_signed_pdf_is_uploaded_with_the_reply_and_downloadable_in_scope_only(login, cast, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.petitions.helpers import PDF
+
+    settings.MEDIA_ROOT = tmp_path
+    s = _ready_to_reply(cast)
+    data = _form_data(reply_data("A"))
+    data["signed_pdf"] = SimpleUploadedFile("答复函.pdf", PDF, content_type="application/pdf")
+    assert login(cast.zhujian).post(do(s, "reply"), data).status_code == 302
+    reply = Reply.objects.get(suggestion=s)
+    url = reverse("suggestions:reply_pdf", args=[reply.pk])
+    assert url in login(cast.staff).get(s.get_absolute_url()).content.decode()
+    response = login(cast.deputy).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response) == PDF
+    assert login(cast.renwei_deputy).get(url).status_code == 404
+
+
+def test_a_reply_pdf_that_is_not_a_pdf_is_refused(login, cast, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    s = _ready_to_reply(cast)
+    data = _form_data(reply_data("A"))
+    data["signed_pdf"] = SimpleUploadedFile("答复函.pdf", b"not a pdf at all", content_type="application/pdf")
+    assert login(cast.zhujian).post(do(s, "reply"), data).status_code == 200
+    assert not Reply.objects.filter(suggestion=s).exists()
