@@ -270,3 +270,17 @@ def test_a_reply_pdf_that_is_not_a_pdf_is_refused(login, cast, settings, tmp_pat
     data["signed_pdf"] = SimpleUploadedFile("答复函.pdf", b"not a pdf at all", content_type="application/pdf")
     assert login(cast.zhujian).post(do(s, "reply"), data).status_code == 200
     assert not Reply.objects.filter(suggestion=s).exists()
+
+
+def test_a_cosigner_confirms_and_staff_record_a_paper_signature(login, cast):
+    from suggestions.models import CoSigner
+
+    s = make(cast, State.SUBMITTED, co=[cast.group_leader.deputy, cast.renwei_deputy.deputy])
+    assert login(cast.group_leader).post(do(s, "cosign")).status_code == 302
+    assert CoSigner.objects.get(suggestion=s, deputy=cast.group_leader.deputy).confirmed_at is not None
+    response = login(cast.staff).post(do(s, "cosign"), {"deputy": cast.renwei_deputy.deputy.pk})
+    assert response.status_code == 302
+    row = CoSigner.objects.get(suggestion=s, deputy=cast.renwei_deputy.deputy)
+    assert row.on_paper and row.confirmed_at is not None
+    # Everyone has confirmed: no card left for staff.
+    assert 'data-testid="action-cosign"' not in login(cast.staff).get(s.get_absolute_url()).content.decode()
