@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.choices import STAFF_ROLES, Role
 from core import downloads, workdays
 from core.access import role_required
+from core.loops.views import ActionSpec, action_forms, action_view
 from core.workdays import unknown_years
 
 from . import forms, selectors, timeline, workflow
@@ -186,34 +185,8 @@ def deputy_search(request):
 # ---- the item page ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ActionSpec:
-    """A POST endpoint for one workflow action: who may use it (role, else 403), its form and call.
-
-    ``shows``: the workflow actions that put this form on the item page; ``done``: the success message,
-    or a function of the item after the call; ``initial``: the form's initial data for an item."""
-
-    roles: tuple
-    form: type | None
-    run: object
-    done: object
-    form_kwargs: dict = field(default_factory=dict)
-    shows: tuple = ()
-    initial: object = None
-
-
-def _action_forms(item, allowed, bound=None) -> dict:
-    """The unbound form of every action the user may take now, keyed by endpoint; `bound` (an
-    endpoint and a bound form) replaces its unbound one so a refused post shows what was typed."""
-    out = {}
-    for name, spec in ACTIONS.items():
-        if spec.form is None or spec.form is forms.DecideForm or not allowed & set(spec.shows):
-            continue
-        out[name] = spec.form(initial=spec.initial(item) if spec.initial else None, auto_id=f"id_{name}_%s",
-                              **spec.form_kwargs)
-    if bound is not None and bound[0] in out:
-        out[bound[0]] = bound[1]
-    return out
+def _action_forms(item, allowed, bound=None, user=None) -> dict:
+    return action_forms(ACTIONS, user, item, allowed, bound)
 
 
 def _decide_forms(allowed, pending_requests, bound=None) -> list:
@@ -243,7 +216,7 @@ def _detail_context(request, item, bound=None) -> dict:
         "allowed": allowed, "co_deputies": list(item.co_deputies.all()),
         "merged_items": list(item.merged_items.all()) if item.pk else [],
         "item_attachments": Attachment.objects.filter(item=item, event__action__in=[Action.CREATE, Action.EDIT]),
-        "today": timezone.localdate(), "forms": _action_forms(item, allowed, bound),
+        "today": timezone.localdate(), "forms": _action_forms(item, allowed, bound, user),
         "decide_forms": _decide_forms(allowed, requests_, bound),
         "is_overdue": item.is_overdue(), "internal": timeline.sees_internal(user),
         "reply_visible": timeline.reply_visible(user, item),
@@ -318,6 +291,10 @@ def _evaluated(item) -> str:
     return _("评价已提交,谢谢。")
 
 
+def _decide_auto_id(post) -> str:
+    return f"id_decide_{post.get('request', '')}_%s"  # as _decide_forms names each pending request's form
+
+
 ACTIONS: dict[str, ActionSpec] = {
     "submit": ActionSpec(OWNER_ROLES, None, lambda u, i, d: workflow.item_submit(item=i, actor=u),
                          gettext_lazy("已提交。")),
@@ -349,13 +326,14 @@ ACTIONS: dict[str, ActionSpec] = {
     "request_return": ActionSpec(UNIT_ROLES, forms.CommentForm, lambda u, i, d: workflow.item_request_return(
         item=i, actor=u, reason=d["comment"]), gettext_lazy("退回申请已提交,等待审批。"),
         {"label": gettext_lazy("退回理由")}, (Action.REQUEST_RETURN,)),
-    "decide_return": ActionSpec(STAFF_ROLES, forms.DecideForm, _decide("return"), gettext_lazy("已审批退回申请。")),
+    "decide_return": ActionSpec(STAFF_ROLES, forms.DecideForm, _decide("return"), gettext_lazy("已审批退回申请。"),
+                                auto_id=_decide_auto_id),
     "request_extension": ActionSpec(UNIT_ROLES, forms.ExtensionRequestForm, lambda u, i, d:
                                     workflow.item_request_extension(item=i, actor=u, days=d["days"],
                                                                     reason=d["reason"]),
                                     gettext_lazy("延期申请已提交,等待审批。"), shows=(Action.REQUEST_EXTENSION,)),
     "decide_extension": ActionSpec(STAFF_ROLES, forms.DecideForm, _decide("extension"),
-                                   gettext_lazy("已审批延期申请。")),
+                                   gettext_lazy("已审批延期申请。"), auto_id=_decide_auto_id),
     "submit_result": ActionSpec(UNIT_ROLES, forms.ResultForm, lambda u, i, d: workflow.item_submit_result(
         item=i, actor=u, result=d["result"], files=d["files"]), gettext_lazy("办理结果已提交。"),
         shows=(Action.SUBMIT_RESULT, Action.SUBMIT_PART)),
@@ -378,30 +356,8 @@ ACTIONS: dict[str, ActionSpec] = {
 def item_action(request, pk, action):
     """Run one action. A refused post (invalid form, refused workflow step) re-renders the item page
     with the bound form and its errors, so nothing the person typed is lost; nothing is changed."""
-    spec = ACTIONS.get(action)
-    if spec is None:
-        raise Http404
-    if not request.user.has_role(*spec.roles):
-        raise PermissionDenied
-    item = get_object_or_404(Item.objects.visible_to(request.user), pk=pk)
-    data, form = {}, None
-    if spec.form is not None:
-        form = spec.form(request.POST, request.FILES, auto_id=f"id_{action}_%s", **spec.form_kwargs)
-        if spec.form is forms.DecideForm:
-            form.auto_id = f"id_decide_{request.POST.get('request', '')}_%s"
-        if not form.is_valid():
-            messages.error(request, _("未能办理,请按下面的提示修改后重新提交。"))
-            return _refused_action(request, item, action, form)
-        data = form.cleaned_data
-    try:
-        done = spec.run(request.user, item, data)
-    except workflow.NotAllowed as exc:
-        return _refused(request, exc.message)
-    except workflow.WorkflowError as exc:
-        messages.error(request, _("未能办理:%(e)s") % {"e": exc.message})
-        return _refused_action(request, item, action, form)
-    messages.success(request, spec.done(done) if callable(spec.done) else str(spec.done))
-    return redirect(item)
+    return action_view(request, actions=ACTIONS, action=action, refused=_refused, rerender=_refused_action,
+                       get_object=lambda r: get_object_or_404(Item.objects.visible_to(r.user), pk=pk))
 
 
 def _refused_action(request, item, action, form):

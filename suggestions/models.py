@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -239,6 +240,9 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return f"{self.display_number} {self.title}".strip()
+
+    def get_absolute_url(self):
+        return reverse("suggestions:detail", args=[self.pk])
 
     @property
     def display_number(self) -> str:

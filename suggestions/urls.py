@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import drafting, views
+from . import actions, drafting, views
 
 app_name = "suggestions"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("new/deputies/", drafting.deputy_search, name="deputy_search"),
     path("<int:pk>/edit/", drafting.suggestion_edit, name="edit"),
     path("<int:pk>/", views.suggestion_detail, name="detail"),
+    path("<int:pk>/do/<slug:action>/", actions.suggestion_action, name="action"),
+    path("replies/<int:pk>/pdf/", views.reply_pdf, name="reply_pdf"),
     path("sessions/<int:pk>/report/", views.session_report_view, name="report"),
     path("public/<str:token>/", views.public_session, name="public_session"),
 ]

@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.choices import Role
+from core import downloads
 
 from .choices import REPLYING_ROLES, Action, State
 from .forms import SuggestionFilterForm
@@ -81,9 +82,17 @@ def suggestion_list(request):
 @login_required
 @require_GET
 def suggestion_detail(request, pk: int):
-    user = request.user
-    s = get_object_or_404(Suggestion.objects.visible_to(user).select_related(
+    s = get_object_or_404(Suggestion.objects.visible_to(request.user).select_related(
         "session", "lead_deputy", "category__parent", "merged_into__session"), pk=pk)
+    return render(request, "suggestions/detail.html", detail_context(request, s))
+
+
+def detail_context(request, s, bound=None) -> dict:
+    """The detail page's context; `bound` (an action and its refused bound form) replaces that action's
+    empty form so what the person typed is shown again (suggestions/actions.py)."""
+    from .actions import action_cards
+
+    user = request.user
     units = list(SuggestionUnit.objects.filter(suggestion=s).select_related("unit").order_by("round", "role", "id"))
     rounds = {}
     for u in units:
@@ -101,8 +110,9 @@ def suggestion_detail(request, pk: int):
                    .order_by("created_at", "id")],
         # Contacts and personal data (联系人, 联系电话, 面商人员) only to staff.
         "show_contacts": user.is_staff_role,
+        "action_cards": action_cards(user, s, bound),
     }
-    return render(request, "suggestions/detail.html", context)
+    return context
 
 
 @login_required
@@ -116,3 +126,22 @@ def session_report_view(request, pk: int):
     units = unit_report(session)
     return render(request, "suggestions/report.html",
                   {"session": session, "stats": stats, "report": report, "units": units})
+
+
+@login_required
+@require_GET
+def reply_pdf(request, pk: int):
+    """The signed PDF of a reply (签发件), to whoever sees the suggestion's page (out of scope: 404)."""
+    reply = get_object_or_404(Reply.objects.filter(suggestion__in=Suggestion.objects.visible_to(request.user),
+                                                   signed_pdf__isnull=False).select_related("signed_pdf"), pk=pk)
+    pdf = reply.signed_pdf
+    try:
+        with pdf.file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        raise Http404 from None
+    response = downloads.file_response(content, pdf.name, content_type="application/pdf", fallback="reply.pdf",
+                                       inline=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
