@@ -25,3 +25,8 @@ def drill(context, value, key, unit_id=None):
         return value
     return format_html('<a href="{}" data-testid="drill-{}">{}</a>', drill_url(context["session"].pk, key, unit_id),
                        key, value)
+
+
+@register.simple_tag
+def drill_href(session_id, key, unit_id=None):
+    return drill_url(session_id, key, unit_id)

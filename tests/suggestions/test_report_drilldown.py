@@ -167,3 +167,19 @@ def test_the_list_exports_its_current_filter_and_scope(login, cast):
     ws = _sheet(login(cast.zhujian).get(reverse("suggestions:list_xlsx"), {"session": sess.pk}))
     titles = [r[2] for r in ws.iter_rows(min_row=3, values_only=True)]
     assert "关于增设路灯的建议" in titles and "关于治理河道污染的建议" not in titles  # the unit's scope only
+
+
+# ---- home panel -------------------------------------------------------------------------------
+
+def test_the_home_panel_shows_the_current_session_to_report_roles_only(login, cast):
+    from suggestions.models import Session
+
+    sess = _mixed(cast)
+    Session.objects.create(name="2025年闭会期间", year=2027, kind="interim")  # not a congress session
+    for name in ("leader", "staff", "admin"):
+        body = login(getattr(cast, name)).get("/").content.decode()
+        assert 'data-testid="suggestions-panel"' in body, name
+        assert sess.name in body and reverse("suggestions:report", args=[sess.pk]) in body
+        assert f"?session={sess.pk}&amp;figure=concluded" in body
+    for name in ("zhujian", "deputy", "dongshan_staff"):
+        assert 'data-testid="suggestions-panel"' not in login(getattr(cast, name)).get("/").content.decode(), name
