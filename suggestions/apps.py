@@ -7,9 +7,13 @@ class SuggestionsConfig(AppConfig):
     verbose_name = _("代表建议")
 
     def ready(self):
-        from core import nav
+        from core import home, nav
 
         from .views import READ_ROLES
 
         nav.register(nav.NavItem(key="suggestions", label=_("代表建议"), url_name="suggestions:list",
                                  icon="journal-text", roles=READ_ROLES, order=15))
+
+        from .panels import report_panel
+
+        home.register(order=25)(report_panel)

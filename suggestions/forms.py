@@ -13,6 +13,7 @@ from units.models import HandlingUnit
 
 from .choices import REPLYING_ROLES, State
 from .models import Session, SuggestionUnit
+from .selectors import FIGURE_LABELS, UNIT_FIGURES, figure_queryset
 
 
 class SuggestionFilterForm(SafeFormMixin, forms.Form):
@@ -24,6 +25,22 @@ class SuggestionFilterForm(SafeFormMixin, forms.Form):
                               widget=forms.Select(attrs={"class": "form-select"}))
     unit = forms.ModelChoiceField(label=_("主办单位"), required=False, queryset=HandlingUnit.objects.all(),
                                   empty_label=_("全部主办单位"), widget=forms.Select(attrs={"class": "form-select"}))
+    # The session report's drill-down: exactly the suggestions a figure counts (needs `session`), of the
+    # session or of one unit's row (the unit replies in any round).
+    figure = forms.ChoiceField(label=_("统计口径"), required=False,
+                               choices=lambda: [("", _("全部"))] + list(FIGURE_LABELS.items()),
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    figure_unit = forms.ModelChoiceField(label=_("承办单位(任一轮)"), required=False,
+                                         queryset=HandlingUnit.objects.all(), empty_label=_("全部承办单位"),
+                                         widget=forms.Select(attrs={"class": "form-select"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("figure") and not data.get("session"):
+            self.add_error("figure", _("请先选择会议,统计口径按会议计算。"))
+        if data.get("figure_unit") and data.get("figure") not in UNIT_FIGURES:
+            self.add_error("figure_unit", _("该统计口径不按承办单位计算。"))
+        return data
 
     def filter(self, qs):
         """The suggestions of `qs` that match the valid filters (an invalid form filters nothing)."""
@@ -32,6 +49,9 @@ class SuggestionFilterForm(SafeFormMixin, forms.Form):
         data = self.cleaned_data
         if data.get("session"):
             qs = qs.filter(session=data["session"])
+            if data.get("figure"):
+                qs = qs.filter(pk__in=figure_queryset(data["session"], data["figure"], data.get("figure_unit"))
+                               .values("pk"))
         if data.get("state"):
             qs = qs.filter(state=data["state"])
         if data.get("unit"):

@@ -5,17 +5,98 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from core.loops import due_soon_q, overdue_q
 
-from .choices import GIVEN_RATINGS, GOOD_RATINGS, REPLYING_ROLES, ConsultationForm, ReplyClass, State
+from .choices import GIVEN_RATINGS, GOOD_RATINGS, REPLYING_ROLES, ConsultationForm, Rating, ReplyClass, State
 from .models import Consultation, Evaluation, Session, Suggestion, SuggestionUnit
 
 
 def _rate(part: int, whole: int) -> float | None:
     """A percentage with one decimal; None when there is nothing to divide by."""
     return round(part * 100.0 / whole, 1) if whole else None
+
+
+# The figures of the session report, each defined once as a condition on a suggestion (used both to
+# count it and to list exactly the counted suggestions: the report's drill-down, `?figure=<key>`).
+FIGURE_LABELS = {
+    "total": _("登记"), "accepted": _("立案"), "merged": _("并案"), "not_accepted": _("不予立案"),
+    "answered": _("已答复"), "met": _("已答复且面商"), "concluded": _("办结"),
+    "replied": _("首轮已答复"), "on_time": _("按期答复"),
+    "work_rated": _("办理工作已评价"), "work_good": _("办理工作满意或基本满意"), "work_unrated": _("办理工作未表态"),
+    "result_rated": _("办理结果已评价"), "result_good": _("办理结果满意或基本满意"),
+    "result_unrated": _("办理结果未表态"),
+    "first_work_rated": _("首轮办理工作已评价"), "first_work_good": _("首轮办理工作满意或基本满意"),
+    "first_result_rated": _("首轮办理结果已评价"), "first_result_good": _("首轮办理结果满意或基本满意"),
+    **{f"class_{c}": format_lazy("{} {}", c, _("类")) for c in ReplyClass.values},
+    "rehandled": _("重新办理"), "tracking": _("跟踪落实(B/C)"), "supervised": _("两次不满意转督办"),
+}
+# Figures shown per unit in the report's unit table (the others are per session only).
+UNIT_FIGURES = ("total", "accepted", "merged", "not_accepted", "answered", "met", "concluded", "replied",
+                "on_time", "work_rated", "work_good", "work_unrated", "result_rated", "result_good",
+                "result_unrated", *(f"class_{c}" for c in ReplyClass.values))
+
+
+def figure_conditions(p: str = "", pk=None, unit=None) -> dict[str, Q]:
+    """Each figure's condition on a suggestion. `p` is the path to the suggestion ("" from Suggestion,
+    "suggestion__" from SuggestionUnit), `pk` the reference to its primary key (default OuterRef("pk")),
+    `unit` restricts 面商 to one unit's (a HandlingUnit or an OuterRef) as the unit table counts it."""
+    pk = OuterRef("pk") if pk is None else pk
+
+    def q(**kw):
+        return Q(**{p + k: v for k, v in kw.items()})
+
+    accepted = q(accepted_at__isnull=False)
+    answered = q(answered_at__isnull=False)
+    met = Consultation.objects.filter(suggestion=pk).exclude(form=ConsultationForm.NONE)
+    if unit is not None:
+        met = met.filter(unit=unit)
+
+    def first(field, ratings):
+        return Q(Exists(Evaluation.objects.filter(suggestion=pk, round=1, deputy_id=OuterRef(p + "lead_deputy_id"),
+                                                  **{f"{field}__in": ratings})))
+
+    return {
+        "total": q(number__isnull=False), "accepted": accepted,
+        "merged": q(state=State.MERGED), "not_accepted": q(state=State.NOT_ACCEPTED),
+        "answered": answered, "met": answered & Q(Exists(met)),
+        "concluded": accepted & q(state=State.CONCLUDED),
+        "replied": accepted & q(replied_on_time__isnull=False), "on_time": accepted & q(replied_on_time=True),
+        "work_rated": accepted & q(work_rating__in=GIVEN_RATINGS),
+        "work_good": accepted & q(work_rating__in=GOOD_RATINGS),
+        "work_unrated": accepted & q(work_rating=Rating.NO_ANSWER),
+        "result_rated": accepted & q(result_rating__in=GIVEN_RATINGS),
+        "result_good": accepted & q(result_rating__in=GOOD_RATINGS),
+        "result_unrated": accepted & q(result_rating=Rating.NO_ANSWER),
+        "first_work_rated": first("work_rating", GIVEN_RATINGS), "first_work_good": first("work_rating", GOOD_RATINGS),
+        "first_result_rated": first("result_rating", GIVEN_RATINGS),
+        "first_result_good": first("result_rating", GOOD_RATINGS),
+        **{f"class_{c}": accepted & q(reply_class=c) for c in ReplyClass.values},
+        "rehandled": q(handling_round__gt=1), "tracking": q(tracking=True), "supervised": q(supervised=True),
+    }
+
+
+def replying_unit_q(unit) -> Q:
+    """Suggestions `unit` replies to in any round (lead or 分办, not cancelled): the unit table's rows."""
+    return Q(Exists(SuggestionUnit.objects.filter(suggestion=OuterRef("pk"), unit=unit, role__in=REPLYING_ROLES,
+                                                  cancelled_at__isnull=True)))
+
+
+def figure_queryset(session: Session, key: str, unit=None):
+    """Exactly the suggestions figure `key` of the session (or of one unit's row) counts."""
+    qs = Suggestion.objects.filter(session=session)
+    if unit is not None:
+        qs = qs.filter(replying_unit_q(unit))
+    return qs.filter(figure_conditions(unit=unit)[key])
+
+
+def _session_counts(session: Session) -> dict:
+    """Every session figure counted in one query."""
+    return Suggestion.objects.filter(session=session).aggregate(
+        **{k: Count("pk", filter=c) for k, c in figure_conditions().items()})
 
 
 def session_stats(session: Session) -> dict:
@@ -25,20 +106,7 @@ def session_stats(session: Session) -> dict:
     办结/立案; satisfaction of each dimension: (满意+基本满意)/rated, 未表态 not rated; classes: the answers'
     A/B/C/D; on_time_rate: first-round replies on time / first-round replies; units: per replying unit
     (lead or 分办), lowest completion first."""
-    accepted = Q(accepted_at__isnull=False)
-    concluded = accepted & Q(state=State.CONCLUDED)
-    counts = Suggestion.objects.filter(session=session).aggregate(
-        total=Count("pk", filter=Q(number__isnull=False)),
-        accepted=Count("pk", filter=accepted),
-        concluded=Count("pk", filter=concluded),
-        work_rated=Count("pk", filter=accepted & Q(work_rating__in=GIVEN_RATINGS)),
-        work_good=Count("pk", filter=accepted & Q(work_rating__in=GOOD_RATINGS)),
-        result_rated=Count("pk", filter=accepted & Q(result_rating__in=GIVEN_RATINGS)),
-        result_good=Count("pk", filter=accepted & Q(result_rating__in=GOOD_RATINGS)),
-        replied=Count("pk", filter=accepted & Q(replied_on_time__isnull=False)),
-        on_time=Count("pk", filter=accepted & Q(replied_on_time=True)),
-        **{f"class_{c}": Count("pk", filter=accepted & Q(reply_class=c)) for c in ReplyClass.values},
-    )
+    counts = _session_counts(session)
     return {
         "total": counts["total"],
         "accepted": counts["accepted"],
@@ -55,17 +123,8 @@ def session_stats(session: Session) -> dict:
 def unit_stats(session: Session) -> list[dict]:
     """Per replying unit of the session: suggestions assigned (any round), concluded, completion rate;
     lowest completion first (then by name)."""
-    rows = (SuggestionUnit.objects
-            .filter(suggestion__session=session, role__in=REPLYING_ROLES, cancelled_at__isnull=True,
-                    suggestion__accepted_at__isnull=False)
-            .values("unit__name")
-            .annotate(assigned=Count("suggestion", distinct=True),
-                      concluded=Count("suggestion", distinct=True,
-                                      filter=Q(suggestion__state=State.CONCLUDED))))
-    out = [{"name": r["unit__name"], "assigned": r["assigned"], "concluded": r["concluded"],
-            "completion_rate": _rate(r["concluded"], r["assigned"])} for r in rows]
-    out.sort(key=lambda u: (u["completion_rate"] if u["completion_rate"] is not None else -1.0, u["name"]))
-    return out
+    return [{"name": u["name"], "assigned": u["accepted"], "concluded": u["concluded"],
+             "completion_rate": u["completion_rate"]} for u in unit_report(session) if u["accepted"]]
 
 
 def tracking_list(user):
@@ -105,31 +164,19 @@ def session_report(session: Session) -> dict:
     """The session report's further figures (issue 11 "Figures"), beside `session_stats`: 立案 / 并案 /
     不予立案, answered, 见面率 (answered suggestions with a 面商 other than 未沟通), first-round
     satisfaction of each dimension (the lead deputy's first rating) against the final one, re-handled,
-    open B/C (跟踪), and the suggestions gone to 督办 after a second 不满意."""
-    met = Consultation.objects.filter(suggestion=OuterRef("pk")).exclude(form=ConsultationForm.NONE)
-    qs = Suggestion.objects.filter(session=session)
-    counts = qs.aggregate(
-        merged=Count("pk", filter=Q(state=State.MERGED)),
-        not_accepted=Count("pk", filter=Q(state=State.NOT_ACCEPTED)),
-        answered=Count("pk", filter=Q(answered_at__isnull=False)),
-        met=Count("pk", filter=Q(answered_at__isnull=False) & Q(Exists(met))),
-        rehandled=Count("pk", filter=Q(handling_round__gt=1)),
-        tracking=Count("pk", filter=Q(tracking=True)),
-    )
-    first = Evaluation.objects.filter(suggestion__session=session, round=1,
-                                      deputy_id=F("suggestion__lead_deputy_id")).aggregate(
-        work_rated=Count("pk", filter=Q(work_rating__in=GIVEN_RATINGS)),
-        work_good=Count("pk", filter=Q(work_rating__in=GOOD_RATINGS)),
-        result_rated=Count("pk", filter=Q(result_rating__in=GIVEN_RATINGS)),
-        result_good=Count("pk", filter=Q(result_rating__in=GOOD_RATINGS)),
-    )
+    open B/C (跟踪), 未表态 apart, and the suggestions gone to 督办 after a second 不满意. `counts` holds
+    every figure's raw count (keys of FIGURE_LABELS) for the drill-down links."""
+    counts = _session_counts(session)
     return {
         "merged": counts["merged"], "not_accepted": counts["not_accepted"], "answered": counts["answered"],
         "meeting_rate": _rate(counts["met"], counts["answered"]),
-        "first_work_satisfaction_rate": _rate(first["work_good"], first["work_rated"]),
-        "first_result_satisfaction_rate": _rate(first["result_good"], first["result_rated"]),
+        "first_work_satisfaction_rate": _rate(counts["first_work_good"], counts["first_work_rated"]),
+        "first_result_satisfaction_rate": _rate(counts["first_result_good"], counts["first_result_rated"]),
         "rehandled": counts["rehandled"], "tracking": counts["tracking"],
-        "supervised": list(qs.filter(supervised=True).select_related("session", "lead_deputy").order_by("number")),
+        "work_unrated": counts["work_unrated"], "result_unrated": counts["result_unrated"],
+        "counts": counts,
+        "supervised": list(Suggestion.objects.filter(session=session, supervised=True)
+                           .select_related("session", "lead_deputy").order_by("number")),
     }
 
 
@@ -137,30 +184,13 @@ def unit_report(session: Session) -> list[dict]:
     """The session report's table per replying unit (lead or 分办, any round, not cancelled), lowest
     completion first (then by name), in one grouped query: total, 立案, 并案, 不予立案, answered, 办结,
     办结率, A/B/C/D, on-time reply rate, 见面率 (answered with this unit's 面商 other than 未沟通) and the
-    satisfaction of each dimension ((满意+基本满意)/rated; 未表态 not rated)."""
-    met = (Consultation.objects.filter(suggestion=OuterRef("suggestion_id"), unit=OuterRef("unit_id"))
-           .exclude(form=ConsultationForm.NONE))
-    accepted = Q(suggestion__accepted_at__isnull=False)
-    answered = Q(suggestion__answered_at__isnull=False)
-
-    def n(cond=None):
-        return Count("suggestion", distinct=True, filter=cond)
-
+    satisfaction of each dimension ((满意+基本满意)/rated; 未表态 not rated). `counts` holds the row's raw
+    count of each of UNIT_FIGURES (the same conditions as `figure_queryset(session, key, unit)`)."""
+    cond = figure_conditions("suggestion__", pk=OuterRef("suggestion_id"), unit=OuterRef("unit_id"))
     rows = (SuggestionUnit.objects
             .filter(suggestion__session=session, role__in=REPLYING_ROLES, cancelled_at__isnull=True)
-            .annotate(met=Exists(met))
             .values("unit_id", "unit__name")
-            .annotate(total=n(), accepted=n(accepted), merged=n(Q(suggestion__state=State.MERGED)),
-                      not_accepted=n(Q(suggestion__state=State.NOT_ACCEPTED)), answered=n(answered),
-                      met_count=n(answered & Q(met=True)),
-                      concluded=n(accepted & Q(suggestion__state=State.CONCLUDED)),
-                      replied=n(accepted & Q(suggestion__replied_on_time__isnull=False)),
-                      on_time=n(accepted & Q(suggestion__replied_on_time=True)),
-                      work_rated=n(accepted & Q(suggestion__work_rating__in=GIVEN_RATINGS)),
-                      work_good=n(accepted & Q(suggestion__work_rating__in=GOOD_RATINGS)),
-                      result_rated=n(accepted & Q(suggestion__result_rating__in=GIVEN_RATINGS)),
-                      result_good=n(accepted & Q(suggestion__result_rating__in=GOOD_RATINGS)),
-                      **{f"class_{c}": n(accepted & Q(suggestion__reply_class=c)) for c in ReplyClass.values}))
+            .annotate(**{k: Count("suggestion", distinct=True, filter=cond[k]) for k in UNIT_FIGURES}))
     out = []
     for r in rows:
         out.append({
@@ -169,9 +199,11 @@ def unit_report(session: Session) -> list[dict]:
             "concluded": r["concluded"], "completion_rate": _rate(r["concluded"], r["accepted"]),
             "classes": [(c, r[f"class_{c}"]) for c in ReplyClass.values],
             "on_time_rate": _rate(r["on_time"], r["replied"]),
-            "meeting_rate": _rate(r["met_count"], r["answered"]),
+            "meeting_rate": _rate(r["met"], r["answered"]),
             "work_satisfaction_rate": _rate(r["work_good"], r["work_rated"]),
             "result_satisfaction_rate": _rate(r["result_good"], r["result_rated"]),
+            "work_unrated": r["work_unrated"], "result_unrated": r["result_unrated"],
+            "counts": {k: r[k] for k in UNIT_FIGURES},
         })
     out.sort(key=lambda u: (u["completion_rate"] if u["completion_rate"] is not None else -1.0, u["name"]))
     return out

@@ -23,7 +23,7 @@ from .choices import REPLYING_ROLES, Action, State
 from .forms import SuggestionFilterForm
 from .models import Consultation, CoSigner, Evaluation, Reply, Session, Suggestion, SuggestionEvent, SuggestionUnit
 from .public import over_limit
-from .selectors import public_replies, session_report, session_stats, unit_report
+from .selectors import FIGURE_LABELS, public_replies
 
 
 @require_GET
@@ -75,8 +75,11 @@ def suggestion_list(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     report_session = (form.cleaned_data.get("session") if form.is_valid() and request.user.roles & REPORT_ROLES
                       else None)
+    figure = form.cleaned_data.get("figure") if form.is_valid() else ""
     return render(request, "suggestions/list.html", {"form": form, "page_obj": page, "items": page.object_list,
-                                                     "report_session": report_session})
+                                                     "report_session": report_session,
+                                                     "figure_label": FIGURE_LABELS.get(figure, ""),
+                                                     "figure_unit": figure and form.cleaned_data.get("figure_unit")})
 
 
 @login_required
@@ -121,11 +124,9 @@ def session_report_view(request, pk: int):
     if not request.user.roles & REPORT_ROLES:
         raise PermissionDenied
     session = get_object_or_404(Session, pk=pk)
-    stats = session_stats(session)
-    report = session_report(session)
-    units = unit_report(session)
-    return render(request, "suggestions/report.html",
-                  {"session": session, "stats": stats, "report": report, "units": units})
+    from .report_views import report_context
+
+    return render(request, "suggestions/report.html", report_context(session))
 
 
 @login_required
