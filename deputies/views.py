@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import Role
+from audit.privacy import may_see_full_personal_data
 from core import downloads
 from core.access import role_required
 
@@ -83,6 +84,7 @@ def deputy_detail(request, pk):
     can_edit = _editable(request.user, deputy)
     return render(request, "deputies/detail.html", {
         "deputy": deputy, "can_edit": can_edit, "show_full": can_edit,
+        "may_reveal": may_see_full_personal_data(request.user),
         "mandates": list(deputy.mandates.all()), "memberships": list(deputy.memberships.all()),
         "history": deputy_history(deputy) if can_edit else None,
         "sections": sections_for(request, deputy),
