@@ -216,8 +216,8 @@ def _show(field, value) -> str:
     return str(value)
 
 
-def export_rows(qs: QuerySet):
-    """One row per mandate, in the columns of the import template (numbers masked, PIPL)."""
+def export_rows(qs: QuerySet, *, full: bool = False):
+    """One row per mandate, in the columns of the import template (numbers masked, PIPL, unless `full`)."""
     from core.text import mask_id_number, mask_mobile
 
     qs = roster_rows_prefetch(qs)
@@ -231,7 +231,8 @@ def export_rows(qs: QuerySet):
                 deputy.name, deputy.get_gender_display(), deputy.ethnicity,
                 deputy.birth_date.strftime("%Y.%m") if deputy.birth_date else "",
                 deputy.get_party_display(), deputy.get_education_display(), deputy.workplace,
-                deputy.get_occupation_display(), mask_mobile(deputy.mobile), mask_id_number(deputy.id_number),
+                deputy.get_occupation_display(), deputy.mobile if full else mask_mobile(deputy.mobile),
+                deputy.id_number if full else mask_id_number(deputy.id_number),
                 mandate.term.get_level_display() if mandate else "",
                 str(mandate.term).removeprefix(mandate.term.get_level_display()) if mandate else "",
                 mandate.constituency if mandate else "", mandate.area.full_name if mandate else "",

@@ -124,3 +124,28 @@ def test_the_inventory_is_generated_from_the_registry(cast, login):
     page = login(cast.staff).get(reverse("privacy:inventory"))
     assert page.content.decode().count('data-testid="privacy-row"') == len(REGISTRY)
     assert "身份证号" in page.content.decode() and "群众反映(待建)" in page.content.decode()
+
+
+def _roster_cells(response):
+    ws = load_workbook(io.BytesIO(response.content)).active
+    return [c for row in ws.iter_rows(values_only=True) for c in row if c]
+
+
+def test_the_roster_export_is_masked_unless_a_permitted_exporter_ticks_full(cast, login):
+    zhao = deputy_of(cast.renwei_deputy)
+    zhao.id_number = "340603198005010029"
+    zhao.save()
+    staff = login(cast.staff)
+    page = staff.get(reverse("deputies:roster")).content.decode()
+    assert "导出完整证件号码和电话" in page
+    masked = _roster_cells(staff.get(reverse("deputies:export")))
+    assert "138****2345" in masked and "13805612345" not in masked and "340603198005010029" not in masked
+    full = _roster_cells(staff.get(reverse("deputies:export"), {"full": "1"}))
+    assert "13805612345" in full and "340603198005010029" in full
+    flags = list(SecurityEvent.objects.filter(kind=EventKind.EXPORT, user=cast.staff)
+                 .order_by("pk").values_list("detail__full_personal_data", flat=True))
+    assert flags == [False, True]
+    # Area staff may export their roster but never in full, whatever they send.
+    area = login(cast.dongshan_staff)
+    assert "导出完整证件号码和电话" not in area.get(reverse("deputies:roster")).content.decode()
+    assert "13805612345" not in _roster_cells(area.get(reverse("deputies:export"), {"full": "1"}))
