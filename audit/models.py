@@ -54,12 +54,6 @@ class SecurityEvent(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.username} {self.at:%Y-%m-%d %H:%M}"
 
-    @property
-    def target(self) -> str:
-        """What the event was about: the object, else the file or import kind of its detail."""
-        detail = self.detail or {}
-        return self.object_repr or detail.get("filename") or detail.get("what") or detail.get("field") or ""
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("security events are append-only")
@@ -67,3 +61,9 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("security events are append-only")
+
+    @property
+    def target(self) -> str:
+        """What the event was about: the object, else the file or import kind of its detail."""
+        detail = self.detail or {}
+        return self.object_repr or detail.get("filename") or detail.get("what") or detail.get("field") or ""
