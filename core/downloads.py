@@ -60,6 +60,7 @@ def content_disposition(filename: str, *, fallback: str | None = None, inline: b
 def attach(response: HttpResponse, filename: str, *, fallback: str | None = None,
            inline: bool = False) -> HttpResponse:
     response["Content-Disposition"] = content_disposition(filename, fallback=fallback, inline=inline)
+    response.xs_download = filename  # audit.middleware records every download as an export event
     return response
 
 

@@ -184,7 +184,10 @@ _HIDDEN = {"name_pinyin", "name_initials", "name_search", "updated_at", "created
 
 
 def _diffs(records: list, what: str) -> list[dict]:
-    # Only staff who may edit the deputy see the history, so values are shown unmasked.
+    # ID numbers and phones stay masked here too: in full only through the logged 显示 (issue 17).
+    from core.text import mask_id_number, mask_mobile
+
+    masks = {"mobile": mask_mobile, "id_number": mask_id_number}
     out = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         changes = []
@@ -194,8 +197,10 @@ def _diffs(records: list, what: str) -> list[dict]:
                 if change.field in _HIDDEN:
                     continue
                 field = newer.instance_type._meta.get_field(change.field)
-                changes.append({"field": str(field.verbose_name), "old": _show(field, change.old),
-                                "new": _show(field, change.new), "key": change.field})
+                mask = masks.get(change.field)
+                old, new = (mask(change.old or ""), mask(change.new or "")) if mask else (change.old, change.new)
+                changes.append({"field": str(field.verbose_name), "old": _show(field, old),
+                                "new": _show(field, new), "key": change.field})
         out.append({"when": newer.history_date, "who": newer.history_user, "type": newer.history_type,
                     "what": what, "reason": newer.history_change_reason or "", "changes": changes,
                     "label": str(newer.term) if hasattr(newer, "term_id") else getattr(newer, "name", "")})
@@ -216,8 +221,8 @@ def _show(field, value) -> str:
     return str(value)
 
 
-def export_rows(qs: QuerySet):
-    """One row per mandate, in the columns of the import template (numbers masked, PIPL)."""
+def export_rows(qs: QuerySet, *, full: bool = False):
+    """One row per mandate, in the columns of the import template (numbers masked, PIPL, unless `full`)."""
     from core.text import mask_id_number, mask_mobile
 
     qs = roster_rows_prefetch(qs)
@@ -231,7 +236,8 @@ def export_rows(qs: QuerySet):
                 deputy.name, deputy.get_gender_display(), deputy.ethnicity,
                 deputy.birth_date.strftime("%Y.%m") if deputy.birth_date else "",
                 deputy.get_party_display(), deputy.get_education_display(), deputy.workplace,
-                deputy.get_occupation_display(), mask_mobile(deputy.mobile), mask_id_number(deputy.id_number),
+                deputy.get_occupation_display(), deputy.mobile if full else mask_mobile(deputy.mobile),
+                deputy.id_number if full else mask_id_number(deputy.id_number),
                 mandate.term.get_level_display() if mandate else "",
                 str(mandate.term).removeprefix(mandate.term.get_level_display()) if mandate else "",
                 mandate.constituency if mandate else "", mandate.area.full_name if mandate else "",

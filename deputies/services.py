@@ -581,6 +581,9 @@ def roster_import(*, rows: list[ParsedRow], actor, dry_run: bool) -> ImportRepor
         except IntegrityError as exc:
             raise RosterImportConflict(_("导入时数据已被他人修改(%(error)s),请重新上传预览。") % {"error": exc}) from exc
     report.applied = True
+    from audit.services import security_event_import
+
+    security_event_import(what="deputies.roster", actor=actor, report=report)
     return report
 
 

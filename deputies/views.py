@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import Role
+from audit.privacy import may_see_full_personal_data
 from core import downloads
 from core.access import role_required
 
@@ -55,13 +56,15 @@ def roster(request):
     return render(request, "deputies/roster.html", {
         "form": form, "page_obj": page_obj, "deputies": roster_rows(page_obj.object_list),
         "counts": roster_counts(user=request.user), "can_edit": can_edit, "filtered": form.has_filters,
+        "may_export_full": may_see_full_personal_data(request.user),
     })
 
 
 @require_GET
 @role_required(*ROSTER_ROLES)
 def roster_export(request):
-    """The filtered roster as .xlsx, one row per mandate; mobile and ID numbers masked."""
+    """The filtered roster as .xlsx, one row per mandate; mobile and ID numbers masked unless the exporter
+    may see them (audit.privacy) and ticked 导出完整证件号码和电话 (``full=1``; the export event says so)."""
     import openpyxl
 
     form = _filter_form(request)
@@ -69,10 +72,13 @@ def roster_export(request):
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(downloads.sheet_title(_("代表名册")))
     downloads.append(ws, [label for _k, label, _v in importing.COLUMNS] + [_("状态")])
-    for row in export_rows(qs):
+    full = request.GET.get("full") == "1" and may_see_full_personal_data(request.user)
+    for row in export_rows(qs, full=full):
         downloads.append(ws, row)
     day = f"{timezone.localdate():%Y%m%d}"
-    return downloads.xlsx_response(wb, _("代表名册-%(date)s.xlsx") % {"date": day}, fallback=f"roster-{day}.xlsx")
+    response = downloads.xlsx_response(wb, _("代表名册-%(date)s.xlsx") % {"date": day}, fallback=f"roster-{day}.xlsx")
+    response.xs_download_detail = {"full_personal_data": full}  # audit.middleware adds it to the export event
+    return response
 
 
 @require_GET
@@ -83,6 +89,7 @@ def deputy_detail(request, pk):
     can_edit = _editable(request.user, deputy)
     return render(request, "deputies/detail.html", {
         "deputy": deputy, "can_edit": can_edit, "show_full": can_edit,
+        "may_reveal": may_see_full_personal_data(request.user),
         "mandates": list(deputy.mandates.all()), "memberships": list(deputy.memberships.all()),
         "history": deputy_history(deputy) if can_edit else None,
         "sections": sections_for(request, deputy),

@@ -101,6 +101,10 @@ def calendar_year_replace(*, year: int, entries: list[dict], actor, reason: str 
             entry._change_reason = reason
             entry.save()
         calendar_changed()
+        from audit.services import security_event_import
+
+        security_event_import(what="holidays", actor=actor, detail={"year": year, "created": len(entries),
+                                                                    "reason": str(reason)})
     return len(entries)
 
 

@@ -442,4 +442,7 @@ def ledger_import(*, file, actor=None, dry_run: bool = True, create_units: bool 
         for row in report.new:
             _create(row, roster=roster, units=units, actor=actor, filename=filename, cfg=cfg)
     report.created = len(report.new)
+    from audit.services import security_event_import
+
+    security_event_import(what="ledger", actor=actor, filename=filename, report=report)
     return report

@@ -47,6 +47,10 @@ DEFAULT_SCHEDULES = [
     # Admins see the last result on their home page.
     ("统计:汇总表校验", "dashboards.check_rollups", {"crontab": {"minute": "30", "hour": "2"}},
      "每天2:30校验统计看板汇总表与重新计算是否一致、触发器是否为当前版本,结果在管理员工作台显示。"),
+    # Every night at 03:10: security events past retention (AUDIT_RETENTION_DAYS, at least 180 days) are
+    # removed — only those; the database trigger refuses any other delete (audit/, issue 17).
+    ("审计:清理过期安全审计记录", "audit.purge_security_events", {"crontab": {"minute": "10", "hour": "3"}},
+     "每天3:10删除超过保存期限的安全审计记录(默认180天),其余记录不可修改或删除。"),
 ]
 
 

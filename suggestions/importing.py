@@ -434,4 +434,7 @@ def suggestions_import(*, file, dry_run: bool = True, create_units: bool = False
         for name, n in top.items():
             Session.objects.filter(pk=sessions[name].pk).update(last_number=Greatest("last_number", n))
     report.created = len(report.new)
+    from audit.services import security_event_import
+
+    security_event_import(what="suggestions", filename=filename, report=report)  # the user: the request's
     return report
