@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import SafeFormMixin
 
 
 class LoginForm(AuthenticationForm):
@@ -27,3 +30,10 @@ class LoginForm(AuthenticationForm):
             return ValidationError(self.error_messages["inactive"], code="inactive")
         return ValidationError(self.error_messages["invalid_login"], code="invalid_login",
                                params={"limit": settings.AXES_FAILURE_LIMIT})
+
+
+class CareModeForm(SafeFormMixin, forms.Form):
+    """The 关怀版 toggle in the top bar and on the login page."""
+
+    on = forms.BooleanField(required=False)
+    next = forms.CharField(required=False, max_length=2000)

@@ -25,6 +25,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="users",
         help_text=_("承办单位用户只能看到交办给本单位的事项。"),
     )
+    care_mode = models.BooleanField(
+        _("关怀版"), default=False,
+        help_text=_("大字号、高对比度、更宽的行距和更大的按钮;在页面顶部切换。"))
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 
     class Meta:

@@ -27,3 +27,10 @@ def user_create(*, username: str, password: str | None, full_name: str = "", rol
     roles_install()
     user.groups.set(Group.objects.filter(name__in=[Role(r).value for r in roles]))
     return user
+
+
+def user_set_care_mode(*, user, on: bool) -> None:
+    """Remembers the account's choice of 关怀版 (elderly mode)."""
+    if user.care_mode != on:
+        user.care_mode = on
+        user.save(update_fields=["care_mode"])

@@ -15,3 +15,13 @@ def navigation(request):
         "nav_items": items,
         "nav_menu": SimpleLazyObject(lambda: nav.menu(list(items))),
     }
+
+
+def care_mode(request):
+    """关怀版 on for this page: the account's choice when signed in, otherwise the cookie."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        on = user.care_mode
+    else:
+        on = request.COOKIES.get("care_mode") == "1"
+    return {"care_mode": on}

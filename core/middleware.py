@@ -21,17 +21,3 @@ class StripNulQueryMiddleware:
             request.GET = cleaned
         return self.get_response(request)
 
-
-class FrameAncestorsMiddleware:
-    """``Content-Security-Policy: frame-ancestors 'none'`` on every response: no other site may frame a
-    page (the CSP form of X-Frame-Options DENY, which XFrameOptionsMiddleware also sends). Only this
-    directive for now: the templates still have inline scripts, so a full policy is not set here. A
-    response that already carries a policy keeps it."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
-        return response

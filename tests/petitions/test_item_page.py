@@ -96,7 +96,7 @@ def test_it_labels_the_result_button_and_asks_for_confirmation(cast, login):
     item = make(cast, State.HANDLING)
     html = page(login(cast.zhujian), item)
     assert "提交办理结果(提交后由人大审核)" in html
-    assert 'data-testid="do-submit_result" onclick="return confirm(' in html
+    assert 'data-testid="do-submit_result" data-confirm="' in html  # asked by static/js/app.js
     assert '<label class="form-label small mb-1" for="id_progress_comment">进展情况' in html
     assert 'id="id_progress_comment"' in html
     assert "提交协办意见(送主办单位)" in page(login(cast.huanbao), item)

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "axes",
+    "csp",
     # Project apps: the foundation first, then the domain.
     "core",
     "accounts",
@@ -57,7 +59,7 @@ MIDDLEWARE = [
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "core.middleware.FrameAncestorsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
@@ -76,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.context_processors.care_mode",
             ],
         },
     },
@@ -86,12 +89,28 @@ WSGI_APPLICATION = "xiangshan.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/xiangshan")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Security headers on every response (SecurityMiddleware, XFrameOptionsMiddleware and
-# core.middleware.FrameAncestorsMiddleware), set here rather than left to Django's defaults.
+# Security headers on every response (SecurityMiddleware, XFrameOptionsMiddleware and django-csp's
+# CSPMiddleware), set here rather than left to Django's defaults.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A strict Content-Security-Policy on every page (django-csp): scripts and styles only from our own
+# static files, so no template may carry an inline <script>, <style>, style="..." or on*= handler
+# (tests/core/test_csp.py scans the pages). Styles set from script through the CSSOM (Bootstrap,
+# ECharts) are not governed by style-src. A response that sets its own policy keeps it (attachments).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Services own their transactions (STYLE.md): no ATOMIC_REQUESTS.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
