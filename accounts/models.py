@@ -25,6 +25,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="users",
         help_text=_("承办单位用户只能看到交办给本单位的事项。"),
     )
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False,
+        help_text=_("工作人员或管理员设置的初始密码:下次登录后须先修改密码。"))
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 
     class Meta:
@@ -68,3 +71,15 @@ class User(AbstractUser):
     @cached_property
     def deputy_profile(self):
         return getattr(self, "deputy", None)
+
+
+class PasswordHistory(models.Model):
+    """The hash of a password the user has had, newest last; kept for the last few so that a new password
+    cannot repeat one (accounts.validators.NoReuseValidator writes and prunes these)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]

@@ -27,3 +27,27 @@ def user_create(*, username: str, password: str | None, full_name: str = "", rol
     roles_install()
     user.groups.set(Group.objects.filter(name__in=[Role(r).value for r in roles]))
     return user
+
+
+@transaction.atomic
+def user_password_reset(*, user, password: str):
+    """Staff or an admin sets ``user``'s password: every session of that user ends (the session auth
+    hash changes with the password) and the user must choose their own at the next sign-in."""
+    user.set_password(password)
+    user.must_change_password = True
+    user.save()
+    from .signals import password_changed
+
+    transaction.on_commit(lambda: password_changed.send(sender=type(user), user=user, by_staff=True))
+    return user
+
+
+@transaction.atomic
+def user_password_changed(*, user):
+    """The user chose their own password (after the form saved it): the forced-change flag goes."""
+    if user.must_change_password:
+        type(user).objects.filter(pk=user.pk).update(must_change_password=False)
+        user.must_change_password = False
+    from .signals import password_changed
+
+    transaction.on_commit(lambda: password_changed.send(sender=type(user), user=user, by_staff=False))

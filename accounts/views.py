@@ -1,8 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from .forms import LoginForm
+from .services import user_password_changed
 
 
 class LoginView(auth_views.LoginView):
@@ -10,6 +13,28 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's change page (it keeps this session signed in and, through the session auth hash, signs
+    out every other one); also lifts the forced-change flag of an initial password."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user_password_changed(user=form.user)
+        return response
+
+
 @login_required
 def profile(request):
     return render(request, "accounts/profile.html", {"account": request.user})
+
+
+@require_POST
+def keepalive(request):
+    """继续 on the idle warning: any authenticated request refreshes the idle clock (the middleware does
+    it); this answers how long the session now has. Signed out → 401 (a redirect would be followed by
+    fetch())."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"expired": True}, status=401)
+    from django.conf import settings
+
+    return JsonResponse({"idle_seconds": int(settings.SESSION_IDLE_MINUTES * 60)})
