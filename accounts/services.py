@@ -36,18 +36,20 @@ def user_password_reset(*, user, password: str):
     user.set_password(password)
     user.must_change_password = True
     user.save()
+    from .models import User
     from .signals import password_changed
 
-    transaction.on_commit(lambda: password_changed.send(sender=type(user), user=user, by_staff=True))
+    transaction.on_commit(lambda: password_changed.send(sender=User, user=user, by_staff=True))
     return user
 
 
 @transaction.atomic
 def user_password_changed(*, user):
     """The user chose their own password (after the form saved it): the forced-change flag goes."""
-    if user.must_change_password:
-        type(user).objects.filter(pk=user.pk).update(must_change_password=False)
-        user.must_change_password = False
+    from .models import User
     from .signals import password_changed
 
-    transaction.on_commit(lambda: password_changed.send(sender=type(user), user=user, by_staff=False))
+    if user.must_change_password:
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        user.must_change_password = False
+    transaction.on_commit(lambda: password_changed.send(sender=User, user=user, by_staff=False))
