@@ -73,7 +73,8 @@
     clearTimeout(expireTimer);
     hideNotice();
     warnTimer = setTimeout(showNotice, idleMs - warnMs);
-    expireTimer = setTimeout(expire, idleMs);
+    // A second after the server's limit, so that the login page finds the session already ended.
+    expireTimer = setTimeout(expire, idleMs + 1000);
   }
 
   function keepAlive() {
