@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 LAST_SEEN = "_xs_last_seen"
 SIGNED_IN_AT = "_xs_signed_in_at"
+DEVICE_SEEN = "_xs_device_seen"
 
 
 def _idle_seconds() -> float:
@@ -40,6 +41,11 @@ class SessionLimitsMiddleware:
                 return self._expire(request, _("登录已超过最长时限,请重新登录。"))
             if request.GET.get("passive") != "1":
                 session[LAST_SEEN] = now
+            if now - session.get(DEVICE_SEEN, 0) > 60:  # 我的登录设备: at most one write a minute
+                session[DEVICE_SEEN] = now
+                from .services import user_session_record
+
+                user_session_record(request=request, user=request.user)
         return self.get_response(request)
 
     @staticmethod

@@ -83,3 +83,16 @@ class PasswordHistory(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "-created_at"])]
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a user (我的登录设备), keyed by its session key: written at sign-in, its
+    ``last_activity`` refreshed by accounts.middleware at most once a minute. A row whose session has ended
+    is not shown (the list joins the live sessions) and goes with 退出其他设备."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_activity = models.DateTimeField()

@@ -9,5 +9,7 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("profile/", views.profile, name="profile"),
+    path("devices/", views.devices, name="devices"),
+    path("devices/end-others/", views.devices_end_others, name="devices_end_others"),
     path("session/keepalive/", views.keepalive, name="keepalive"),
 ]

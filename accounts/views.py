@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from .forms import LoginForm
-from .services import user_password_changed
+from .services import user_password_changed, user_sessions_end_others
 
 
 class LoginView(auth_views.LoginView):
@@ -38,3 +38,30 @@ def keepalive(request):
     from django.conf import settings
 
     return JsonResponse({"idle_seconds": int(settings.SESSION_IDLE_MINUTES * 60)})
+
+
+@login_required
+def devices(request):
+    """我的登录设备: the user's live sessions, this one first."""
+    from django.contrib.sessions.models import Session
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from .models import UserSession
+
+    live = Session.objects.filter(session_key=OuterRef("session_key"), expire_date__gt=timezone.now())
+    rows = (UserSession.objects.filter(user=request.user).filter(Exists(live)).order_by("-last_activity"))
+    return render(request, "accounts/devices.html", {
+        "rows": rows, "current_key": request.session.session_key})
+
+
+@login_required
+@require_POST
+def devices_end_others(request):
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    count = user_sessions_end_others(user=request.user, keep_session_key=request.session.session_key)
+    messages.success(request, _("已退出其他 %(count)d 台设备。") % {"count": count})
+    return redirect("devices")

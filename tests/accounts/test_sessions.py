@@ -87,3 +87,43 @@ def test_pages_carry_the_warning_script_with_the_settings(login, cast, settings)
     settings.SESSION_IDLE_MINUTES = 30
     body = login(cast.staff).get(reverse("home")).content.decode()
     assert "accounts/session.js" in body and 'data-idle-seconds="1800"' in body
+
+
+def sign_in(ua):
+    c = Client(HTTP_USER_AGENT=ua)
+    assert c.post(reverse("login"), {"username": "staff", "password": PASSWORD}).status_code == 302
+    return c
+
+
+def test_my_devices_lists_live_sessions_and_ends_the_others(cast, django_assert_max_num_queries):
+    phone, desk = sign_in("Phone-UA"), sign_in("Desk-UA")
+    body = desk.get(reverse("devices")).content.decode()
+    assert "Phone-UA" in body and "Desk-UA" in body and "本设备" in body
+    assert desk.get(reverse("devices_end_others")).status_code == 405
+    response = desk.post(reverse("devices_end_others"))
+    assert response.status_code == 302
+    assert phone.get(reverse("home")).status_code == 302  # signed out there
+    body = desk.get(reverse("devices")).content.decode()
+    assert "Phone-UA" not in body and "Desk-UA" in body
+
+
+def test_my_devices_sends_anonymous_users_to_login_and_shows_only_ones_own(client, login, cast):
+    assert client.get(reverse("devices")).status_code == 302
+    assert client.post(reverse("devices_end_others")).status_code == 302
+    sign_in("Staff-Phone")
+    assert "Staff-Phone" not in login(cast.deputy).get(reverse("devices")).content.decode()
+
+
+def test_my_devices_query_count_does_not_grow_with_sessions(cast, django_assert_num_queries):
+    desk = sign_in("Desk-UA")
+    desk.get(reverse("devices"))
+    counts = []
+    for ua in ("A", "B", "C"):
+        sign_in(ua)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert desk.get(reverse("devices")).status_code == 200
+        counts.append(len(ctx))
+    assert len(set(counts)) == 1, counts
