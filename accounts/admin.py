@@ -1,13 +1,27 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import User
 
 
+class ResetPasswordForm(AdminPasswordChangeForm):
+    """An admin setting someone's password: through the service, so the user's sessions end and they
+    must choose their own password at the next sign-in."""
+
+    def save(self, commit=True):
+        from .services import user_password_reset
+
+        if not self.cleaned_data.get("password1"):
+            return super().save(commit)
+        return user_password_reset(user=self.user, password=self.cleaned_data["password1"])
+
+
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+    change_password_form = ResetPasswordForm
     list_display = ["username", "full_name", "role_list", "area", "unit", "is_active", "last_login"]
     list_filter = ["groups", "is_active", "area", "unit"]
     search_fields = ["username", "full_name", "mobile"]
@@ -18,6 +32,11 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("工作范围"), {"fields": ("full_name", "mobile", "area", "unit", "groups")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.has_usable_password():
+            obj.must_change_password = True  # an initial password set by an admin
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("账号与角色")
+
+    def ready(self):
+        from . import receivers  # noqa: F401

@@ -28,6 +28,9 @@ class User(AbstractUser):
     care_mode = models.BooleanField(
         _("关怀版"), default=False,
         help_text=_("大字号、高对比度、更宽的行距和更大的按钮;在页面顶部切换。"))
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False,
+        help_text=_("工作人员或管理员设置的初始密码:下次登录后须先修改密码。"))
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 
     class Meta:
@@ -71,3 +74,34 @@ class User(AbstractUser):
     @cached_property
     def deputy_profile(self):
         return getattr(self, "deputy", None)
+
+
+class PasswordHistory(models.Model):
+    """The hash of a password the user has had, newest last; kept for the last few so that a new password
+    cannot repeat one (accounts.validators.NoReuseValidator writes and prunes these)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a user (我的登录设备), keyed by its session key: written at sign-in, its
+    ``last_activity`` refreshed by accounts.middleware at most once a minute. A row whose session has ended
+    is not shown (the list joins the live sessions) and goes with 退出其他设备."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_activity = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.user_id} · {self.session_key[:8]}…"

@@ -6,8 +6,11 @@ from . import views
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("profile/", views.profile, name="profile"),
     path("care-mode/", views.care_mode, name="care_mode"),
+    path("devices/", views.devices, name="devices"),
+    path("devices/end-others/", views.devices_end_others, name="devices_end_others"),
+    path("session/keepalive/", views.keepalive, name="keepalive"),
 ]

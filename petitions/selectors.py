@@ -217,7 +217,8 @@ def co_signer_candidates(user, text: str, *, exclude=(), limit: int = CO_SIGNER_
     text = (text or "").strip()
     if not text:
         return []
-    qs = (co_signers(user) if pool is None else pool).filter(name_query(text)).exclude(pk__in=list(exclude)).order_by("name_pinyin", "pk")
+    qs = ((co_signers(user) if pool is None else pool).filter(name_query(text)).exclude(pk__in=list(exclude))
+          .order_by("name_pinyin", "pk"))
     found = list(with_office_labels(qs)[:limit + 1])
     for d in found:
         d.label = co_signer_label(d)
@@ -229,7 +230,8 @@ def co_signers_chosen(user, pks, *, pool=None) -> list:
     pks = [int(p) for p in pks if str(p).isdigit()]
     if not pks:
         return []
-    found = list(with_office_labels((co_signers(user) if pool is None else pool).filter(pk__in=pks)).order_by("name_pinyin", "pk"))
+    pool = co_signers(user) if pool is None else pool
+    found = list(with_office_labels(pool.filter(pk__in=pks)).order_by("name_pinyin", "pk"))
     for d in found:
         d.label = co_signer_label(d)
     return found

@@ -28,5 +28,5 @@ def test_it_says_a_too_short_password_is_too_short_in_chinese(login, cast):
     response = login(cast.staff).post(reverse("password_change"), {
         "old_password": PASSWORD, "new_password1": "q7#", "new_password2": "q7#"})
     body = response.content.decode()
-    assert response.status_code == 200 and "密码太短,至少需要 8 个字符" in body
+    assert response.status_code == 200 and "密码太短,至少需要 10 个字符" in body
     assert "too short" not in body

@@ -1,0 +1,82 @@
+"""Session limits and the forced password change (issue 17: Sessions, Passwords; defect 11)."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+LAST_SEEN = "_xs_last_seen"
+SIGNED_IN_AT = "_xs_signed_in_at"
+DEVICE_SEEN = "_xs_device_seen"
+
+
+def _idle_seconds() -> float:
+    return settings.SESSION_IDLE_MINUTES * 60
+
+
+class SessionLimitsMiddleware:
+    """Signs a user out after ``SESSION_IDLE_MINUTES`` without a request and ``SESSION_ABSOLUTE_HOURS``
+    after sign-in. Both instants live in the session itself (server side: a stolen cookie ages the same).
+    The expired user lands on the login page with a message and ``next`` back to the page they were on.
+
+    Requests marked as not activity (the page's own expiry check, ``?passive=1``) do not refresh the idle
+    clock; the keep-alive endpoint does, as every other request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            signed_in = session.setdefault(SIGNED_IN_AT, now)
+            last_seen = session.get(LAST_SEEN, now)
+            if now - last_seen > _idle_seconds():
+                return self._expire(request, _("长时间未操作,已自动退出登录,请重新登录。"))
+            if now - signed_in > settings.SESSION_ABSOLUTE_HOURS * 3600:
+                return self._expire(request, _("登录已超过最长时限,请重新登录。"))
+            if request.GET.get("passive") != "1":
+                session[LAST_SEEN] = now
+            if now - session.get(DEVICE_SEEN, 0) > 60:  # 我的登录设备: at most one write a minute
+                session[DEVICE_SEEN] = now
+                from .services import user_session_record
+
+                user_session_record(request=request, user=request.user)
+        return self.get_response(request)
+
+    @staticmethod
+    def _expire(request, message):
+        next_url = request.get_full_path() if request.method == "GET" else request.headers.get("referer", "")
+        logout(request)
+        messages.warning(request, message)
+        login_url = reverse(settings.LOGIN_URL)
+        if request.headers.get("HX-Request") or request.headers.get("X-Requested-With") == "fetch":
+            from django.http import JsonResponse
+
+            return JsonResponse({"expired": True, "login": login_url}, status=401)
+        if next_url and next_url.startswith("/"):
+            from django.utils.http import urlencode
+
+            login_url = f"{login_url}?{urlencode({'next': next_url})}"
+        return redirect(login_url)
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user whose password was set by staff or an admin (``must_change_password``) may open only the
+    password change page (and sign out) until they have chosen their own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and getattr(user, "must_change_password", False):
+            allowed = {reverse("password_change"), reverse("logout"), reverse("keepalive")}
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                messages.info(request, _("您的密码由管理员设置,请先修改为自己的密码。"))
+                return redirect("password_change")
+        return self.get_response(request)
