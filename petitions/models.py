@@ -50,6 +50,21 @@ def first_of_month(day: datetime.date | None = None) -> datetime.date:
     return day.replace(day=1)
 
 
+def deputy_item_ids(deputy, *, group_leader: bool = False):
+    """The ids of a deputy's items as ONE subquery: filed, co-signed (联名) and, for a group leader, the
+    group members' — a UNION that PostgreSQL joins through the indexes on deputy, whereas the same
+    conditions OR-ed in the outer WHERE send every item row through the filter (issue 16)."""
+    ids = (Item.objects.filter(deputy=deputy).order_by().values("pk")
+           .union(Item.co_deputies.through.objects.filter(deputy=deputy).values("item_id")))
+    if group_leader:
+        from groups.models import GroupMembership
+
+        led = GroupMembership.objects.filter(deputy=deputy, role__in=GroupMembership.LEADING_ROLES)
+        members = GroupMembership.objects.filter(group_id__in=led.values("group_id")).values("deputy_id")
+        ids = ids.union(Item.objects.filter(deputy_id__in=members).order_by().values("pk"))
+    return ids
+
+
 class ItemQuerySet(models.QuerySet):
     def visible_to(self, user, *, drafts: bool = True):
         """Who may read which item: the one place this is decided (DOMAIN.md scoping).
@@ -74,14 +89,7 @@ class ItemQuerySet(models.QuerySet):
                 q |= Q(Exists(Assignment.objects.filter(item=OuterRef("pk"), unit_id=user.unit_id)))
             deputy = user.deputy_profile
             if deputy is not None:
-                q |= Q(deputy=deputy) | Q(Exists(Item.co_deputies.through.objects.filter(
-                    item_id=OuterRef("pk"), deputy_id=deputy.pk)))
-                if user.has_role(Role.GROUP_LEADER):
-                    from groups.models import GroupMembership
-
-                    led = GroupMembership.objects.filter(deputy=deputy, role__in=GroupMembership.LEADING_ROLES)
-                    q |= Q(Exists(GroupMembership.objects.filter(
-                        deputy_id=OuterRef("deputy_id"), group_id__in=led.values("group_id"))))
+                q |= Q(pk__in=deputy_item_ids(deputy, group_leader=user.has_role(Role.GROUP_LEADER)))
         if not drafts:
             return self.filter(q).exclude(state=State.DRAFT)
         # Drafts: only their author sees them, whatever the role.

@@ -15,7 +15,7 @@ from core import loops
 from core.loops import overdue_q
 
 from .choices import CLOCKED_STATES, NOT_COLLECTED_STATES, STAGE_STATES, Action, State, UnitRole
-from .models import Assignment, HandlingRequest, Item, ItemEvent, ItemSettings, item_number
+from .models import Assignment, HandlingRequest, Item, ItemEvent, ItemSettings, deputy_item_ids, item_number
 
 DEPUTY_ROLES = frozenset({Role.DEPUTY, Role.GROUP_LEADER})
 UNIT_ROLES = frozenset({Role.UNIT})
@@ -69,8 +69,7 @@ def box_queryset(user, box: str, today: datetime.date | None = None) -> QuerySet
     if box == "mine":
         if deputy is None:
             return qs.none()
-        return qs.filter(Q(deputy=deputy) | Q(Exists(Item.co_deputies.through.objects.filter(
-            item_id=OuterRef("pk"), deputy_id=deputy.pk))))
+        return qs.filter(pk__in=deputy_item_ids(deputy))
     if box == "evaluate":
         return qs.filter(state=State.EVALUATION, deputy=deputy) if deputy else qs.none()
     if box == "research":
