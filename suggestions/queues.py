@@ -36,8 +36,9 @@ _WINDOW_RANGE = range(1, 61)
 _SETTING_DEFAULTS = {f.name: f.default for f in SuggestionSettings._meta.fields
                      if f.name in ("due_soon_workdays", "return_window_workdays")}
 
-# States in which the deputy may confirm or dispute a 面商 record (choices.TRANSITIONS).
-_CONSULTATION_STATES = (State.HANDLING, State.REVIEW, State.ANSWERED, State.SUPERVISION, State.CONCLUDED)
+# Until it is concluded a 面商 record waits in the deputy's queue (the record can still be confirmed later,
+# from the page, choices.TRANSITIONS).
+_CONSULTATION_STATES = (State.HANDLING, State.REVIEW, State.ANSWERED, State.SUPERVISION)
 
 
 def due_soon_limits(today: datetime.date, max_workdays: int = _SOON_RANGE.stop - 1) -> list[datetime.date]:
@@ -107,18 +108,22 @@ class Limits:
 # The queues
 
 
+# The sets a queue's suggestions belong to are uncorrelated subqueries (`pk__in`): PostgreSQL reads each
+# once per query (a hashed subplan) instead of once per suggestion.
+
 def _my_parts(user, **kw):
-    return SuggestionUnit.objects.filter(suggestion=OuterRef("pk"), unit_id=user.unit_id, is_current=True,
-                                         cancelled_at__isnull=True, **kw)
+    """The suggestions of the user's unit's current parts (matching `kw`)."""
+    return SuggestionUnit.objects.filter(unit_id=user.unit_id, is_current=True, cancelled_at__isnull=True,
+                                         **kw).values("suggestion_id")
 
 
 def _open_part(user, **kw) -> Q:
-    return Q(state=State.HANDLING) & Q(Exists(_my_parts(user, done_at__isnull=True, **kw)))
+    return Q(state=State.HANDLING, pk__in=_my_parts(user, done_at__isnull=True, **kw))
 
 
-def _pending_request(kind) -> Q:
-    return Q(state=State.HANDLING) & Q(Exists(HandlingRequest.objects.filter(
-        suggestion=OuterRef("pk"), kind=kind, status=RequestStatus.PENDING)))
+def _pending_requests(kind):
+    """The suggestions with a pending request of `kind`: uncorrelated (read once per query, not per row)."""
+    return HandlingRequest.objects.filter(kind=kind, status=RequestStatus.PENDING).values("suggestion_id")
 
 
 def _is_unit(user) -> bool:
@@ -140,55 +145,63 @@ class Box:
     who: object  # user -> bool: the queue is one of this user's
     condition: object  # (user, Limits) -> Q on a Suggestion
     hint: str = ""
+    # The states every suggestion of the queue is in (or, with none, the indexed condition `pre` it
+    # meets): the badge reads only those rows, never the whole table.
+    states: tuple = ()
+    pre: Q | None = None
 
 
 BOXES: dict[str, Box] = {b.key: b for b in [
     # Handling units: what my unit still owes in the current round.
     Box("reply", _("待答复"), _is_unit,
         lambda u, lim: _open_part(u, role__in=REPLYING_ROLES),
-        _("交办给本单位(主办或分办)、尚未答复的建议。")),
+        _("交办给本单位(主办或分办)、尚未答复的建议。"), (State.HANDLING,)),
     Box("opinion", _("待提交协办意见"), _is_unit,
         lambda u, lim: _open_part(u, role=UnitRole.CO),
-        _("本单位协办、尚未向主办单位提交意见的建议。")),
+        _("本单位协办、尚未向主办单位提交意见的建议。"), (State.HANDLING,)),
     Box("return_window", _("可申请退回"), _is_unit,
         lambda u, lim: _open_part(u, role__in=REPLYING_ROLES, assigned_at__gte=lim.window_from)
-        & ~Q(Exists(HandlingRequest.objects.filter(suggestion=OuterRef("pk"), kind=RequestKind.RETURN,
-                                                   status=RequestStatus.PENDING))),
-        _("交办未满规定工作日,交办有误的可申请退回。")),
+        & ~Q(pk__in=_pending_requests(RequestKind.RETURN)),
+        _("交办未满规定工作日,交办有误的可申请退回。"), (State.HANDLING,)),
     Box("overdue", _("已逾期"), _is_unit,
         lambda u, lim: _open_part(u, due_date__lt=lim.today),
-        _("本单位答复或协办意见已过期限。")),
+        _("本单位答复或协办意见已过期限。"), (State.HANDLING,)),
     Box("due_soon", _("即将逾期"), _is_unit,
         lambda u, lim: _open_part(u, due_date__gte=lim.today, due_date__lte=lim.soon),
-        _("本单位答复或协办意见期限将至。")),
+        _("本单位答复或协办意见期限将至。"), (State.HANDLING,)),
     Box("tracking", _("待报告落实"), _is_unit,
         lambda u, lim: Q(state=State.CONCLUDED, tracking=True)
-        & Q(Exists(_my_parts(u, role__in=REPLYING_ROLES))),
-        _("B、C 类答复的计划措施尚未报告落实(跟踪)。")),
+        & Q(pk__in=_my_parts(u, role__in=REPLYING_ROLES)),
+        _("B、C 类答复的计划措施尚未报告落实(跟踪)。"), (), Q(tracking=True)),
     # Staff: the steps that wait for 人大工作人员.
     Box("register", _("待登记"), _is_staff, lambda u, lim: Q(state=State.SUBMITTED),
-        _("代表已提交、尚未登记编号的建议。")),
+        _("代表已提交、尚未登记编号的建议。"), (State.SUBMITTED,)),
     Box("examine", _("待审查"), _is_staff, lambda u, lim: Q(state__in=(State.REGISTERED, State.REVIEWING)),
-        _("已登记、尚未决定立案、并案或不予立案的建议。")),
-    Box("assign", _("待交办"), _is_staff, lambda u, lim: Q(state=State.ACCEPTED), _("已立案、尚未交办的建议。")),
+        _("已登记、尚未决定立案、并案或不予立案的建议。"), (State.REGISTERED, State.REVIEWING)),
+    Box("assign", _("待交办"), _is_staff, lambda u, lim: Q(state=State.ACCEPTED), _("已立案、尚未交办的建议。"),
+        (State.ACCEPTED,)),
     Box("approve", _("答复待审核"), _is_staff, lambda u, lim: Q(state=State.REVIEW),
-        _("承办单位已答复、待工作人员审核的建议。")),
-    Box("extension", _("延期申请"), _is_staff, lambda u, lim: _pending_request(RequestKind.EXTENSION),
-        _("承办单位申请延期答复、待审批。")),
-    Box("send_back", _("退回申请"), _is_staff, lambda u, lim: _pending_request(RequestKind.RETURN),
-        _("承办单位申请退回、待审批。")),
+        _("承办单位已答复、待工作人员审核的建议。"), (State.REVIEW,)),
+    Box("extension", _("延期申请"), _is_staff,
+        lambda u, lim: Q(state=State.HANDLING, pk__in=_pending_requests(RequestKind.EXTENSION)),
+        _("承办单位申请延期答复、待审批。"), (State.HANDLING,)),
+    Box("send_back", _("退回申请"), _is_staff,
+        lambda u, lim: Q(state=State.HANDLING, pk__in=_pending_requests(RequestKind.RETURN)),
+        _("承办单位申请退回、待审批。"), (State.HANDLING,)),
     Box("supervision", _("督办"), _is_staff, lambda u, lim: Q(state=State.SUPERVISION),
-        _("代表两次不满意、转督办的建议。")),
+        _("代表两次不满意、转督办的建议。"), (State.SUPERVISION,)),
     # Deputies: what waits for me.
     Box("cosign", _("待确认附议"), _is_deputy,
         lambda u, lim: Q(state__in=(State.DRAFT, State.SUBMITTED))
-        & Q(Exists(CoSigner.objects.filter(suggestion=OuterRef("pk"), deputy_id=u.deputy_profile.pk,
-                                           confirmed_at__isnull=True))),
-        _("请您确认附议的建议。")),
+        & Q(pk__in=CoSigner.objects.filter(deputy_id=u.deputy_profile.pk, confirmed_at__isnull=True)
+            .values("suggestion_id")),
+        _("请您确认附议的建议。"), (State.DRAFT, State.SUBMITTED)),
     Box("consultation", _("待确认面商"), _is_deputy,
         lambda u, lim: Q(lead_deputy_id=u.deputy_profile.pk, state__in=_CONSULTATION_STATES)
-        & Q(Exists(Consultation.objects.filter(suggestion=OuterRef("pk"), answer=ConsultationAnswer.PENDING))),
-        _("承办单位记录了面商情况,请您确认或提出异议。")),
+        & Q(pk__in=Consultation.objects.filter(answer=ConsultationAnswer.PENDING,
+                                               suggestion__lead_deputy_id=u.deputy_profile.pk,
+                                               suggestion__state__in=_CONSULTATION_STATES).values("suggestion_id")),
+        _("承办单位记录了面商情况,请您确认或提出异议。"), _CONSULTATION_STATES),
     Box("evaluate", _("待评价"), _is_deputy,
         lambda u, lim: Q(state=State.ANSWERED) & (
             Q(lead_deputy_id=u.deputy_profile.pk)
@@ -197,11 +210,11 @@ BOXES: dict[str, Box] = {b.key: b for b in [
                                                   confirmed_at__isnull=False)))
                & ~Q(Exists(Evaluation.objects.filter(suggestion=OuterRef("pk"), deputy_id=u.deputy_profile.pk,
                                                      round=OuterRef("handling_round")))))),
-        _("已答复,请您对办理工作和办理结果分别评价。")),
+        _("已答复,请您对办理工作和办理结果分别评价。"), (State.ANSWERED,)),
     Box("drafts", _("我的草稿"), lambda u: _is_deputy(u) or u.has_role(Role.ADMIN, Role.DISTRICT_STAFF),
         lambda u, lim: Q(state=State.DRAFT) & (
             Q(entered_by_id=u.pk) | (Q(lead_deputy_id=u.deputy_profile.pk) if _is_deputy(u) else Q(pk__in=[]))),
-        _("尚未提交的建议。")),
+        _("尚未提交的建议。"), (State.DRAFT,)),
 ]}
 
 
@@ -242,10 +255,14 @@ def _queue_counts(user, today):
     lim = Limits(today)
     conds = {b.key: b.condition(user, lim) for b in boxes}
     anyq = Q(pk__in=[])
-    for cond in conds.values():
-        anyq |= cond
+    for box in boxes:
+        anyq |= conds[box.key]
+    pre = Q(state__in=sorted({state for box in boxes for state in box.states}))
+    for box in boxes:
+        if box.pre is not None:
+            pre |= box.pre
     # Aliased apart from the model's fields (a queue and a field may share a name, e.g. tracking).
-    row = Suggestion.objects.visible_to(user).aggregate(
+    row = Suggestion.objects.visible_to(user).filter(pre).aggregate(
         **{f"box_{k}": Count("pk", filter=c) for k, c in conds.items()}, box_any=Count("pk", filter=anyq))
     return {k.removeprefix("box_"): n for k, n in row.items()}
 
