@@ -52,12 +52,18 @@ def care_mode(request):
 
 @require_POST
 def keepalive(request):
-    """继续 on the idle warning: any authenticated request refreshes the idle clock (the middleware does
-    it); this answers how long the session now has. Signed out → 401 (a redirect would be followed by
+    """继续 on the idle warning: restarts the idle clock now (the middleware writes it at most once a
+    minute) and answers how long the session now has. Signed out → 401 (a redirect would be followed by
     fetch())."""
     if not request.user.is_authenticated:
         return JsonResponse({"expired": True}, status=401)
+    import time
+
     from django.conf import settings
+
+    from .middleware import LAST_SEEN
+
+    request.session[LAST_SEEN] = time.time()
 
     return JsonResponse({"idle_seconds": int(settings.SESSION_IDLE_MINUTES * 60)})
 

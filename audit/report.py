@@ -9,7 +9,7 @@ import io
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 NOT_SET = "未配置"
 
@@ -142,11 +142,8 @@ def controls(*, deploy_check: bool = True) -> list[Control]:
     from core.downloads import FORMULA_START
 
     add("导出防公式注入", "core.downloads.FORMULA_START", " ".join(repr(c) for c in FORMULA_START), FORMULA_START)
-    try:
-        care = reverse("care_mode")
-    except NoReverseMatch:
-        care = None
-    add("关怀版(适老化)", "care_mode", f"已提供 {care}" if care else NOT_SET, care)
+    care = reverse("care_mode")
+    add("关怀版(适老化)", "care_mode", f"已提供 {care}", True)
     if deploy_check:
         text, clean = _deploy_check()
         add("manage.py check --deploy", "DJANGO_SETTINGS_MODULE", text or "no output", clean)

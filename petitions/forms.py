@@ -76,6 +76,11 @@ SUBMIT_REQUIRED = ("title", "content", "category", "area")
 _NAME_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
+def filer_pool(user):
+    """The deputies staff may file an item for: in office and in their scope."""
+    return Deputy.objects.visible_to(user).in_office()
+
+
 def deputy_town(deputy):
     """The town (街道/镇) a deputy belongs to, for the item form's default area: their own area's
     town, else the town of an in-office mandate."""
@@ -148,15 +153,17 @@ class ItemForm(SafeFormMixin, forms.ModelForm):
                 user.area.town() if user is not None and getattr(user, "area_id", None) else None)
             if town is not None:
                 self.initial.setdefault("area", town.pk)
+        self.deputy_candidates: list = []  # staff: several deputies match the typed name
         if deputy_choice:
-            # Staff entering on a deputy's behalf (e.g. from a reception day): their scope only.
+            # Staff entering on a deputy's behalf (e.g. from a reception day): their scope only, chosen
+            # through a search (the roster is never rendered whole: issue 16, the form stays small).
+            self.deputy_pool = filer_pool(user)
             self.fields["deputy"] = forms.ModelChoiceField(
-                label=_("代表"), empty_label=_("请选择代表"),
-                queryset=selectors.with_office_labels(
-                    Deputy.objects.visible_to(user).in_office().order_by("name_pinyin", "pk")),
-                widget=forms.Select(attrs={"class": "form-select"}))
-            self.fields["deputy"].label_from_instance = selectors.co_signer_label  # two 张伟 told apart
-            self.order_fields(["deputy"])
+                label=_("代表"), required=False, queryset=self.deputy_pool, widget=forms.HiddenInput)
+            self.fields["deputy_name"] = forms.CharField(
+                label=_("查找代表"), required=False, max_length=30, strip=True,
+                help_text=_("输入姓名或拼音首字母(如 lf)后选择。"))
+            self.order_fields(["deputy", "deputy_name"])
         if self.instance.pk:
             del self.fields["submission_token"]  # editing: the item exists already
         else:
@@ -182,12 +189,46 @@ class ItemForm(SafeFormMixin, forms.ModelForm):
         area, community = data.get("area"), data.get("community")
         if area and community and community.parent_id != area.pk:
             self.add_error("community", _("所选社区/村不属于该街道/镇。"))
+        if "deputy" in self.fields:
+            self._resolve_filer(data)
         self._resolve_typed_names(data)
         if self.submitting:
             for name in SUBMIT_REQUIRED:
                 if name not in self.errors and not data.get(name):
                     self.add_error(name, _("提交前请填写此项。"))
         return data
+
+    def _resolve_filer(self, data):
+        """Staff: the deputy chosen (id), else the only in-scope match of the typed name; several
+        matches (two 张伟) become radio buttons to choose from."""
+        text = data.get("deputy_name") or ""
+        if data.get("deputy") is None and text:
+            found = selectors.co_signer_candidates(self.user, text, pool=self.deputy_pool)
+            if len(found) == 1:
+                data["deputy"] = found[0]
+            elif found:
+                self.deputy_candidates = found[:selectors.CO_SIGNER_LIMIT]
+                self.add_error("deputy_name", _("有多位代表与“%(name)s”匹配,请在下面选择。") % {"name": text})
+            else:
+                self.add_error("deputy_name", _("没有找到在任代表“%(names)s”。") % {"names": text})
+        if data.get("deputy") is None and "deputy_name" not in self.errors:
+            self.add_error("deputy", _("请选择代表。"))
+
+    def chosen_deputy(self):
+        """Staff: the deputy the item is filed for as chosen so far (with `.label`), or None."""
+        if "deputy" not in self.fields:
+            return None
+        deputy = (self.cleaned_data.get("deputy") if hasattr(self, "cleaned_data") else None)
+        if deputy is None:
+            raw = self.data.get(self.add_prefix("deputy")) if self.is_bound else self.initial.get("deputy")
+            raw = getattr(raw, "pk", raw)
+            if not str(raw or "").isdigit():
+                return None
+            deputy = self.deputy_pool.filter(pk=int(raw)).first()
+        if deputy is None:
+            return None
+        chosen = selectors.co_signers_chosen(self.user, [deputy.pk], pool=self.deputy_pool)
+        return chosen[0] if chosen else None
 
     def _resolve_typed_names(self, data):
         """Names typed into the co-signer box but not chosen from the list (no JavaScript, or typed and
@@ -220,7 +261,8 @@ class ItemForm(SafeFormMixin, forms.ModelForm):
         super().full_clean()
         if self.finding and self._errors is not None:
             # Looking names up is not saving: only what the look-up found wrong is shown.
-            self._errors = type(self._errors)({k: v for k, v in self._errors.items() if k.startswith("co_deputy")})
+            self._errors = type(self._errors)({k: v for k, v in self._errors.items()
+                                               if k.startswith("co_deputy") or k == "deputy_name"})
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget

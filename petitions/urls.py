@@ -16,6 +16,7 @@ urlpatterns = [
     path("due-soon/", views.item_list, {"box": "due_soon"}, name="due_soon"),
     path("new/", views.item_create, name="create"),
     path("new/deputies/", views.deputy_search, name="deputy_search"),
+    path("new/filer/", views.filer_search, name="filer_search"),
     path("bulk-assign/", views.bulk_assign, name="bulk_assign"),
     path("settings/", views.item_settings, name="settings"),
     path("files/<int:pk>/", views.attachment_download, name="attachment"),

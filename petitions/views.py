@@ -126,7 +126,7 @@ def item_create(request):
 
 def _render_form(request, form, context):
     """The item form, fresh or refused (200, every typed value kept, the missing fields marked)."""
-    context = {**context, "form": form, "co_chosen": form.chosen_co_deputies(),
+    context = {**context, "form": form, "co_chosen": form.chosen_co_deputies(), "deputy_chosen": form.chosen_deputy(),
                "files_dropped": bool(request.FILES) and (form.finding or not form.is_valid())}
     return render(request, "petitions/form.html", context)
 
@@ -180,6 +180,19 @@ def deputy_search(request):
         pick["error"] = next(iter(form.errors.values()))[0]
     # Stripped: an empty answer leaves the list empty (and hidden, CSS :empty).
     return HttpResponse(render_to_string("petitions/_co_deputy_choices.html", {"pick": pick}, request).strip())
+
+
+@require_GET
+@role_required(*STAFF_ROLES)
+def filer_search(request):
+    """Staff filing for a deputy: the in-scope deputies in office matching the typed name or pinyin
+    initials, as radio buttons of the form's 代表 field (an HTML fragment for htmx)."""
+    if not _entering_for_others(request.user):
+        raise PermissionDenied
+    text = request.GET.get("deputy_name", "").replace("\x00", "").strip()[:30]
+    found = selectors.co_signer_candidates(request.user, text, pool=forms.filer_pool(request.user))
+    pick = {"text": text, "candidates": found[:selectors.CO_SIGNER_LIMIT], "more": len(found) > selectors.CO_SIGNER_LIMIT}
+    return HttpResponse(render_to_string("petitions/_deputy_choices.html", {"pick": pick}, request).strip())
 
 
 # ---- the item page ---------------------------------------------------------------------------

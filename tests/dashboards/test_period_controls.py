@@ -103,5 +103,6 @@ def test_the_current_month_is_running_not_missed_until_it_has_ended(cast, login)
     assert cells[10] == ("running", "进行中")  # 26 November: still running, not ✗
     assert cells[11] == ("future", "") and cells[8] == ("missed", "✗")
     with time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
+        client = login(cast.staff)  # days later: the idle timeout has signed the first session out
         cells = grid_cells(client.get(reverse("dashboards:submissions"), {"year": "2026"}).content.decode(), "刘芳")
     assert cells[10] == ("missed", "✗") and cells[11] == ("running", "进行中")

@@ -121,10 +121,15 @@ def test_it_keeps_the_full_bar_and_export_for_staff_on_a_desktop(cast, page):
     assert page.locator("[data-testid=item-table]").is_visible()
     shot(page, "list-1280-staff")
     page.goto(page.base_url + reverse("petitions:create"))
-    assert page.locator("#id_deputy").is_visible()  # entering on a deputy's behalf
+    # Entering on a deputy's behalf: the deputy is found by typing, not picked from the whole roster.
+    assert page.locator("select#id_deputy").count() == 0
+    page.locator("[data-testid=deputy-input]").press_sequentially("lf", delay=50)
+    page.locator("[data-testid=deputy-candidate]").first.wait_for()
+    assert page.locator("[data-testid=deputy-choices] label").all_inner_texts() == ["刘芳（东山街道·区人大代表）"]
+    page.locator("[data-testid=deputy-candidate]").check()
+    # The co-signer search then leaves the chosen deputy out.
     page.locator("[data-testid=co-deputy-input]").press_sequentially("lf", delay=50)
-    page.locator("[data-testid=co-choice]").first.wait_for()
-    assert page.locator("[data-testid=co-choice]").all_inner_texts() == ["刘芳（东山街道·区人大代表）"]
+    page.locator("[data-testid=co-pick-message]").wait_for()
     shot(page, "form-1280-staff")
 
 
