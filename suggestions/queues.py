@@ -1,6 +1,6 @@
 """Work queues (待办) of deputy suggestions: what is waiting for this user, per role.
 
-A queue is a condition on a suggestion (`Box.condition(user)`), always inside
+A queue is a condition on a suggestion (`Box.condition(user, limits)`), always inside
 `Suggestion.objects.visible_to(user)`, so a queue is scoped exactly like the list. The list page shows
 one queue (`?box=<key>`) and the navigation badge counts them all; both use the same conditions, so a
 badge or a tab counts exactly the rows the queue lists.
