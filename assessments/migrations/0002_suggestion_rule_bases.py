@@ -4,20 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0001_initial'),
+        ("assessments", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assessmentrule',
-            name='basis',
-            field=models.CharField(choices=[('item_submitted', '提交社情民意(条)'), ('item_satisfied', '社情民意办结且满意(条)'), ('activity', '参加履职活动(次)'), ('absence', '无故缺席活动(次)'), ('suggestion_led', '领衔提出代表建议(件)'), ('suggestion_cosigned', '附议代表建议(件)'), ('suggestion_a', '领衔建议答复为 A 类(件)'), ('suggestion_b', '领衔建议答复为 B 类(件)')], max_length=20, verbose_name='计分依据'),
+            model_name="assessmentrule",
+            name="basis",
+            field=models.CharField(
+                choices=[
+                    ("item_submitted", "提交社情民意(条)"),
+                    ("item_satisfied", "社情民意办结且满意(条)"),
+                    ("activity", "参加履职活动(次)"),
+                    ("absence", "无故缺席活动(次)"),
+                    ("suggestion_led", "领衔提出代表建议(件)"),
+                    ("suggestion_cosigned", "附议代表建议(件)"),
+                    ("suggestion_a", "领衔建议答复为 A 类(件)"),
+                    ("suggestion_b", "领衔建议答复为 B 类(件)"),
+                ],
+                max_length=20,
+                verbose_name="计分依据",
+            ),
         ),
         migrations.AlterField(
-            model_name='scorepart',
-            name='basis',
-            field=models.CharField(choices=[('item_submitted', '提交社情民意(条)'), ('item_satisfied', '社情民意办结且满意(条)'), ('activity', '参加履职活动(次)'), ('absence', '无故缺席活动(次)'), ('suggestion_led', '领衔提出代表建议(件)'), ('suggestion_cosigned', '附议代表建议(件)'), ('suggestion_a', '领衔建议答复为 A 类(件)'), ('suggestion_b', '领衔建议答复为 B 类(件)')], max_length=20, verbose_name='计分依据'),
+            model_name="scorepart",
+            name="basis",
+            field=models.CharField(
+                choices=[
+                    ("item_submitted", "提交社情民意(条)"),
+                    ("item_satisfied", "社情民意办结且满意(条)"),
+                    ("activity", "参加履职活动(次)"),
+                    ("absence", "无故缺席活动(次)"),
+                    ("suggestion_led", "领衔提出代表建议(件)"),
+                    ("suggestion_cosigned", "附议代表建议(件)"),
+                    ("suggestion_a", "领衔建议答复为 A 类(件)"),
+                    ("suggestion_b", "领衔建议答复为 B 类(件)"),
+                ],
+                max_length=20,
+                verbose_name="计分依据",
+            ),
         ),
     ]
