@@ -9,6 +9,16 @@ class RuleBasis(models.TextChoices):
     ITEM_SATISFIED = "item_satisfied", _("社情民意办结且满意(条)")
     ACTIVITY = "activity", _("参加履职活动(次)")
     ABSENCE = "absence", _("无故缺席活动(次)")
+    # 代表建议 registered (登记) in the year (issue 11).
+    SUGGESTION_LED = "suggestion_led", _("领衔提出代表建议(件)")
+    SUGGESTION_COSIGNED = "suggestion_cosigned", _("附议代表建议(件)")
+    SUGGESTION_A = "suggestion_a", _("领衔建议答复为 A 类(件)")
+    SUGGESTION_B = "suggestion_b", _("领衔建议答复为 B 类(件)")
+
+
+# Bases that count suggestions (their records are suggestions, no activity kind).
+SUGGESTION_BASES = (RuleBasis.SUGGESTION_LED, RuleBasis.SUGGESTION_COSIGNED, RuleBasis.SUGGESTION_A,
+                    RuleBasis.SUGGESTION_B)
 
 
 class AssessmentStatus(models.TextChoices):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.choices import ActivityKind
 from core.forms import SafeFormMixin
 
-from .choices import Half, RuleBasis
+from .choices import SUGGESTION_BASES, Half, RuleBasis
 from .models import AssessmentRule, GradeLevel
 
 
@@ -55,6 +55,8 @@ class RuleForm(SafeFormMixin, forms.ModelForm):
             self.add_error("activity_kind", _("“参加履职活动”规则须选择活动类型。"))
         if data.get("basis") in (RuleBasis.ITEM_SUBMITTED, RuleBasis.ITEM_SATISFIED) and data.get("activity_kind"):
             self.add_error("activity_kind", _("社情民意规则不需要选择活动类型。"))
+        if data.get("basis") in SUGGESTION_BASES and data.get("activity_kind"):
+            self.add_error("activity_kind", _("代表建议规则不需要选择活动类型。"))
         return data
 
     def save(self, commit=True):  # pragma: no cover - the view calls the service instead

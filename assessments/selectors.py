@@ -12,6 +12,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.choices import Role
@@ -24,7 +25,7 @@ from groups.models import DeputyGroup, GroupMembership
 from petitions.choices import Satisfaction, State
 from petitions.models import Item
 
-from .choices import AssessmentStatus, RuleBasis
+from .choices import SUGGESTION_BASES, AssessmentStatus, RuleBasis
 from .models import AssessmentScore, ScorePart
 
 
@@ -76,10 +77,30 @@ def absent(start, end, kind: str = ""):
     return qs.filter(activity__kind=kind) if kind else qs
 
 
+def suggestion_records(basis: str, start, end):
+    """(rows, deputy field, suggestion field) of a suggestion basis: 代表建议 registered (登记, numbered)
+    between `start` and `end` that the deputy led, or co-signed with a confirmed signature (附议), or led
+    and had answered as class A or B (the current answer class)."""
+    from suggestions.models import CoSigner, Suggestion
+
+    if basis == RuleBasis.SUGGESTION_COSIGNED:
+        return (CoSigner.objects.filter(confirmed_at__isnull=False, suggestion__number__isnull=False,
+                                        suggestion__registered_at__date__range=(start, end)),
+                "deputy_id", "suggestion_id")
+    qs = Suggestion.objects.filter(number__isnull=False, registered_at__date__range=(start, end))
+    if basis in (RuleBasis.SUGGESTION_A, RuleBasis.SUGGESTION_B):
+        qs = qs.filter(reply_class=basis.removeprefix("suggestion_").upper())
+    return qs, "lead_deputy_id", "pk"
+
+
 def rule_records(rule, year: int) -> dict[int, list[int]]:
     """{deputy_id: [record ids]} for one rule in one year, one query: item ids for item rules,
-    activity ids for attendance rules."""
+    activity ids for attendance rules, suggestion ids for suggestion rules."""
     start, end = year_range(year)
+    if rule.basis in SUGGESTION_BASES:
+        qs, deputy, key = suggestion_records(rule.basis, start, end)
+        rows = qs.order_by().values(deputy).annotate(ids=ArrayAgg(key, order_by=key, distinct=True))
+        return {r[deputy]: r["ids"] for r in rows}
     if rule.basis == RuleBasis.ITEM_SUBMITTED:
         qs, key = collected_items(start, end), "pk"
     elif rule.basis == RuleBasis.ITEM_SATISFIED:
@@ -208,6 +229,11 @@ def grade_counts(scores) -> dict:
 
 def part_records(part: ScorePart):
     """The records behind one part of a score (the ids stored when it was computed)."""
+    if part.basis in SUGGESTION_BASES:
+        from suggestions.models import Suggestion
+
+        return "suggestions", (Suggestion.objects.filter(pk__in=part.record_ids).select_related("session")
+                               .order_by("session", "number"))
     if part.basis in (RuleBasis.ITEM_SUBMITTED, RuleBasis.ITEM_SATISFIED):
         return "items", Item.objects.filter(pk__in=part.record_ids).select_related("deputy").order_by("period", "id")
     return "activities", (Activity.objects.filter(pk__in=part.record_ids)
@@ -292,6 +318,20 @@ def records(pairs) -> list[dict]:
     for r in (CoSigner.objects.filter(within("suggestion__registered_at__date"), confirmed_at__isnull=False)
               .order_by().values("deputy_id").annotate(n=count_agg("pk"))):
         suggestion_counts.setdefault(r["deputy_id"], {**no_suggestions, "cosigned": 0})["cosigned"] = r["n"]
+    # ... and the suggestions themselves, led or co-signed, in one query for the batch.
+    signed = CoSigner.objects.filter(suggestion_id=OuterRef("pk"), confirmed_at__isnull=False)
+    suggestion_rows = (Suggestion.objects.filter(number__isnull=False)
+                       .filter(reduce(or_, (Q(registered_at__date__range=span)
+                                            & (Q(lead_deputy_id__in=pks) | Exists(signed.filter(deputy_id__in=pks)))
+                                            for span, pks in by_span.items())))
+                       .annotate(co_ids=ArraySubquery(signed.filter(deputy_id__in=list(spans)).values("deputy_id")))
+                       .select_related("session").order_by("registered_at", "id"))
+    suggestions: dict[int, list] = defaultdict(list)
+    for row in suggestion_rows:
+        day = timezone.localdate(row.registered_at)
+        for pk in dict.fromkeys([row.lead_deputy_id, *row.co_ids]):
+            if pk in spans and spans[pk][0] <= day <= spans[pk][1]:
+                suggestions[pk].append({"suggestion": row, "led": pk == row.lead_deputy_id})
     scores = grouped(AssessmentScore.objects.filter(within("assessment__year", year=True),
                                                     assessment__status=AssessmentStatus.PUBLISHED)
                      .select_related("assessment").order_by("assessment__year", "id"))
@@ -319,6 +359,7 @@ def records(pairs) -> list[dict]:
             "trainings": by_kind[ActivityKind.TRAINING], "receptions": by_kind[ActivityKind.RECEPTION],
             "reports": by_kind[ActivityKind.REPORT], "problems": problems.get(pk, dict(no_problems)),
             "suggestions": {**no_suggestions, **suggestion_counts.get(pk, {})},
+            "suggestion_list": suggestions[pk],
             "scores": scores[pk], "mandates": mandates[pk], "groups": groups[pk],
         })
     return out

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -17,7 +18,7 @@ from dashboards.exports import xlsx_response
 from .choices import REPLYING_ROLES, ReplyClass
 from .forms import SuggestionFilterForm
 from .models import Session, Suggestion, SuggestionUnit
-from .selectors import session_report, session_stats, unit_report
+from .selectors import session_counts, session_report, session_stats, unit_report
 
 # Who sees the session report (views.REPORT_ROLES) and who opens the list (views.READ_ROLES).
 from .views import READ_ROLES, REPORT_ROLES
@@ -27,11 +28,13 @@ LIST_EXPORT_MAX = 20000
 
 def report_context(session: Session) -> dict:
     """What the report page, its print page and its .xlsx show: one computation for the three."""
-    stats = session_stats(session)
-    report = session_report(session)
+    # Each figure is counted once: the session's in one query, the unit table's in another.
+    counts, units = session_counts(session), unit_report(session)
+    stats = session_stats(session, counts=counts, units=units)
+    report = session_report(session, counts=counts)
     classes = [(c, stats["classes"][c], f"class_{c}") for c in ReplyClass.values]
-    return {"session": session, "stats": stats, "report": report, "units": unit_report(session),
-            "classes": classes}
+    return {"session": session, "stats": stats, "report": report, "units": units, "classes": classes,
+            "drill_base": reverse("suggestions:list")}
 
 
 def _report_session(request, pk: int) -> Session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -93,20 +93,30 @@ def figure_queryset(session: Session, key: str, unit=None):
     return qs.filter(figure_conditions(unit=unit)[key])
 
 
-def _session_counts(session: Session) -> dict:
-    """Every session figure counted in one query."""
-    return Suggestion.objects.filter(session=session).aggregate(
-        **{k: Count("pk", filter=c) for k, c in figure_conditions().items()})
+def session_counts(session: Session) -> dict:
+    """Every session figure counted in one query.
+
+    The first-round figures join the lead deputy's round-1 evaluation once (at most one row: one
+    evaluation per deputy and round) instead of four subqueries per suggestion; they count exactly what
+    `figure_conditions` (the drill-down) lists."""
+    qs = Suggestion.objects.filter(session=session).alias(first_eval=FilteredRelation(
+        "evaluations", condition=Q(evaluations__round=1, evaluations__deputy_id=F("lead_deputy_id"))))
+    conds = figure_conditions()
+    for field in ("work", "result"):
+        conds[f"first_{field}_rated"] = Q(**{f"first_eval__{field}_rating__in": GIVEN_RATINGS})
+        conds[f"first_{field}_good"] = Q(**{f"first_eval__{field}_rating__in": GOOD_RATINGS})
+    return qs.aggregate(**{k: Count("pk", filter=c) for k, c in conds.items()})
 
 
-def session_stats(session: Session) -> dict:
+def session_stats(session: Session, *, counts: dict | None = None, units: list | None = None) -> dict:
     """The figures of one session: the keys `manage.py stats --suggestions --json` promises.
 
     total: registered (numbered); accepted: 立案; concluded: 办结 of the accepted; completion_rate:
     办结/立案; satisfaction of each dimension: (满意+基本满意)/rated, 未表态 not rated; classes: the answers'
     A/B/C/D; on_time_rate: first-round replies on time / first-round replies; units: per replying unit
-    (lead or 分办), lowest completion first."""
-    counts = _session_counts(session)
+    (lead or 分办), lowest completion first. `counts` (`session_counts`) and `units` (`unit_report`), when
+    the caller has them already, are not counted again."""
+    counts = session_counts(session) if counts is None else counts
     return {
         "total": counts["total"],
         "accepted": counts["accepted"],
@@ -116,15 +126,16 @@ def session_stats(session: Session) -> dict:
         "result_satisfaction_rate": _rate(counts["result_good"], counts["result_rated"]),
         "classes": {c: counts[f"class_{c}"] for c in ReplyClass.values},
         "on_time_rate": _rate(counts["on_time"], counts["replied"]),
-        "units": unit_stats(session),
+        "units": unit_stats(session, units),
     }
 
 
-def unit_stats(session: Session) -> list[dict]:
+def unit_stats(session: Session, units: list | None = None) -> list[dict]:
     """Per replying unit of the session: suggestions assigned (any round), concluded, completion rate;
     lowest completion first (then by name)."""
+    units = unit_report(session) if units is None else units
     return [{"name": u["name"], "assigned": u["accepted"], "concluded": u["concluded"],
-             "completion_rate": u["completion_rate"]} for u in unit_report(session) if u["accepted"]]
+             "completion_rate": u["completion_rate"]} for u in units if u["accepted"]]
 
 
 def tracking_list(user):
@@ -160,13 +171,13 @@ def public_replies(session: Session, today: datetime.date):
             .select_related("session", "lead_deputy").order_by("number"))
 
 
-def session_report(session: Session) -> dict:
+def session_report(session: Session, *, counts: dict | None = None) -> dict:
     """The session report's further figures (issue 11 "Figures"), beside `session_stats`: 立案 / 并案 /
     不予立案, answered, 见面率 (answered suggestions with a 面商 other than 未沟通), first-round
     satisfaction of each dimension (the lead deputy's first rating) against the final one, re-handled,
     open B/C (跟踪), 未表态 apart, and the suggestions gone to 督办 after a second 不满意. `counts` holds
     every figure's raw count (keys of FIGURE_LABELS) for the drill-down links."""
-    counts = _session_counts(session)
+    counts = session_counts(session) if counts is None else counts
     return {
         "merged": counts["merged"], "not_accepted": counts["not_accepted"], "answered": counts["answered"],
         "meeting_rate": _rate(counts["met"], counts["answered"]),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from accounts.choices import Role
 from core import downloads
 
+from . import queues
 from .choices import REPLYING_ROLES, Action, State
 from .forms import SuggestionFilterForm
 from .models import Consultation, CoSigner, Evaluation, Reply, Session, Suggestion, SuggestionEvent, SuggestionUnit
@@ -67,7 +68,16 @@ def suggestion_list(request):
     if not request.user.roles & READ_ROLES:
         raise PermissionDenied
     form = SuggestionFilterForm(request.GET or None)
-    qs = form.filter(Suggestion.objects.visible_to(request.user))
+    # 待办: one of the user's work queues (suggestions/queues.py), scoped like the list.
+    boxes = queues.boxes_for(request.user)
+    box_key = request.GET.get("box", "")
+    box = queues.BOXES.get(box_key) if box_key else None
+    box_refused = bool(box_key) and box not in boxes
+    if box is not None and not box_refused:
+        qs = form.filter(queues.box_queryset(request.user, box.key))
+    else:
+        box = None
+        qs = form.filter(Suggestion.objects.visible_to(request.user))
     qs = (qs.select_related("session", "lead_deputy")
           .prefetch_related(Prefetch("units", queryset=_current_units().filter(role__in=REPLYING_ROLES)
                                      .order_by("role", "id"), to_attr="lead_units"))
@@ -76,10 +86,13 @@ def suggestion_list(request):
     report_session = (form.cleaned_data.get("session") if form.is_valid() and request.user.roles & REPORT_ROLES
                       else None)
     figure = form.cleaned_data.get("figure") if form.is_valid() else ""
+    counts = queues.queue_counts(request.user, memo=True) if boxes else {}
     return render(request, "suggestions/list.html", {"form": form, "page_obj": page, "items": page.object_list,
                                                      "report_session": report_session,
                                                      "figure_label": FIGURE_LABELS.get(figure, ""),
-                                                     "figure_unit": figure and form.cleaned_data.get("figure_unit")})
+                                                     "figure_unit": figure and form.cleaned_data.get("figure_unit"),
+                                                     "box": box, "box_refused": box_refused,
+                                                     "boxes": [(b, counts.get(b.key, 0)) for b in boxes]})
 
 
 @login_required

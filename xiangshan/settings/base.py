@@ -92,6 +92,12 @@ WSGI_APPLICATION = "xiangshan.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/xiangshan")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles a plan whose estimated cost passes jit_above_cost; on the report and badge
+# aggregates that compilation took longer (~250 ms) than the query itself (bench/RESULTS.md). Off for
+# this application's connections; PG_CONNECTION_OPTIONS="" leaves it to the server.
+if env.str("PG_CONNECTION_OPTIONS", default="-c jit=off"):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", env.str("PG_CONNECTION_OPTIONS",
+                                                                                 default="-c jit=off"))
 # Security headers on every response (SecurityMiddleware, XFrameOptionsMiddleware and django-csp's
 # CSPMiddleware), set here rather than left to Django's defaults.
 SECURE_CONTENT_TYPE_NOSNIFF = True
