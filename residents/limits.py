@@ -37,7 +37,7 @@ def hit(scope: str, who: str, rules: list[tuple[int, int]]) -> bool:
     now = int(time.time())
     try:
         pipe = _conn().pipeline()
-        for limit, window in rules:
+        for _limit, window in rules:
             key = f"xiangshan:residents:{scope}:{window}:{who}:{now // window}"
             pipe.incr(key)
             pipe.expire(key, window + 60)

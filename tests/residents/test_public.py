@@ -20,7 +20,7 @@ def test_it_takes_a_report_confirmed_by_sms_and_shows_only_state_and_reply(clien
     report = Report.objects.get()
     assert response["Location"] == f"/q/s/{report.status_token}/verify/"
     assert report.state == "pending" and sms.messages[0]["path"] == "/send"
-    assert client.get(f"/residents/").status_code == 302  # nothing else opens without a login
+    assert client.get("/residents/").status_code == 302  # nothing else opens without a login
 
     # Before confirming, the status page is not reachable: it sends back to the code form.
     assert client.get(f"/q/s/{report.status_token}/")["Location"].endswith("/verify/")
