@@ -136,7 +136,11 @@ def report_list(request):
     for r in page.object_list:
         r.masked_phone = mask_mobile(r.phone)
         r.overdue = r.state == State.SUBMITTED and r.accept_due is not None and r.accept_due < today
-    return render(request, "residents/list.html", {"page_obj": page, "state": state, "filters": STATE_FILTERS})
+    # A deputy prints their own 代表码 (and their stations' codes) from here.
+    my_codes = (ResidentCode.objects.visible_to(request.user).filter(is_active=True).select_related("deputy", "home")
+                if request.user.deputy_profile is not None else [])
+    return render(request, "residents/list.html", {"page_obj": page, "state": state, "filters": STATE_FILTERS,
+                                                   "my_codes": my_codes})
 
 
 def _get_report(request, pk):

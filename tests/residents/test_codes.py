@@ -107,3 +107,27 @@ def test_a_deputy_out_of_office_gets_no_code(login, cast):
     cast.renwei_deputy.deputy.mandates.update(status="resigned")
     page = login(cast.staff).post(reverse("residents:code_issue"), {"deputy": cast.renwei_deputy.deputy.pk}, follow=True)
     assert "不在任" in page.content.decode() and not ResidentCode.objects.exists()
+
+
+def test_the_code_list_keeps_its_query_budget(login, cast, django_assert_max_num_queries):
+    from deputies.models import DeputyHome
+
+    _code(cast)
+    for i in range(5):
+        home = DeputyHome.objects.create(name=f"联络站{i}", kind="station", area=cast.deputy.deputy.area)
+        code = ResidentCode.objects.create(kind="station", home=home, area=home.area)
+        code.on_duty.add(cast.group_leader.deputy)
+    DeputyHome.objects.create(name="没有码的联络站", kind="station", area=cast.deputy.deputy.area)
+    client = login(cast.staff)
+    client.get(reverse("residents:codes"))
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("residents:codes")).content.decode()
+    assert page.count('data-testid="code-row"') == 6 and page.count('data-testid="issue-home"') == 1
+    assert "张伟" in page  # the deputy on duty
+
+
+def test_a_deputy_finds_their_own_poster_from_the_list(login, cast):
+    code = _code(cast)
+    page = login(cast.deputy).get(reverse("residents:list")).content.decode()
+    assert reverse("residents:code_poster", args=[code.pk]) in page
+    assert 'data-testid="my-code"' not in login(cast.renwei_deputy).get(reverse("residents:list")).content.decode()
