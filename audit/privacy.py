@@ -60,8 +60,8 @@ REGISTRY: list[PersonalField] = [
     PersonalField("accounts.user.mobile", _("发送短信通知"), _("系统管理员"), _("账号注销后随账号删除")),
     PersonalField("audit.securityevent.ip", _("安全审计(等保2.0)"), _("系统管理员"),
                   _("AUDIT_RETENTION_DAYS 天(至少180天)后由定时任务删除")),
-    PersonalField("residents.report.phone", _("回访反映问题的群众(议题13,尚未建模)"), _STAFF,
-                  _("办结后 RESIDENT_DATA_RETENTION_DAYS 天删除"), model_label=_("群众反映(待建)")),
+    PersonalField("residents.report.phone", _("验证并回访反映问题的群众"), _STAFF,
+                  _("办结后 RESIDENT_DATA_RETENTION_DAYS 天删除"), revealable=True),
 ]
 
 

@@ -51,6 +51,10 @@ DEFAULT_SCHEDULES = [
     # removed — only those; the database trigger refuses any other delete (audit/, issue 17).
     ("审计:清理过期安全审计记录", "audit.purge_security_events", {"crontab": {"minute": "10", "hour": "3"}},
      "每天3:10删除超过保存期限的安全审计记录(默认180天),其余记录不可修改或删除。"),
+    # Every night at 03:20: residents' names, phones and addresses past RESIDENT_DATA_RETENTION_DAYS are
+    # erased (residents/, issue 13); idempotent, manage.py purge_resident_data by hand.
+    ("群众来信:删除过期个人信息", "residents.purge_personal_data", {"crontab": {"minute": "20", "hour": "3"}},
+     "每天3:20删除办结后超过保存期限(默认3年)的群众姓名、手机号和地址。"),
 ]
 
 

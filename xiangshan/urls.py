@@ -18,6 +18,8 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("holidays/", include("holidays.urls")),
     path("suggestions/", include("suggestions.urls")),
+    path("residents/", include("residents.urls")),
+    path("q/", include("residents.public_urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("audit.privacy_urls")),
     path("admin/", admin.site.urls),

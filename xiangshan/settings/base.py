@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "assessments",
     "holidays",
     "suggestions",
+    "residents",
     "audit",
 ]
 
@@ -167,6 +168,10 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
 PERSONAL_DATA_FULL_ROLES = env.list("PERSONAL_DATA_FULL_ROLES", default=["admin", "district_staff"])
 # Residents' personal data (issue 13, no model yet): kept this many days after its report is concluded.
 RESIDENT_DATA_RETENTION_DAYS = env.int("RESIDENT_DATA_RETENTION_DAYS", default=3 * 365)
+# Resident reports (residents/): the SMS gateway's base URL (empty: codes go to the log), and the
+# working days a deputy has to accept (受理) a report before it is overdue.
+RESIDENT_SMS_BASE_URL = env("RESIDENT_SMS_BASE_URL", default="")
+RESIDENT_ACCEPT_WORKDAYS = env.int("RESIDENT_ACCEPT_WORKDAYS", default=2)
 
 # One language for every user, whatever the browser asks for (no LocaleMiddleware); the English
 # catalogue can follow through the same gettext machinery.

@@ -1,0 +1,363 @@
+"""The one door for every change of a resident report and of the codes (STYLE.md "one door per change").
+
+Report actions run on the loop engine (core.loops): a transaction, the row re-read under lock and checked
+against `choices.TRANSITIONS` and the actor (`lock`), a ReportEvent (`record_event`), a save with
+update_fields and notifications after commit. A refused call raises a `LoopError` whose message is shown
+as is and changes nothing. Turning a report into an opinion item goes through the petitions app's own
+door (`petitions.workflow.item_create`); no Item row is written here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from core.loops import LoopError, NotAllowed, allowed_actions, due_in_workdays, lock, notify_on_commit, record_event
+from deputies.models import Deputy, DeputyHome
+
+from . import limits
+from .choices import CLOSED_STATES, TRANSITIONS, Action, Actor, CodeKind, State
+from .models import STAFF_ROLES, Report, ReportEvent, ResidentCode
+from .sms import SmsClient, SmsError
+
+CODE_TTL = datetime.timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+MAX_REPLY = 2000
+
+__all__ = ["LoopError", "NotAllowed"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Codes (代表码 / 联络站码)
+
+
+def _code_scope_check(actor, *, deputy=None, home=None):
+    if actor.is_read_only or not actor.has_role(*STAFF_ROLES):
+        raise NotAllowed(_("只有工作人员可以管理二维码。"))
+    if deputy is not None and not Deputy.objects.editable_by(actor).filter(pk=deputy.pk).exists():
+        raise NotAllowed(_("该代表不在您的管理范围内。"))
+    if home is not None and not DeputyHome.objects.editable_by(actor).filter(pk=home.pk).exists():
+        raise NotAllowed(_("该代表之家/联络站不在您的管理范围内。"))
+
+
+def code_issue(*, actor, deputy: Deputy | None = None, home: DeputyHome | None = None,
+               on_duty=()) -> ResidentCode:
+    """A new code for a deputy in office (代表码) or a deputy home / station (联络站码). One active code per
+    target: a second issue while one is active is refused (revoke or reissue it instead)."""
+    if (deputy is None) == (home is None):
+        raise LoopError(_("请选择一位代表或一个代表之家/联络站。"))
+    _code_scope_check(actor, deputy=deputy, home=home)
+    if deputy is not None:
+        if not Deputy.objects.in_office().filter(pk=deputy.pk).exists():
+            raise LoopError(_("%(name)s 不在任,不能生成代表码。") % {"name": deputy.name})
+        area = deputy.area
+    else:
+        area = home.area
+    try:
+        with transaction.atomic():
+            code = ResidentCode.objects.create(kind=CodeKind.DEPUTY if deputy else CodeKind.STATION,
+                                               deputy=deputy, home=home, area=area)
+            if on_duty:
+                code.on_duty.set(on_duty)
+    except IntegrityError:
+        raise LoopError(_("已有有效的二维码,请先作废或直接重新生成。")) from None
+    return code
+
+
+def code_revoke(*, actor, code: ResidentCode) -> ResidentCode:
+    """作废: the printed QR code stops working at once; reports already sent stay."""
+    _code_scope_check(actor)
+    if not ResidentCode.objects.editable_by(actor).filter(pk=code.pk).exists():
+        raise NotAllowed(_("该二维码不在您的管理范围内。"))
+    changed = ResidentCode.objects.filter(pk=code.pk, is_active=True).update(is_active=False, revoked_at=timezone.now())
+    if not changed:
+        raise LoopError(_("该二维码已经作废。"))
+    code.refresh_from_db()
+    return code
+
+
+def code_reissue(*, actor, code: ResidentCode) -> ResidentCode:
+    """重新生成: revoke the code (if still active) and issue a new token for the same deputy or station,
+    keeping its deputies on duty."""
+    with transaction.atomic():
+        if code.is_active:
+            code_revoke(actor=actor, code=code)
+        elif not ResidentCode.objects.editable_by(actor).filter(pk=code.pk).exists():
+            raise NotAllowed(_("该二维码不在您的管理范围内。"))
+        return code_issue(actor=actor, deputy=code.deputy, home=code.home, on_duty=list(code.on_duty.all()))
+
+
+def code_usable(code: ResidentCode) -> bool:
+    """A code residents may use now: active, and for a deputy, only while the deputy is in office."""
+    if not code.is_active:
+        return False
+    return code.deputy_id is None or Deputy.objects.in_office().filter(pk=code.deputy_id).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# The resident's side: write, confirm by SMS
+
+
+def _hash(report_pk: int, value: str) -> str:
+    return salted_hmac("residents.verify", f"{report_pk}:{value}").hexdigest()
+
+
+def _limited(scope, who, rules) -> bool:
+    try:
+        return limits.hit(scope, who, rules)
+    except limits.LimitUnavailable:
+        raise LoopError(_("服务暂时繁忙,请稍后再试。")) from None
+
+
+def _check_send_limits(*, phone: str, ip: str, code: ResidentCode | None = None):
+    if _limited("ip", ip, limits.ip_rules()):
+        raise LoopError(_("本网络提交过于频繁,请稍后再试。"))
+    if code is not None and _limited("code", str(code.pk), limits.code_rules()):
+        raise LoopError(_("该二维码收到的来信过多,请稍后再试。"))
+    if _limited("phone", phone, limits.phone_rules()):
+        raise LoopError(_("该手机号获取验证码过于频繁(每分钟 1 次、每小时 5 次、每天 10 次),请稍后再试。"))
+
+
+def _send_code(report: Report) -> None:
+    value = f"{secrets.randbelow(1_000_000):06d}"
+    Report.objects.filter(pk=report.pk).update(verify_hash=_hash(report.pk, value),
+                                               verify_expires_at=timezone.now() + CODE_TTL, verify_attempts=0)
+    try:
+        SmsClient().send(phone=report.phone, text=_("您的验证码是 %(code)s,10 分钟内有效。如非本人操作请忽略。")
+                         % {"code": value})
+    except SmsError:
+        raise LoopError(_("验证码短信发送失败,请稍后点击“重新发送”。")) from None
+
+
+def report_start(*, code: ResidentCode, data: dict, ip: str) -> Report:
+    """A resident's new report (待验证), and the SMS code sent to the number given. The limits per IP,
+    per code and per number are checked first: a refused request stores nothing but its counters."""
+    if not code_usable(code):
+        raise LoopError(_("该二维码已失效。"))
+    _check_send_limits(phone=data["phone"], ip=ip, code=code)
+    with transaction.atomic():
+        report = Report.objects.create(
+            code=code, area=code.area, category=data["category"], text=data["text"],
+            address=data.get("address", ""), name=data.get("name", ""), show_name=bool(data.get("show_name")),
+            phone=data["phone"])
+        record_event(ReportEvent, report=report, action=Action.CREATE, actor=None, from_state="",
+                     to_state=report.state)
+    _send_code(report)
+    return report
+
+
+def report_resend_code(*, report: Report, ip: str) -> None:
+    """重新发送 the SMS code of a report still waiting for it (the same limits apply)."""
+    if report.state != State.PENDING or not report.phone:
+        raise LoopError(_("该来信已经验证过了。"))
+    _check_send_limits(phone=report.phone, ip=ip)
+    _send_code(report)
+
+
+def actor_kinds(user, report) -> set[str]:
+    """Every `Actor` the user is for this report (the checks and the page's buttons use it)."""
+    if user is None or not user.is_authenticated:
+        return {Actor.RESIDENT}
+    kinds = set()
+    deputy = user.deputy_profile
+    if deputy is not None:
+        code = report.code
+        if code.deputy_id == deputy.pk or code.on_duty.filter(pk=deputy.pk).exists():
+            kinds.add(Actor.DEPUTY)
+    if user.has_role(*STAFF_ROLES) and Report.objects.visible_to(user).filter(pk=report.pk).exists():
+        kinds.add(Actor.STAFF)
+    return kinds
+
+
+def report_actions(user, report) -> set[str]:
+    if user.is_read_only:
+        return set()
+    return allowed_actions(TRANSITIONS, report.state, actor_kinds(user, report))
+
+
+def _stale(report) -> str:
+    return _("该来信已被他人处理(当前状态:%(state)s),请刷新后查看。") % {"state": report.get_state_display()}
+
+
+def _lock(report, action, actor):
+    return lock(report, action, actor, table=TRANSITIONS, actor_kinds=actor_kinds, stale_message=_stale,
+                not_allowed_message=_("您无权办理该来信。"), model=Report, missing_message=_("来信不存在。"))
+
+
+def _handlers(report) -> list:
+    """Who is told of a new report: the code's deputy, or the station's deputies on duty, else the
+    area's staff."""
+    code = report.code
+    if code.deputy_id:
+        return [code.deputy]
+    people = list(code.on_duty.all())
+    if not people and report.area_id:
+        from accounts.choices import Role
+        from accounts.models import User
+
+        people = list(User.objects.filter(is_active=True, groups__name=Role.AREA_STAFF, area=report.area))
+    return people
+
+
+def report_verify(*, report: Report, code: str) -> Report:
+    """已提交: the resident typed the right SMS code in time. A wrong code counts an attempt (5 at most,
+    then a new code is needed); an expired or used code is refused."""
+    code = (code or "").strip()
+    error = None
+    with transaction.atomic():
+        report, _kinds = lock(report, Action.VERIFY, None, table=TRANSITIONS, actor_kinds=actor_kinds, model=Report,
+                              stale_message=_("该验证码已使用过,您的来信已经提交。"))
+        now = timezone.now()
+        if not report.verify_hash or report.verify_attempts >= MAX_ATTEMPTS:
+            error = _("验证码错误次数过多,请点击“重新发送”获取新的验证码。")
+        elif report.verify_expires_at is None or report.verify_expires_at < now:
+            error = _("验证码已过期,请点击“重新发送”获取新的验证码。")
+        elif not constant_time_compare(report.verify_hash, _hash(report.pk, code)):
+            report.verify_attempts += 1
+            report.save(update_fields=["verify_attempts"])
+            error = _("验证码不正确,请核对短信后重新输入。")
+        else:
+            report.state = State.SUBMITTED
+            report.submitted_at = now
+            report.accept_due = due_in_workdays(timezone.localdate(), settings.RESIDENT_ACCEPT_WORKDAYS)
+            report.verify_hash, report.verify_expires_at = "", None
+            report.save(update_fields=["state", "submitted_at", "accept_due", "verify_hash", "verify_expires_at"])
+            event = record_event(ReportEvent, report=report, action=Action.VERIFY, actor=None,
+                                 from_state=State.PENDING, to_state=report.state)
+            notify_on_commit(key=f"resident_report:{report.pk}:event:{event.pk}", kind="residents.new",
+                             recipients=_handlers(report), title=_("新的群众来信:%(t)s") % {"t": report.title},
+                             url=report.get_absolute_url(), subject=f"resident_report:{report.pk}", task="accept")
+            phone, status = report.phone, report.status_url()
+    if error:
+        raise LoopError(error)
+    transaction.on_commit(lambda: _send_receipt(phone, report.receipt_no, status))
+    return report
+
+
+def _send_receipt(phone, receipt_no, status_path):
+    try:
+        SmsClient().send(phone=phone, text=_("您的来信已提交,回执号 %(n)s,查询进展:%(url)s")
+                         % {"n": receipt_no, "url": settings.SITE_URL + status_path})
+    except SmsError:  # the receipt page shows the same link; a lost SMS loses nothing
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# The deputy's side: 受理 / 直接答复 / 转为社情民意 / 不予受理
+
+
+def _text(value, label, limit=MAX_REPLY) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise LoopError(_("请填写%(label)s。") % {"label": label})
+    if len(value) > limit:
+        raise LoopError(_("%(label)s过长(最多 %(n)s 字)。") % {"label": label, "n": limit})
+    return value
+
+
+def _event(report, action, actor, from_state, comment="", data=None):
+    return record_event(ReportEvent, report=report, action=action, actor=actor, from_state=from_state,
+                        to_state=report.state, comment=comment, data=data or {})
+
+
+def report_accept(*, report: Report, actor) -> Report:
+    """受理: the deputy or station staff take the report on."""
+    with transaction.atomic():
+        report, _k = _lock(report, Action.ACCEPT, actor)
+        report.state = State.ACCEPTED
+        report.save(update_fields=["state"])
+        _event(report, Action.ACCEPT, actor, State.SUBMITTED)
+    return report
+
+
+def _close(report, actor, action, state, *, reply, comment="", data=None, extra=()):
+    old = report.state
+    report.state, report.public_reply, report.closed_at = state, reply, timezone.now()
+    report.save(update_fields=["state", "public_reply", "closed_at", *extra])
+    _event(report, action, actor, old, comment=comment or reply, data=data)
+    return report
+
+
+def report_answer(*, report: Report, actor, reply: str) -> Report:
+    """直接答复: a small matter answered at once; the reply shows on the resident's status page."""
+    reply = _text(reply, _("答复内容"))
+    with transaction.atomic():
+        report, _k = _lock(report, Action.ANSWER, actor)
+        return _close(report, actor, Action.ANSWER, State.ANSWERED, reply=reply)
+
+
+def report_reject(*, report: Report, actor, reason: str) -> Report:
+    """不予受理 with a written reason, shown to the resident."""
+    reason = _text(reason, _("不予受理的理由"))
+    with transaction.atomic():
+        report, _k = _lock(report, Action.REJECT, actor)
+        return _close(report, actor, Action.REJECT, State.REJECTED, reply=reason)
+
+
+# Resident categories map to the opinion-item categories of the same value.
+def _item_category(category: str) -> str:
+    from petitions.choices import Category as ItemCategory
+
+    return category if category in ItemCategory.values else ItemCategory.OTHER
+
+
+def _item_deputy(report, actor) -> Deputy:
+    """On whose behalf the item is written: the code's deputy; for a station, the acting deputy on duty,
+    or (staff acting) the first deputy on duty."""
+    code = report.code
+    if code.deputy_id:
+        return code.deputy
+    own = actor.deputy_profile
+    if own is not None and code.on_duty.filter(pk=own.pk).exists():
+        return own
+    first = code.on_duty.order_by("id").first()
+    if first is None:
+        raise LoopError(_("该联络站没有值班代表,无法转为社情民意;请先在二维码管理中设置值班代表。"))
+    return first
+
+
+def report_convert(*, report: Report, actor, note: str = "") -> Report:
+    """转为社情民意: a submitted opinion item (source 线上) on the deputy's behalf, made through the petitions
+    app's own door, linked both ways (Report.item / Item.resident_report). The resident's name and phone
+    are not copied into it."""
+    from petitions.choices import Source
+    from petitions.workflow import item_create
+
+    with transaction.atomic():
+        report, _k = _lock(report, Action.CONVERT, actor)
+        deputy = _item_deputy(report, actor)
+        content = report.text + (f"\n{_('地点')}:{report.address}" if report.address else "")
+        if note.strip():
+            content += f"\n{_('代表意见')}:{note.strip()}"
+        item = item_create(actor=actor, deputy=deputy, submit=True, data={
+            "title": _("群众来信:%(t)s") % {"t": report.title}, "content": content,
+            "category": _item_category(report.category), "area": report.area, "address": report.address,
+            "source": Source.ONLINE})
+        report.item = item
+        return _close(report, actor, Action.CONVERT, State.CONVERTED,
+                      reply=_("您反映的问题已由代表转为社情民意(编号 %(n)s),交有关部门办理。") % {"n": item.number},
+                      comment=note.strip(), data={"item": item.pk}, extra=["item"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Retention
+
+
+def reports_purge_personal(*, now: datetime.datetime | None = None) -> int:
+    """Erase residents' personal fields (name, phone, address) of reports closed more than
+    RESIDENT_DATA_RETENTION_DAYS ago, and of reports never confirmed within a day. Idempotent: a purged
+    report is never touched again (`purged_at`), so running twice erases nothing twice."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.RESIDENT_DATA_RETENTION_DAYS)
+    due = Q(state__in=CLOSED_STATES, closed_at__lt=cutoff) | Q(state=State.PENDING,
+                                                               created_at__lt=now - datetime.timedelta(days=1))
+    return Report.objects.filter(due, purged_at__isnull=True).update(
+        name="", phone="", address="", show_name=False, verify_hash="", verify_expires_at=None, purged_at=now)
+

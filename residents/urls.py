@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "residents"
+
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/do/<str:action>/", views.report_action, name="action"),
+    path("codes/", views.code_list, name="codes"),
+    path("codes/issue/", views.code_issue, name="code_issue"),
+    path("codes/print/", views.code_print_all, name="code_print_all"),
+    path("codes/<int:pk>/revoke/", views.code_revoke, name="code_revoke"),
+    path("codes/<int:pk>/reissue/", views.code_reissue, name="code_reissue"),
+    path("codes/<int:pk>/poster/", views.code_poster, name="code_poster"),
+]
