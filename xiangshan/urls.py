@@ -18,6 +18,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("holidays/", include("holidays.urls")),
     path("suggestions/", include("suggestions.urls")),
+    path("projects/", include("projects.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("audit.privacy_urls")),
     path("admin/", admin.site.urls),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "assessments",
     "holidays",
     "suggestions",
+    "projects",
     "audit",
 ]
 
