@@ -309,6 +309,9 @@ class BoxTally(models.Model):
         verbose_name_plural = _("分箱计票")
         constraints = [models.UniqueConstraint(fields=["box", "candidate"], name="box_tally_unique")]
 
+    def __str__(self):
+        return f"{self.box} {self.candidate}"
+
 
 class Ballot(models.Model):
     """One deputy's electronic ballot in a round: one per deputy (the unique constraint is the backstop
@@ -325,6 +328,9 @@ class Ballot(models.Model):
         verbose_name_plural = _("电子选票")
         constraints = [models.UniqueConstraint(fields=["round", "deputy"], name="ballot_one_per_deputy")]
 
+    def __str__(self):
+        return f"{self.round} {self.deputy}"
+
 
 class BallotChoice(models.Model):
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
@@ -335,6 +341,9 @@ class BallotChoice(models.Model):
         verbose_name = _("表决意见")
         verbose_name_plural = _("表决意见")
         constraints = [models.UniqueConstraint(fields=["ballot", "candidate"], name="ballot_choice_unique")]
+
+    def __str__(self):
+        return f"{self.candidate} {self.get_choice_display()}"
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -403,6 +412,9 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("进度报送")
         ordering = ["project", "-reported_on", "-id"]
 
+    def __str__(self):
+        return f"{self.project} {self.reported_on} {self.percent}%"
+
 
 class ProjectRating(models.Model):
     """A deputy's year-end rating of a project (满意 / 基本满意 / 不满意), changeable until graded."""
@@ -417,6 +429,9 @@ class ProjectRating(models.Model):
         verbose_name = _("满意度测评")
         verbose_name_plural = _("满意度测评")
         constraints = [models.UniqueConstraint(fields=["project", "deputy"], name="project_rating_unique")]
+
+    def __str__(self):
+        return f"{self.project} {self.get_rating_display()}"
 
 
 class ProjectEvent(LoopEvent):
