@@ -72,3 +72,29 @@ def make_round(cast, state=RoundState.VOTING, *, electorate=None, method=VoteMet
 
 def all_yes(rnd, choice="yes") -> dict:
     return {c.pk: choice for c in rnd.candidates.all()}
+
+
+def voting_round(cast):
+    """The 东山街道 2026 round in 投票中, built once per test (cached on the cast)."""
+    if getattr(cast, "_voting", None) is None:
+        cast._voting = make_round(cast)
+    return cast._voting
+
+
+def closed_round(cast):
+    """The 东山街道 2026 round, closed: the deputy and the group leader voted 赞成 for the first candidate
+    only, so it alone wins (2 of 3 in office) and becomes a project of 区住建局."""
+    if getattr(cast, "_closed", None) is None:
+        rnd = make_round(cast)
+        first = rnd.candidates.order_by("sort").first()
+        choices = {c.pk: "yes" if c.pk == first.pk else "no" for c in rnd.candidates.all()}
+        for user in (cast.deputy, cast.group_leader):
+            services.ballot_cast(round=rnd, actor=user, choices=choices)
+        cast._closed = services.round_close(round=rnd, actor=cast.dongshan_staff)
+    return cast._closed
+
+
+def project_of(cast):
+    from projects.models import Project
+
+    return Project.objects.get(candidate__round=closed_round(cast))
