@@ -18,8 +18,10 @@ from units.models import HandlingUnit
 
 def dongshan(cast, *, extra: int = 1) -> Electorate:
     """东山街道居民代表会议 with the deputy, the group leader and `extra` members without a login."""
-    e = Electorate.objects.get_or_create(area=Area.objects.get(name="东山街道"), defaults={
-        "kind": ElectorateKind.RESIDENTS_MEETING, "name": "东山街道居民代表会议"})[0]
+    e, created = Electorate.objects.get_or_create(area=Area.objects.get(name="东山街道"), defaults={
+        "kind": ElectorateKind.RESIDENTS_MEETING, "name": "东山街道居民代表会议"})
+    if not created:
+        return e
     people = [cast.deputy.deputy, cast.group_leader.deputy] + [factories.DeputyFactory() for _ in range(extra)]
     ElectorateMember.objects.bulk_create([ElectorateMember(electorate=e, deputy=d) for d in people],
                                          ignore_conflicts=True)
