@@ -134,6 +134,15 @@ def _counts(rnd, data) -> dict:
     return {c.pk: (data[f"c{c.pk}_yes"], data[f"c{c.pk}_no"], data[f"c{c.pk}_abstain"]) for c in rnd.candidates.all()}
 
 
+def _labelled(events, actions):
+    """Each event with the Chinese label of its action (the row keeps the code)."""
+    out = []
+    for e in events:
+        e.label = actions(e.action).label if e.action in actions.values else e.action
+        out.append(e)
+    return out
+
+
 def round_context(request, rnd, bound=None) -> dict:
     user = request.user
     allowed = services.round_actions(user, rnd)
@@ -162,7 +171,7 @@ def round_context(request, rnd, bound=None) -> dict:
         # During an electronic vote only the turnout shows, never a count.
         "turnout": rnd.ballots.count() if rnd.method == VoteMethod.ELECTRONIC else None,
         "in_office_now": rnd.electorate.members().count(),
-        "events": rnd.events.select_related("actor").order_by("-created_at", "-id")[:50],
+        "events": _labelled(rnd.events.select_related("actor").order_by("-created_at", "-id")[:50], RoundAction),
         "is_member": Actor.MEMBER in kinds,
         "public_url": request.build_absolute_uri(reverse("projects:public", args=[rnd.public_token])),
     }
@@ -282,7 +291,7 @@ def project_context(request, p, bound=None) -> dict:
     return {"p": p, "c": p.candidate, "r": p.candidate.round, "allowed": allowed, "overdue": p.is_overdue(today),
             "forms": action_forms(PROJECT_ACTIONS, request.user, p, allowed, bound),
             "reports": p.reports.select_related("reported_by"),
-            "events": p.events.select_related("actor").order_by("-created_at", "-id")[:50],
+            "events": _labelled(p.events.select_related("actor").order_by("-created_at", "-id")[:50], ProjectAction),
             "ratings": ratings, "my_rating": mine, "can_report": ProjectAction.REPORT in allowed}
 
 
