@@ -134,6 +134,11 @@ def _counts(rnd, data) -> dict:
     return {c.pk: (data[f"c{c.pk}_yes"], data[f"c{c.pk}_no"], data[f"c{c.pk}_abstain"]) for c in rnd.candidates.all()}
 
 
+def _cards(forms: dict, url_name: str, pk: int) -> list[tuple]:
+    """(action, form, the action's POST url) for each form on the page."""
+    return [(name, form, reverse(url_name, args=[pk, name])) for name, form in forms.items()]
+
+
 def _labelled(events, actions):
     """Each event with the Chinese label of its action (the row keeps the code)."""
     out = []
@@ -163,7 +168,7 @@ def round_context(request, rnd, bound=None) -> dict:
             boxes.append({"box": box, "tally": tally, "sign": sign})
     return {
         "r": rnd, "allowed": allowed, "kinds": kinds, "closed": closed,
-        "forms": action_forms(ROUND_ACTIONS, user, rnd, allowed, bound),
+        "forms": _cards(action_forms(ROUND_ACTIONS, user, rnd, allowed, bound), "projects:round_action", rnd.pk),
         "ideas": rnd.ideas.select_related("item", "merged_into").order_by("receipt"),
         "candidates": rnd.candidates.select_related("unit").prefetch_related("ideas").order_by(
             *(["rank", "sort"] if closed else ["sort"]), "id"),
@@ -289,7 +294,8 @@ def project_context(request, p, bound=None) -> dict:
     if request.user.deputy_profile is not None:
         mine = ProjectRating.objects.filter(project=p, deputy=request.user.deputy_profile).first()
     return {"p": p, "c": p.candidate, "r": p.candidate.round, "allowed": allowed, "overdue": p.is_overdue(today),
-            "forms": action_forms(PROJECT_ACTIONS, request.user, p, allowed, bound),
+            "forms": _cards(action_forms(PROJECT_ACTIONS, request.user, p, allowed, bound), "projects:project_action",
+                            p.pk),
             "reports": p.reports.select_related("reported_by"),
             "events": _labelled(p.events.select_related("actor").order_by("-created_at", "-id")[:50], ProjectAction),
             "ratings": ratings, "my_rating": mine, "can_report": ProjectAction.REPORT in allowed}
