@@ -46,7 +46,7 @@ def seed(n):
     from deputies.models import Deputy
     from projects import services
     from projects.choices import ElectorateKind
-    from projects.models import Electorate, ElectorateMember, VoteRound
+    from projects.models import Electorate, ElectorateMember, Project, VoteRound
     from units.models import HandlingUnit
 
     if not Area.objects.exists():
@@ -57,6 +57,7 @@ def seed(n):
         username="bench_dongshan", password="bench-pw-1", full_name="周敏", roles=[Role.AREA_STAFF], area=area)
     electorate = Electorate.objects.get_or_create(area=area, defaults={"kind": ElectorateKind.RESIDENTS_MEETING,
                                                                        "name": "东山街道居民代表会议"})[0]
+    Project.objects.filter(candidate__round__electorate=electorate).delete()  # a previous run's winners
     VoteRound.objects.filter(electorate=electorate).delete()
     have = {u.username for u in User.objects.filter(username__startswith="bench_dep_")}
     for i in range(n):
