@@ -160,7 +160,7 @@ def round_context(request, rnd, bound=None) -> dict:
             if RoundAction.ENTER_TALLY in allowed and box.signed_off_at is None:
                 tally = TallyForm(round=rnd, box=box, auto_id=f"id_tally{box.pk}_%s")
                 sign = SignOffForm(initial={"box": box.pk}, auto_id=f"id_sign{box.pk}_%s")
-                if bound and str(bound[1].data.get("box")) == str(box.pk):
+                if bound and bound[1] is not None and str(bound[1].data.get("box")) == str(box.pk):
                     if bound[0] == RoundAction.ENTER_TALLY:
                         tally = bound[1]
                     elif bound[0] == RoundAction.SIGN_OFF:
