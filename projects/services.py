@@ -447,7 +447,11 @@ def round_close(*, round, actor) -> VoteRound:  # noqa: A002
                data={"in_office": in_office, "cast": cast, "won": [c.pk for c in won]})
         for c in won:
             p = Project.objects.create(candidate=c)
-            _pevent(p, ProjectAction.START, actor, "")
+            event = _pevent(p, ProjectAction.START, actor, "")
+            # The responsible unit learns that it delivers a 民生实事项目 and reports its progress.
+            notify_on_commit(key=f"projects:project:{p.pk}:event:{event.pk}", kind="projects.start",
+                             recipients=[c.unit], title=_("列为民生实事项目,请按月报送进度:%(n)s") % {"n": c.name},
+                             url=p.get_absolute_url(), subject=f"projects_project:{p.pk}")
     return rnd
 
 

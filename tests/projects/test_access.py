@@ -210,6 +210,10 @@ class TestProgress(ViewAccessCases):
         p = project_of(cast)
         assert (p.percent, str(p.spent)) == (45, "400000.00")
         assert ProgressReport.objects.get(project=p).reported_by == cast.zhujian
+        from notifications.models import Notification
+
+        told = set(Notification.objects.filter(kind="projects.report").values_list("recipient__username", flat=True))
+        assert told == {"deputy", "zuzhang"}  # the members with a login are told the progress changed
 
     def test_it_refuses_a_lower_percent_and_keeps_the_text(self, login, cast):
         client = login(cast.zhujian)

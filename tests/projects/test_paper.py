@@ -45,5 +45,10 @@ def test_a_paper_vote_is_counted_signed_and_closed_from_the_page(cast, login):
     rnd.refresh_from_db()
     assert {x.name: (x.yes, x.outcome) for x in rnd.candidates.all()} == {
         a.name: (3, Outcome.WON), b.name: (2, Outcome.WON), c.name: (1, Outcome.FAILED)}
+    from notifications.models import Notification
+
+    told = set(Notification.objects.filter(kind="projects.start").values_list("recipient_unit__name", "title"))
+    assert told == {("相山区住房和城乡建设局", f"列为民生实事项目,请按月报送进度:{a.name}"),
+                    ("相山区住房和城乡建设局", f"列为民生实事项目,请按月报送进度:{b.name}")}
     html = client.get(reverse("projects:notice", args=[rnd.pk])).content.decode()
     assert "在任代表 3 名,参加投票 3 名" in html and f"{a.name}、{b.name}" in html
