@@ -20,6 +20,7 @@ urlpatterns = [
     path("suggestions/", include("suggestions.urls")),
     path("residents/", include("residents.urls")),
     path("q/", include("residents.public_urls")),
+    path("projects/", include("projects.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("audit.privacy_urls")),
     path("admin/", admin.site.urls),

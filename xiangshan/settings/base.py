@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "holidays",
     "suggestions",
     "residents",
+    "projects",
     "audit",
 ]
 

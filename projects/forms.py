@@ -1,0 +1,204 @@
+"""Forms of the project pages: they validate and never write (the views pass cleaned_data to services)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import SafeFormMixin
+from units.models import HandlingUnit
+
+from .choices import Choice, Rating, VoteMethod
+from .models import BallotBox, Electorate
+
+
+class BootstrapMixin(SafeFormMixin):
+    """Bootstrap classes on every widget (the templates render fields in a loop)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            widget.attrs.setdefault("class", css)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class RoundForm(BootstrapMixin, forms.Form):
+    electorate = forms.ModelChoiceField(label=_("票决主体"), queryset=Electorate.objects.none())
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    session_name = forms.CharField(label=_("会议名称"), max_length=80)
+    places = forms.IntegerField(label=_("项目名额"), min_value=1, max_value=50)
+    method = forms.ChoiceField(label=_("表决方式"), choices=VoteMethod.choices, initial=VoteMethod.ELECTRONIC)
+    ideas_from = forms.DateField(label=_("征集开始"), required=False, widget=DateInput())
+    ideas_until = forms.DateField(label=_("征集截止"), required=False, widget=DateInput())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["electorate"].queryset = Electorate.objects.managed_by(user).select_related("area")
+        self.fields["year"].initial = timezone.localdate().year
+
+    def clean(self):
+        data = super().clean()
+        if data.get("ideas_from") and data.get("ideas_until") and data["ideas_until"] < data["ideas_from"]:
+            self.add_error("ideas_until", _("征集截止日期不能早于开始日期。"))
+        return data
+
+
+class IdeaForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("项目建议"), max_length=120)
+    body = forms.CharField(label=_("内容"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    item = forms.IntegerField(label=_("关联社情民意(编号)"), required=False, min_value=1,
+                              help_text=_("可选:由社情民意转来的,填写其编号。"))
+    tags = forms.CharField(label=_("标签"), required=False, max_length=80)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_item(self):
+        pk = self.cleaned_data.get("item")
+        if pk is None:
+            return None
+        from petitions.models import Item
+
+        item = Item.objects.visible_to(self.user).filter(pk=pk).first() if self.user else None
+        if item is None:
+            raise forms.ValidationError(_("找不到这件社情民意(或不在您的范围内)。"))
+        return item
+
+
+class CandidateForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("项目名称"), max_length=120)
+    content = forms.CharField(label=_("建设内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    location = forms.CharField(label=_("建设地点"), max_length=120)
+    total_investment = forms.DecimalField(label=_("总投资(元)"), min_value=0, max_digits=14, decimal_places=2)
+    year_investment = forms.DecimalField(label=_("当年投资(元)"), min_value=0, max_digits=14, decimal_places=2)
+    unit = forms.ModelChoiceField(label=_("责任单位"), queryset=HandlingUnit.objects.filter(is_active=True))
+    starts_on = forms.DateField(label=_("计划开工"), widget=DateInput())
+    completes_on = forms.DateField(label=_("计划完工"), widget=DateInput())
+    ideas = forms.ModelMultipleChoiceField(label=_("来源意见"), required=False, queryset=None,
+                                           widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, round=None, **kwargs):  # noqa: A002
+        super().__init__(*args, **kwargs)
+        from .models import Idea
+
+        self.fields["ideas"].queryset = Idea.objects.filter(round=round) if round else Idea.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("completes_on") and data["completes_on"] < data["starts_on"]:
+            self.add_error("completes_on", _("计划完工日期不能早于计划开工日期。"))
+        if (data.get("year_investment") is not None and data.get("total_investment") is not None
+                and data["year_investment"] > data["total_investment"]):
+            self.add_error("year_investment", _("当年投资不能大于总投资。"))
+        return data
+
+
+class BoxForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("票箱"), max_length=40, help_text=_("如:第1号票箱"))
+    ballots_issued = forms.IntegerField(label=_("发出选票"), min_value=0, max_value=10000)
+    ballots_returned = forms.IntegerField(label=_("收回选票"), min_value=0, max_value=10000)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("ballots_issued") is not None and data.get("ballots_returned") is not None
+                and data["ballots_returned"] > data["ballots_issued"]):
+            self.add_error("ballots_returned", _("收回选票不能多于发出选票。"))
+        return data
+
+
+class TallyForm(BoxForm):
+    """One box's count: 发出/收回 and 赞成/反对/弃权 per candidate (fields c<id>_yes …)."""
+
+    box = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, round=None, box: BallotBox | None = None, **kwargs):  # noqa: A002
+        super().__init__(*args, **kwargs)
+        del self.fields["name"]
+        self.candidates = list(round.candidates.all()) if round else []
+        tallies = {t.candidate_id: t for t in box.tallies.all()} if box else {}
+        if box is not None:
+            self.fields["box"].initial = box.pk
+            self.fields["ballots_issued"].initial = box.ballots_issued
+            self.fields["ballots_returned"].initial = box.ballots_returned
+        self.rows = []
+        for c in self.candidates:
+            names = []
+            for key, label in (("yes", _("赞成")), ("no", _("反对")), ("abstain", _("弃权"))):
+                name = f"c{c.pk}_{key}"
+                t = tallies.get(c.pk)
+                self.fields[name] = forms.IntegerField(label=label, min_value=0, max_value=10000,
+                                                       initial=getattr(t, key) if t else 0)
+                self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+                names.append(name)
+            self.rows.append((c, [self[n] for n in names]))
+
+    def clean(self):
+        data = super().clean()
+        returned = data.get("ballots_returned")
+        for c in self.candidates:
+            values = [data.get(f"c{c.pk}_{k}") for k in ("yes", "no", "abstain")]
+            if returned is not None and None not in values and sum(values) > returned:
+                self.add_error(f"c{c.pk}_yes", _("“%(c)s”的票数合计超过收回选票。") % {"c": c.name})
+        return data
+
+    def counts(self) -> dict:
+        d = self.cleaned_data
+        return {c.pk: (d[f"c{c.pk}_yes"], d[f"c{c.pk}_no"], d[f"c{c.pk}_abstain"]) for c in self.candidates}
+
+
+class SignOffForm(BootstrapMixin, forms.Form):
+    box = forms.IntegerField(widget=forms.HiddenInput)
+    scrutineer = forms.CharField(label=_("监票人"), max_length=30)
+
+
+class VoteForm(forms.Form):
+    """The deputy's ballot on the phone: one 赞成/反对/弃权 per candidate (fields c<id>)."""
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        for c in self.candidates:
+            self.fields[f"c{c.pk}"] = forms.ChoiceField(label=c.name, choices=Choice.choices, widget=forms.RadioSelect,
+                                                        error_messages={"required": _("请选择赞成、反对或弃权。")})
+
+    def choices(self) -> dict:
+        return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.candidates}
+
+
+class ProgressForm(BootstrapMixin, forms.Form):
+    reported_on = forms.DateField(label=_("报送日期"), widget=DateInput())
+    percent = forms.IntegerField(label=_("形象进度(%)"), min_value=0, max_value=100)
+    spent = forms.DecimalField(label=_("已完成投资(元)"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    text = forms.CharField(label=_("进展情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reported_on"].initial = timezone.localdate()
+
+
+class CompleteForm(BootstrapMixin, forms.Form):
+    completed_on = forms.DateField(label=_("完工日期"), widget=DateInput())
+
+
+class AcceptForm(BootstrapMixin, forms.Form):
+    accepted_on = forms.DateField(label=_("验收日期"), widget=DateInput())
+    comment = forms.CharField(label=_("验收意见"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(label=_("测评意见"), choices=Rating.choices, widget=forms.RadioSelect)

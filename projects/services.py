@@ -1,0 +1,558 @@
+"""The one door for every change of a vote round and of a passed project (STYLE.md "one door per
+change"), on the loop engine (core.loops): each function opens a transaction, re-reads the round or
+project under a row lock and checks the state and the actor against `choices.ROUND_TRANSITIONS` /
+`PROJECT_TRANSITIONS` (`lock`), writes the change, appends the event row and registers notifications on
+commit. A refused call raises a `LoopError` whose message is shown as is, and changes nothing.
+
+The rules of issue 12:
+- a candidate passes with 赞成 from more than half of all deputies in office of the electorate;
+- if more pass than there are places, the top N by 赞成 win; a tie at the cut-off is reported for a
+  re-vote among the tied; too few passing is reported to the presidium;
+- paper: ballots returned ≤ ballots issued per box, a candidate's 赞成+反对+弃权 ≤ ballots returned,
+  every tally edit logged with the old value; a box signed off by the scrutineer is final;
+- electronic: one ballot per deputy in office, changeable until the vote closes (the round lock
+  serialises a deputy's parallel votes; the unique constraint is the backstop); no tally before close.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, F, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from core.loops import LoopError, NotAllowed, StaleState, allowed_actions, lock, notify_on_commit, record_event
+
+from .choices import (
+    PROJECT_TRANSITIONS,
+    ROUND_TRANSITIONS,
+    Actor,
+    Choice,
+    IdeaSource,
+    Outcome,
+    ProjectAction,
+    ProjectState,
+    Rating,
+    RoundAction,
+    RoundState,
+    VoteMethod,
+)
+from .models import (
+    Ballot,
+    BallotBox,
+    BallotChoice,
+    BoxTally,
+    Candidate,
+    Electorate,
+    Idea,
+    ProgressReport,
+    Project,
+    ProjectEvent,
+    ProjectRating,
+    RoundEvent,
+    VoteRound,
+)
+
+__all__ = ["LoopError", "NotAllowed", "StaleState"]
+
+MAX_TEXT = 5000
+
+
+# ---------------------------------------------------------------------------------------------
+# Who is acting
+
+
+def round_actor_kinds(user, rnd: VoteRound) -> set[str]:
+    """Every `Actor` the user is for this round: staff keep the round (district staff, admin, the area's
+    staff); the presidium's staff (the area's staff of 镇人大主席团 / 街道人大工委, or admin) run the vote;
+    a member deputy votes."""
+    if user is None:
+        return {Actor.SYSTEM}
+    if not user.is_authenticated:
+        return set()
+    kinds = set()
+    own_area = user.has_role(Role.AREA_STAFF) and user.area_id == rnd.electorate.area_id
+    if user.has_role(Role.ADMIN, Role.DISTRICT_STAFF) or own_area:
+        kinds.add(Actor.STAFF)
+    if user.has_role(Role.ADMIN) or own_area:
+        kinds.add(Actor.PRESIDIUM)
+    if user.deputy_profile is not None and rnd.electorate.has_member(user.deputy_profile):
+        kinds.add(Actor.MEMBER)
+    return kinds
+
+
+def project_actor_kinds(user, project: Project) -> set[str]:
+    if user is None:
+        return {Actor.SYSTEM}
+    if not user.is_authenticated:
+        return set()
+    rnd = project.candidate.round
+    kinds = round_actor_kinds(user, rnd) - {Actor.PRESIDIUM}
+    if user.has_role(Role.UNIT) and user.unit_id and user.unit_id == project.candidate.unit_id:
+        kinds.add(Actor.UNIT)
+    return kinds
+
+
+def round_actions(user, rnd) -> set[str]:
+    if user.is_authenticated and user.is_read_only:
+        return set()
+    return allowed_actions(ROUND_TRANSITIONS, rnd.state, round_actor_kinds(user, rnd))
+
+
+def project_actions(user, project) -> set[str]:
+    if user.is_authenticated and user.is_read_only:
+        return set()
+    return allowed_actions(PROJECT_TRANSITIONS, project.state, project_actor_kinds(user, project))
+
+
+def _round_stale(rnd) -> str:
+    if rnd.state == RoundState.CLOSED:
+        return _("投票已经结束,不能再办理。")
+    return _("票决已进入“%(state)s”阶段,请刷新后查看。") % {"state": rnd.get_state_display()}
+
+
+def _round_not_allowed(action) -> str:
+    if action == RoundAction.VOTE:
+        return _("您不是本次票决的在任代表,不能投票。")
+    if action in (RoundAction.OPEN_VOTE, RoundAction.CLOSE_VOTE, RoundAction.CONFIRM_CANDIDATES):
+        return _("只有主席团(人大工委)的工作人员可以执行“%(a)s”。") % {"a": RoundAction(action).label}
+    return _("您无权执行“%(a)s”。") % {"a": RoundAction(action).label}
+
+
+def _lock_round(rnd, action, actor) -> tuple[VoteRound, set[str]]:
+    return lock(rnd, action, actor, table=ROUND_TRANSITIONS, actor_kinds=round_actor_kinds,
+                stale_message=_round_stale, not_allowed_message=_round_not_allowed, model=VoteRound,
+                missing_message=_("票决不存在。"))
+
+
+def _project_stale(p) -> str:
+    return _("项目当前为“%(state)s”,请刷新后查看。") % {"state": p.get_state_display()}
+
+
+def _project_not_allowed(action) -> str:
+    return _("您无权对该项目执行“%(a)s”。") % {"a": ProjectAction(action).label}
+
+
+def _lock_project(project, action, actor) -> tuple[Project, set[str]]:
+    return lock(project, action, actor, table=PROJECT_TRANSITIONS, actor_kinds=project_actor_kinds,
+                stale_message=_project_stale, not_allowed_message=_project_not_allowed, model=Project,
+                missing_message=_("项目不存在。"))
+
+
+def _event(rnd, action, actor, from_state, *, comment="", data=None) -> RoundEvent:
+    return record_event(RoundEvent, action=action, actor=actor, from_state=from_state, to_state=rnd.state,
+                        comment=comment, data=data or {}, round=rnd)
+
+
+def _pevent(p, action, actor, from_state, *, comment="", data=None) -> ProjectEvent:
+    return record_event(ProjectEvent, action=action, actor=actor, from_state=from_state, to_state=p.state,
+                        comment=comment, data=data or {}, project=p)
+
+
+def _text(value, label, *, required=True, limit=MAX_TEXT) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise LoopError(_("请填写%(label)s。") % {"label": label})
+    if len(value) > limit:
+        raise LoopError(_("%(label)s过长(最多 %(n)s 字)。") % {"label": label, "n": limit})
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# 征集 and candidates
+
+
+def round_create(*, actor, electorate: Electorate, year: int, session_name: str, places: int,
+                 method: str = VoteMethod.ELECTRONIC, ideas_from=None, ideas_until=None) -> VoteRound:
+    if actor.is_read_only:
+        raise NotAllowed(_("领导账号只能查看,不能办理。"))
+    if not Electorate.objects.managed_by(actor).filter(pk=electorate.pk).exists():
+        raise NotAllowed(_("您无权为“%(e)s”组织票决。") % {"e": electorate.name})
+    if places < 1:
+        raise LoopError(_("项目名额至少为 1 个。"))
+    if ideas_from and ideas_until and ideas_until < ideas_from:
+        raise LoopError(_("征集截止日期不能早于开始日期。"))
+    with transaction.atomic():
+        if VoteRound.objects.select_for_update().filter(electorate=electorate, year=year).exists():
+            raise LoopError(_("%(e)s%(y)s年的票决已经建立。") % {"e": electorate.name, "y": year})
+        rnd = VoteRound.objects.create(electorate=electorate, year=year, places=places, method=method,
+                                       session_name=_text(session_name, _("会议名称"), limit=80),
+                                       ideas_from=ideas_from, ideas_until=ideas_until)
+        _event(rnd, RoundAction.CREATE, actor, "")
+    return rnd
+
+
+def idea_add(*, round, actor, title: str, body: str = "", item=None, tags: str = "") -> Idea:  # noqa: A002
+    """Register an idea (征集意见) with the next receipt number of the round."""
+    with transaction.atomic():
+        rnd, _kinds = _lock_round(round, RoundAction.ADD_IDEA, actor)
+        VoteRound.objects.filter(pk=rnd.pk).update(last_receipt=F("last_receipt") + 1)
+        receipt = VoteRound.objects.values_list("last_receipt", flat=True).get(pk=rnd.pk)
+        idea = Idea.objects.create(round=rnd, receipt=receipt, title=_text(title, _("项目建议"), limit=120),
+                                   body=_text(body, _("内容"), required=False), item=item,
+                                   source=IdeaSource.ITEM if item is not None else IdeaSource.STAFF,
+                                   tags=_text(tags, _("标签"), required=False, limit=80), entered_by=actor)
+        _event(rnd, RoundAction.ADD_IDEA, actor, rnd.state, comment=idea.title, data={"idea": idea.pk})
+    return idea
+
+
+CANDIDATE_FIELDS = ("name", "content", "location", "total_investment", "year_investment", "unit", "starts_on",
+                    "completes_on")
+
+
+def candidate_add(*, round, actor, data: dict, ideas=()) -> Candidate:  # noqa: A002
+    with transaction.atomic():
+        rnd, _kinds = _lock_round(round, RoundAction.ADD_CANDIDATE, actor)
+        fields = {k: data[k] for k in CANDIDATE_FIELDS}
+        if fields["completes_on"] < fields["starts_on"]:
+            raise LoopError(_("计划完工日期不能早于计划开工日期。"))
+        if fields["year_investment"] > fields["total_investment"]:
+            raise LoopError(_("当年投资不能大于总投资。"))
+        sort = rnd.candidates.count() + 1
+        c = Candidate.objects.create(round=rnd, sort=sort, **fields)
+        c.ideas.set([i for i in ideas if i.round_id == rnd.pk])
+        _event(rnd, RoundAction.ADD_CANDIDATE, actor, rnd.state, comment=c.name, data={"candidate": c.pk})
+    return c
+
+
+def round_confirm_candidates(*, round, actor) -> VoteRound:  # noqa: A002
+    """主席团确认候选项目: more candidates than places (差额票决)."""
+    with transaction.atomic():
+        rnd, _kinds = _lock_round(round, RoundAction.CONFIRM_CANDIDATES, actor)
+        n = rnd.candidates.count()
+        if n <= rnd.places:
+            raise LoopError(_("候选项目(%(n)s 个)须多于项目名额(%(p)s 个)。") % {"n": n, "p": rnd.places})
+        old, rnd.state = rnd.state, RoundState.CANDIDATES
+        rnd.save(update_fields=["state"])
+        _event(rnd, RoundAction.CONFIRM_CANDIDATES, actor, old, data={"candidates": n})
+    return rnd
+
+
+def round_open(*, round, actor) -> VoteRound:  # noqa: A002
+    with transaction.atomic():
+        rnd, _kinds = _lock_round(round, RoundAction.OPEN_VOTE, actor)
+        old, rnd.state, rnd.opened_at = rnd.state, RoundState.VOTING, timezone.now()
+        rnd.save(update_fields=["state", "opened_at"])
+        event = _event(rnd, RoundAction.OPEN_VOTE, actor, old)
+        if rnd.method == VoteMethod.ELECTRONIC:
+            members = [d.user for d in rnd.electorate.members().select_related("user") if d.user_id]
+            notify_on_commit(key=f"projects:round:{rnd.pk}:event:{event.pk}", kind="projects.open_vote",
+                             recipients=members, title=_("民生实事项目票决已开始:%(r)s") % {"r": rnd},
+                             url=reverse("projects:vote", args=[rnd.pk]), subject=f"projects_round:{rnd.pk}")
+    return rnd
+
+
+# ---------------------------------------------------------------------------------------------
+# The electronic vote
+
+
+def ballot_cast(*, round, actor, choices: dict) -> Ballot:  # noqa: A002
+    """A member deputy's vote: `choices` maps every candidate id to 赞成/反对/弃权. A second call replaces
+    the first (changeable until the vote closes); the tally stays hidden until then."""
+    with transaction.atomic():
+        # The round lock serialises one deputy's parallel votes (and a vote against the close).
+        rnd, _kinds = _lock_round(round, RoundAction.VOTE, actor)
+        if rnd.method != VoteMethod.ELECTRONIC:
+            raise LoopError(_("本次票决使用纸质选票,不能在手机上投票。"))
+        candidates = list(rnd.candidates.values_list("pk", flat=True))
+        clean = {}
+        for pk in candidates:
+            value = choices.get(pk, choices.get(str(pk)))
+            if value not in Choice.values:
+                raise LoopError(_("请对每一个候选项目选择赞成、反对或弃权。"))
+            clean[pk] = value
+        deputy = actor.deputy_profile
+        now = timezone.now()
+        ballot = Ballot.objects.filter(round=rnd, deputy=deputy).first()
+        changed = ballot is not None
+        if ballot is None:
+            ballot = Ballot.objects.create(round=rnd, deputy=deputy, cast_at=now)
+        else:
+            ballot.cast_at, ballot.changes = now, ballot.changes + 1
+            ballot.save(update_fields=["cast_at", "changes"])
+            BallotChoice.objects.filter(ballot=ballot).delete()
+        BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, candidate_id=pk, choice=v)
+                                          for pk, v in clean.items()])
+        # The event says that a deputy voted, never how (secret ballot).
+        _event(rnd, RoundAction.VOTE, actor, rnd.state, data={"changed": changed})
+    return ballot
+
+
+# ---------------------------------------------------------------------------------------------
+# Paper ballots: boxes, tallies, sign-off
+
+
+def box_add(*, round, actor, name: str, ballots_issued: int, ballots_returned: int) -> BallotBox:  # noqa: A002
+    with transaction.atomic():
+        rnd, _kinds = _lock_round(round, RoundAction.ADD_BOX, actor)
+        if rnd.method != VoteMethod.PAPER:
+            raise LoopError(_("本次票决为手机电子表决,不设纸质票箱。"))
+        name = _text(name, _("票箱"), limit=40)
+        _check_ballots(rnd, ballots_issued, ballots_returned)
+        if rnd.boxes.filter(name=name).exists():
+            raise LoopError(_("票箱“%(n)s”已经存在。") % {"n": name})
+        box = BallotBox.objects.create(round=rnd, name=name, ballots_issued=ballots_issued,
+                                       ballots_returned=ballots_returned)
+        BoxTally.objects.bulk_create([BoxTally(box=box, candidate=c) for c in rnd.candidates.all()])
+        _event(rnd, RoundAction.ADD_BOX, actor, rnd.state, comment=name,
+               data={"box": box.pk, "ballots_issued": ballots_issued, "ballots_returned": ballots_returned})
+    return box
+
+
+def _check_ballots(rnd, issued, returned, *, other_issued=None):
+    if returned > issued:
+        raise LoopError(_("收回选票(%(r)s 张)不能多于发出选票(%(i)s 张)。") % {"r": returned, "i": issued})
+    if other_issued is None:
+        other_issued = rnd.boxes.aggregate(n=Sum("ballots_issued"))["n"] or 0
+    in_office = rnd.electorate.members().count()
+    if other_issued + issued > in_office:
+        raise LoopError(_("各票箱发出选票合计(%(n)s 张)不能多于在任代表数(%(m)s 人)。") % {
+            "n": other_issued + issued, "m": in_office})
+
+
+def tally_enter(*, box, actor, ballots_issued: int, ballots_returned: int, counts: dict) -> BallotBox:
+    """Enter or correct the count of one box: `counts` maps candidate id → (赞成, 反对, 弃权). Every
+    changed value is logged with its old value, the officer and the time; a signed-off box is final."""
+    rnd_pk = box.round_id if isinstance(box, BallotBox) else BallotBox.objects.get(pk=box).round_id
+    with transaction.atomic():
+        rnd, _kinds = _lock_round(rnd_pk, RoundAction.ENTER_TALLY, actor)
+        box = BallotBox.objects.select_for_update().get(pk=box.pk if isinstance(box, BallotBox) else box)
+        if box.signed_off_at is not None:
+            raise LoopError(_("票箱“%(n)s”已由监票人签字确认,不能再修改。") % {"n": box.name})
+        others = rnd.boxes.exclude(pk=box.pk).aggregate(n=Sum("ballots_issued"))["n"] or 0
+        _check_ballots(rnd, ballots_issued, ballots_returned, other_issued=others)
+        tallies = {t.candidate_id: t for t in box.tallies.select_for_update().select_related("candidate")}
+        edits = []
+        for field, value in (("ballots_issued", ballots_issued), ("ballots_returned", ballots_returned)):
+            if getattr(box, field) != value:
+                edits.append({"box": box.name, "field": field, "old": getattr(box, field), "new": value})
+                setattr(box, field, value)
+        box.save(update_fields=["ballots_issued", "ballots_returned"])
+        for pk, tally in tallies.items():
+            yes, no, abstain = counts.get(pk, counts.get(str(pk), (tally.yes, tally.no, tally.abstain)))
+            if min(yes, no, abstain) < 0:
+                raise LoopError(_("票数不能为负数。"))
+            if yes + no + abstain > ballots_returned:
+                raise LoopError(_("“%(c)s”的赞成、反对、弃权票合计(%(n)s 张)超过收回选票(%(r)s 张)。") % {
+                    "c": tally.candidate.name, "n": yes + no + abstain, "r": ballots_returned})
+            for field, value in (("yes", yes), ("no", no), ("abstain", abstain)):
+                if getattr(tally, field) != value:
+                    edits.append({"box": box.name, "candidate": tally.candidate.name, "field": field,
+                                  "old": getattr(tally, field), "new": value})
+                    setattr(tally, field, value)
+            tally.save(update_fields=["yes", "no", "abstain"])
+        for edit in edits:
+            _event(rnd, RoundAction.ENTER_TALLY, actor, rnd.state, comment=box.name, data=edit)
+    return box
+
+
+def box_sign_off(*, box, actor, scrutineer: str) -> BallotBox:
+    with transaction.atomic():
+        rnd, _kinds = _lock_round(box.round_id, RoundAction.SIGN_OFF, actor)
+        box = BallotBox.objects.select_for_update().get(pk=box.pk)
+        if box.signed_off_at is not None:
+            raise StaleState(_("票箱“%(n)s”已经签字确认。") % {"n": box.name})
+        box.scrutineer = _text(scrutineer, _("监票人"), limit=30)
+        box.signed_off_by, box.signed_off_at = actor, timezone.now()
+        box.save(update_fields=["scrutineer", "signed_off_by", "signed_off_at"])
+        _event(rnd, RoundAction.SIGN_OFF, actor, rnd.state, comment=box.name, data={"scrutineer": box.scrutineer})
+    return box
+
+
+# ---------------------------------------------------------------------------------------------
+# Close and count
+
+
+def passes(yes: int, in_office: int) -> bool:
+    """The pass rule (issue 12): 赞成 from more than half of all deputies in office."""
+    return yes * 2 > in_office
+
+
+def rank(totals: list[tuple[int, int]], *, places: int, in_office: int) -> dict[int, tuple[int, str]]:
+    """`totals`: (candidate id, 赞成). Returns candidate id → (rank by 赞成, outcome): those passing fill
+    the places by 赞成; candidates tied on 赞成 at the cut-off are neither in nor out (重新票决)."""
+    ordered = sorted(totals, key=lambda t: -t[1])
+    ranks, out = {}, {}
+    for i, (pk, yes) in enumerate(ordered):
+        ranks[pk] = 1 + sum(1 for _pk, y in ordered[:i] if y > yes)
+    passed = [(pk, yes) for pk, yes in ordered if passes(yes, in_office)]
+    cutoff = passed[places - 1][1] if len(passed) > places else None
+    tied_at_cutoff = cutoff is not None and passed[places][1] == cutoff
+    for pk, yes in ordered:
+        if not passes(yes, in_office):
+            outcome = Outcome.FAILED
+        elif cutoff is None or yes > cutoff:
+            outcome = Outcome.WON
+        elif yes == cutoff:
+            outcome = Outcome.TIED if tied_at_cutoff else Outcome.WON
+        else:
+            outcome = Outcome.PASSED_NOT_PLACED
+        out[pk] = (ranks[pk], outcome)
+    return out
+
+
+def round_close(*, round, actor) -> VoteRound:  # noqa: A002
+    """结束投票: count (the electronic ballots, or the signed-off boxes), apply the pass rule and the
+    places, and turn the winners into projects (实施中). A tie at the cut-off and too few passing are
+    written into the result note for the presidium."""
+    with transaction.atomic():
+        rnd, _kinds = _lock_round(round, RoundAction.CLOSE_VOTE, actor)
+        in_office = rnd.electorate.members().count()
+        candidates = list(rnd.candidates.all())
+        if rnd.method == VoteMethod.PAPER:
+            boxes = list(rnd.boxes.all())
+            if not boxes:
+                raise LoopError(_("还没有录入任何票箱的计票结果。"))
+            open_boxes = [b.name for b in boxes if b.signed_off_at is None]
+            if open_boxes:
+                raise LoopError(_("以下票箱尚未由监票人签字确认:%(b)s。") % {"b": "、".join(open_boxes)})
+            cast = sum(b.ballots_returned for b in boxes)
+            sums = {row["candidate_id"]: row for row in BoxTally.objects.filter(box__round=rnd).values(
+                "candidate_id").annotate(y=Sum("yes"), n=Sum("no"), a=Sum("abstain"))}
+            counts = {c.pk: (sums[c.pk]["y"], sums[c.pk]["n"], sums[c.pk]["a"]) if c.pk in sums else (0, 0, 0)
+                      for c in candidates}
+        else:
+            cast = rnd.ballots.count()
+            counts = {c.pk: [0, 0, 0] for c in candidates}
+            index = {Choice.YES: 0, Choice.NO: 1, Choice.ABSTAIN: 2}
+            for row in BallotChoice.objects.filter(ballot__round=rnd).values("candidate_id", "choice").annotate(
+                    n=Count("id")):
+                counts[row["candidate_id"]][index[row["choice"]]] = row["n"]
+        if cast > in_office:
+            raise LoopError(_("投票人数(%(c)s)多于在任代表数(%(m)s),请核对。") % {"c": cast, "m": in_office})
+        result = rank([(pk, v[0]) for pk, v in counts.items()], places=rnd.places, in_office=in_office)
+        for c in candidates:
+            c.yes, c.no, c.abstain = counts[c.pk]
+            c.rank, c.outcome = result[c.pk]
+        Candidate.objects.bulk_update(candidates, ["yes", "no", "abstain", "rank", "outcome"])
+        won = [c for c in candidates if c.outcome == Outcome.WON]
+        tied = [c.name for c in candidates if c.outcome == Outcome.TIED]
+        notes = []
+        if tied:
+            notes.append(_("%(names)s 赞成票相同且处于名额末位,须在并列项目中重新票决。") % {"names": "、".join(tied)})
+        passed_n = sum(1 for c in candidates if c.outcome != Outcome.FAILED)
+        if passed_n < rnd.places:
+            notes.append(_("赞成票过半数的项目(%(n)s 个)少于项目名额(%(p)s 个),提请主席团研究。") % {
+                "n": passed_n, "p": rnd.places})
+        old = rnd.state
+        rnd.state, rnd.closed_at, rnd.in_office, rnd.ballots_cast = RoundState.CLOSED, timezone.now(), in_office, cast
+        rnd.result_note = "\n".join(notes)
+        rnd.save(update_fields=["state", "closed_at", "in_office", "ballots_cast", "result_note"])
+        _event(rnd, RoundAction.CLOSE_VOTE, actor, old, comment=rnd.result_note,
+               data={"in_office": in_office, "cast": cast, "won": [c.pk for c in won]})
+        for c in won:
+            p = Project.objects.create(candidate=c)
+            event = _pevent(p, ProjectAction.START, actor, "")
+            # The responsible unit learns that it delivers a 民生实事项目 and reports its progress.
+            notify_on_commit(key=f"projects:project:{p.pk}:event:{event.pk}", kind="projects.start",
+                             recipients=[c.unit], title=_("列为民生实事项目,请按月报送进度:%(n)s") % {"n": c.name},
+                             url=p.get_absolute_url(), subject=f"projects_project:{p.pk}")
+    return rnd
+
+
+# ---------------------------------------------------------------------------------------------
+# Delivery
+
+
+def project_report(*, project, actor, percent: int, text: str, reported_on: datetime.date,
+                   spent: Decimal | None = None) -> ProgressReport:
+    """The responsible unit's progress report (进度报送); deputies of the electorate are told."""
+    with transaction.atomic():
+        p, _kinds = _lock_project(project, ProjectAction.REPORT, actor)
+        if not 0 <= percent <= 100:
+            raise LoopError(_("形象进度应在 0 到 100 之间。"))
+        if percent < p.percent:
+            raise LoopError(_("形象进度不能低于上次报送的 %(n)s%%。") % {"n": p.percent})
+        if reported_on > timezone.localdate():
+            raise LoopError(_("报送日期不能晚于今天。"))
+        if spent is not None and spent < 0:
+            raise LoopError(_("已完成投资不能为负数。"))
+        report = ProgressReport.objects.create(project=p, percent=percent, spent=spent, reported_on=reported_on,
+                                               text=_text(text, _("进展情况")), reported_by=actor)
+        old_percent = p.percent
+        p.percent, p.last_report_on = percent, reported_on
+        fields = ["percent", "last_report_on"]
+        if spent is not None:
+            p.spent = spent
+            fields.append("spent")
+        p.save(update_fields=fields)
+        event = _pevent(p, ProjectAction.REPORT, actor, p.state, comment=report.text[:500],
+                        data={"old_percent": old_percent, "percent": percent,
+                              "spent": str(spent) if spent is not None else None})
+        if percent != old_percent:
+            rnd = p.candidate.round
+            deputies = [d.user for d in rnd.electorate.members().select_related("user") if d.user_id]
+            notify_on_commit(key=f"projects:project:{p.pk}:event:{event.pk}", kind="projects.report",
+                             recipients=deputies, title=_("民生实事项目进度更新:%(n)s %(p)s%%") % {
+                                 "n": p.candidate.name, "p": percent}, url=p.get_absolute_url(),
+                             subject=f"projects_project:{p.pk}")
+    return report
+
+
+def project_complete(*, project, actor, completed_on: datetime.date) -> Project:
+    with transaction.atomic():
+        p, _kinds = _lock_project(project, ProjectAction.COMPLETE, actor)
+        if completed_on > timezone.localdate():
+            raise LoopError(_("完工日期不能晚于今天。"))
+        old = p.state
+        p.state, p.completed_on, p.percent = ProjectState.COMPLETED, completed_on, 100
+        p.save(update_fields=["state", "completed_on", "percent"])
+        _pevent(p, ProjectAction.COMPLETE, actor, old)
+    return p
+
+
+def project_accept(*, project, actor, accepted_on: datetime.date, comment: str = "") -> Project:
+    with transaction.atomic():
+        p, _kinds = _lock_project(project, ProjectAction.ACCEPT, actor)
+        if accepted_on > timezone.localdate() or (p.completed_on and accepted_on < p.completed_on):
+            raise LoopError(_("验收日期应在完工日期与今天之间。"))
+        old = p.state
+        p.state, p.accepted_on = ProjectState.ACCEPTED, accepted_on
+        p.save(update_fields=["state", "accepted_on"])
+        _pevent(p, ProjectAction.ACCEPT, actor, old, comment=_text(comment, _("验收意见"), required=False))
+    return p
+
+
+def project_rate(*, project, actor, rating: str) -> ProjectRating:
+    """A member deputy's year-end rating (满意度测评), changeable until staff grade the project."""
+    with transaction.atomic():
+        p, _kinds = _lock_project(project, ProjectAction.RATE, actor)
+        if p.grade:
+            raise StaleState(_("该项目的满意度测评已经结束。"))
+        if rating not in Rating.values:
+            raise LoopError(_("请选择满意、基本满意或不满意。"))
+        row, _created = ProjectRating.objects.update_or_create(
+            project=p, deputy=actor.deputy_profile, defaults={"rating": rating, "rated_at": timezone.now()})
+        _pevent(p, ProjectAction.RATE, actor, p.state)
+    return row
+
+
+def grade_of(satisfied: int, basic: int, dissatisfied: int) -> str:
+    """满意 when 满意 > half of the votes cast; 基本满意 when 满意 + 基本满意 > half; otherwise 不满意."""
+    cast = satisfied + basic + dissatisfied
+    if satisfied * 2 > cast:
+        return Rating.SATISFIED
+    if (satisfied + basic) * 2 > cast:
+        return Rating.BASIC
+    return Rating.DISSATISFIED
+
+
+def project_grade(*, project, actor) -> Project:
+    with transaction.atomic():
+        p, _kinds = _lock_project(project, ProjectAction.GRADE, actor)
+        if p.grade:
+            raise StaleState(_("该项目已经评定等次。"))
+        counts = {r: 0 for r in Rating.values}
+        for value in p.ratings.values_list("rating", flat=True):
+            counts[value] += 1
+        if not sum(counts.values()):
+            raise LoopError(_("还没有代表参加测评。"))
+        p.grade = grade_of(counts[Rating.SATISFIED], counts[Rating.BASIC], counts[Rating.DISSATISFIED])
+        p.save(update_fields=["grade"])
+        _pevent(p, ProjectAction.GRADE, actor, p.state, comment=p.get_grade_display(), data=counts)
+    return p

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.round_list, name="list"),
+    path("rounds/new/", views.round_new, name="round_new"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/do/<slug:action>/", views.round_action, name="round_action"),
+    path("rounds/<int:pk>/vote/", views.vote, name="vote"),
+    path("rounds/<int:pk>/notice/", views.round_notice, name="notice"),
+    path("list/", views.project_list, name="project_list"),
+    path("<int:pk>/", views.project_detail, name="project_detail"),
+    path("<int:pk>/progress/", views.project_progress, name="progress"),
+    path("<int:pk>/do/<slug:action>/", views.project_action, name="project_action"),
+    path("public/<str:token>/", views.public_round, name="public"),
+]

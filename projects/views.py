@@ -1,0 +1,362 @@
+"""Pages of livelihood projects by deputy vote (民生实事项目票决): the staff's rounds (list, create, detail
+with the loop's action forms, the printable result notice), the deputy's phone voting page, the passed
+projects (list, detail, the unit's progress form) and the public progress page (no login, opaque token,
+rate-limited, nothing personal).
+
+Views are thin: scope through `visible_to` (404 outside it), role (403), form, service, message,
+redirect. Nobody sees the tally of an open vote: counts are computed only by `round_close`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.choices import Role
+from core.access import role_required
+from core.loops import LoopError, NotAllowed
+from core.loops.views import ActionSpec, action_forms, action_view
+from suggestions.public import over_limit
+
+from . import services
+from .choices import Actor, Outcome, ProjectAction, ProjectState, RoundAction, RoundState, VoteMethod
+from .forms import (
+    AcceptForm,
+    BoxForm,
+    CandidateForm,
+    CompleteForm,
+    IdeaForm,
+    ProgressForm,
+    RateForm,
+    RoundForm,
+    SignOffForm,
+    TallyForm,
+    VoteForm,
+)
+from .models import Ballot, BallotBox, Project, ProjectRating, VoteRound
+from .selectors import projects_for, public_candidates, rounds_for
+
+STAFF = (Role.ADMIN, Role.DISTRICT_STAFF, Role.AREA_STAFF)
+PRESIDIUM = (Role.ADMIN, Role.AREA_STAFF)
+DEPUTIES = (Role.DEPUTY, Role.GROUP_LEADER)
+ROUND_ROLES = frozenset({*STAFF, Role.LEADER, *DEPUTIES})
+PROJECT_ROLES = frozenset({*ROUND_ROLES, Role.UNIT})
+
+
+def _refused(request, message):
+    raise PermissionDenied(message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounds (staff)
+
+
+@role_required(*ROUND_ROLES)
+@require_GET
+def round_list(request):
+    rounds = list(rounds_for(request.user))
+    can_create = request.user.has_role(*STAFF)
+    return render(request, "projects/round_list.html", {"rounds": rounds, "can_create": can_create})
+
+
+@role_required(*STAFF)
+@require_http_methods(["GET", "POST"])
+def round_new(request):
+    form = RoundForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rnd = services.round_create(actor=request.user, **form.cleaned_data)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from None
+        except LoopError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已建立%(r)s。") % {"r": rnd})
+            return redirect(rnd)
+    elif request.method == "POST":
+        messages.error(request, _("未能保存,请按下面的提示修改后重新提交。"))
+    return render(request, "projects/round_form.html", {"form": form})
+
+
+def _get_round(request, pk=None):
+    pk = pk if pk is not None else request.resolver_match.kwargs["pk"]
+    return get_object_or_404(VoteRound.objects.visible_to(request.user).select_related("electorate__area"), pk=pk)
+
+
+def _box(rnd, data) -> BallotBox:
+    box = rnd.boxes.filter(pk=data.get("box")).first()
+    if box is None:
+        raise LoopError(_("票箱不存在。"))
+    return box
+
+
+ROUND_ACTIONS = {
+    RoundAction.ADD_IDEA: ActionSpec(
+        roles=STAFF, form=IdeaForm, shows=(RoundAction.ADD_IDEA,), form_args=lambda u, r: {"user": u},
+        run=lambda u, r, d: services.idea_add(round=r, actor=u, **d),
+        done=lambda idea: _("已登记征集意见,回执号 %(n)s。") % {"n": idea.receipt_number}),
+    RoundAction.ADD_CANDIDATE: ActionSpec(
+        roles=STAFF, form=CandidateForm, shows=(RoundAction.ADD_CANDIDATE,), form_args=lambda u, r: {"round": r},
+        run=lambda u, r, d: services.candidate_add(round=r, actor=u, ideas=d.pop("ideas"), data=d),
+        done=_("已录入候选项目。")),
+    RoundAction.CONFIRM_CANDIDATES: ActionSpec(
+        roles=PRESIDIUM, form=None, run=lambda u, r, d: services.round_confirm_candidates(round=r, actor=u),
+        done=_("候选项目已确认。")),
+    RoundAction.OPEN_VOTE: ActionSpec(
+        roles=PRESIDIUM, form=None, run=lambda u, r, d: services.round_open(round=r, actor=u), done=_("投票已开始。")),
+    RoundAction.ADD_BOX: ActionSpec(
+        roles=PRESIDIUM, form=BoxForm, shows=(RoundAction.ADD_BOX,),
+        run=lambda u, r, d: services.box_add(round=r, actor=u, **d), done=_("已设立票箱。")),
+    RoundAction.ENTER_TALLY: ActionSpec(
+        roles=PRESIDIUM, form=TallyForm, form_args=lambda u, r: {"round": r},
+        auto_id=lambda post: f"id_tally{post.get('box', '')}_%s",
+        run=lambda u, r, d: services.tally_enter(box=_box(r, d), actor=u, ballots_issued=d["ballots_issued"],
+                                                 ballots_returned=d["ballots_returned"],
+                                                 counts={k: v for k, v in _counts(r, d).items()}),
+        done=_("计票结果已保存。")),
+    RoundAction.SIGN_OFF: ActionSpec(
+        roles=PRESIDIUM, form=SignOffForm, auto_id=lambda post: f"id_sign{post.get('box', '')}_%s",
+        run=lambda u, r, d: services.box_sign_off(box=_box(r, d), actor=u, scrutineer=d["scrutineer"]),
+        done=_("监票人已签字确认。")),
+    RoundAction.CLOSE_VOTE: ActionSpec(
+        roles=PRESIDIUM, form=None, run=lambda u, r, d: services.round_close(round=r, actor=u),
+        done=_("投票已结束,票决结果已产生。")),
+}
+
+
+def _counts(rnd, data) -> dict:
+    return {c.pk: (data[f"c{c.pk}_yes"], data[f"c{c.pk}_no"], data[f"c{c.pk}_abstain"]) for c in rnd.candidates.all()}
+
+
+def _cards(forms: dict, url_name: str, pk: int) -> list[tuple]:
+    """(action, form, the action's POST url) for each form on the page."""
+    return [(name, form, reverse(url_name, args=[pk, name])) for name, form in forms.items()]
+
+
+def _labelled(events, actions):
+    """Each event with the Chinese label of its action (the row keeps the code)."""
+    out = []
+    for e in events:
+        e.label = actions(e.action).label if e.action in actions.values else e.action
+        out.append(e)
+    return out
+
+
+def round_context(request, rnd, bound=None) -> dict:
+    user = request.user
+    allowed = services.round_actions(user, rnd)
+    kinds = services.round_actor_kinds(user, rnd)
+    closed = rnd.state == RoundState.CLOSED
+    boxes = []
+    if rnd.method == VoteMethod.PAPER and Actor.STAFF in kinds | ({Actor.STAFF} if user.is_district_wide else set()):
+        for box in rnd.boxes.prefetch_related("tallies").select_related("signed_off_by"):
+            tally = sign = None
+            if RoundAction.ENTER_TALLY in allowed and box.signed_off_at is None:
+                tally = TallyForm(round=rnd, box=box, auto_id=f"id_tally{box.pk}_%s")
+                sign = SignOffForm(initial={"box": box.pk}, auto_id=f"id_sign{box.pk}_%s")
+                if bound and bound[1] is not None and str(bound[1].data.get("box")) == str(box.pk):
+                    if bound[0] == RoundAction.ENTER_TALLY:
+                        tally = bound[1]
+                    elif bound[0] == RoundAction.SIGN_OFF:
+                        sign = bound[1]
+            boxes.append({"box": box, "tally": tally, "sign": sign})
+    return {
+        "r": rnd, "allowed": allowed, "kinds": kinds, "closed": closed,
+        "forms": _cards(action_forms(ROUND_ACTIONS, user, rnd, allowed, bound), "projects:round_action", rnd.pk),
+        "ideas": rnd.ideas.select_related("item", "merged_into").order_by("receipt"),
+        "candidates": rnd.candidates.select_related("unit").prefetch_related("ideas").order_by(
+            *(["rank", "sort"] if closed else ["sort"]), "id"),
+        "boxes": boxes,
+        # During an electronic vote only the turnout shows, never a count.
+        "turnout": rnd.ballots.count() if rnd.method == VoteMethod.ELECTRONIC else None,
+        "in_office_now": rnd.electorate.members().count(),
+        "events": _labelled(rnd.events.select_related("actor").order_by("-created_at", "-id")[:50], RoundAction),
+        "is_member": Actor.MEMBER in kinds,
+        "public_url": request.build_absolute_uri(reverse("projects:public", args=[rnd.public_token])),
+    }
+
+
+@role_required(*ROUND_ROLES)
+@require_GET
+def round_detail(request, pk: int):
+    rnd = _get_round(request, pk)
+    return render(request, "projects/round_detail.html", round_context(request, rnd))
+
+
+def _rerender_round(request, rnd, action, form):
+    return render(request, "projects/round_detail.html", round_context(request, rnd, (action, form)))
+
+
+@login_required
+@require_POST
+def round_action(request, pk: int, action: str):
+    return action_view(request, actions=ROUND_ACTIONS, action=action, get_object=_get_round,
+                       rerender=_rerender_round, refused=_refused)
+
+
+@role_required(*ROUND_ROLES)
+@require_GET
+def round_notice(request, pk: int):
+    """The printable vote result notice (票决结果公告), A4."""
+    rnd = _get_round(request, pk)
+    if rnd.state != RoundState.CLOSED:
+        raise Http404
+    candidates = rnd.candidates.select_related("unit").order_by("rank", "sort", "id")
+    return render(request, "projects/notice.html", {"r": rnd, "candidates": candidates,
+                                                     "won": [c for c in candidates if c.outcome == Outcome.WON]})
+
+
+# ---------------------------------------------------------------------------------------------
+# The deputy's phone voting page
+
+
+@role_required(*DEPUTIES)
+@require_http_methods(["GET", "POST"])
+def vote(request, pk: int):
+    rnd = _get_round(request, pk)
+    deputy = request.user.deputy_profile
+    if deputy is None or not rnd.electorate.has_member(deputy):
+        raise Http404
+    candidates = list(rnd.candidates.select_related("unit").order_by("rank" if rnd.closed_at else "sort", "sort", "id"))
+    ballot = Ballot.objects.filter(round=rnd, deputy=deputy).prefetch_related("choices").first()
+    mine = {c.candidate_id: c.choice for c in ballot.choices.all()} if ballot else {}
+    form = VoteForm(request.POST or None, candidates=candidates,
+                    initial={f"c{pk}": v for pk, v in mine.items()})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.ballot_cast(round=rnd, actor=request.user, choices=form.choices())
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.message) from None
+            except LoopError as exc:
+                messages.error(request, exc.message)
+                return redirect("projects:vote", pk=rnd.pk)
+            messages.success(request, _("您的表决已记录。投票结束前可以修改。"))
+            return redirect("projects:vote", pk=rnd.pk)
+        messages.error(request, _("请对每一个候选项目选择赞成、反对或弃权。"))
+    rows = [(c, form[f"c{c.pk}"], mine.get(c.pk)) for c in candidates]
+    return render(request, "projects/vote.html", {"r": rnd, "form": form, "rows": rows, "ballot": ballot,
+                                                  "voting": rnd.state == RoundState.VOTING and
+                                                  rnd.method == VoteMethod.ELECTRONIC})
+
+
+# ---------------------------------------------------------------------------------------------
+# Projects
+
+
+@role_required(*PROJECT_ROLES)
+@require_GET
+def project_list(request):
+    today = timezone.localdate()
+    return render(request, "projects/project_list.html", {"projects": list(projects_for(request.user, today)),
+                                                          "today": today})
+
+
+def _get_project(request, pk=None):
+    pk = pk if pk is not None else request.resolver_match.kwargs["pk"]
+    return get_object_or_404(Project.objects.visible_to(request.user).select_related(
+        "candidate__round__electorate__area", "candidate__unit"), pk=pk)
+
+
+PROJECT_ACTIONS = {
+    ProjectAction.COMPLETE: ActionSpec(
+        roles=(*STAFF, Role.UNIT), form=CompleteForm, shows=(ProjectAction.COMPLETE,),
+        initial=lambda p: {"completed_on": timezone.localdate()},
+        run=lambda u, p, d: services.project_complete(project=p, actor=u, **d), done=_("项目已完工。")),
+    ProjectAction.ACCEPT: ActionSpec(
+        roles=STAFF, form=AcceptForm, shows=(ProjectAction.ACCEPT,),
+        initial=lambda p: {"accepted_on": timezone.localdate()},
+        run=lambda u, p, d: services.project_accept(project=p, actor=u, **d), done=_("项目已验收。")),
+    ProjectAction.RATE: ActionSpec(
+        roles=DEPUTIES, form=RateForm, shows=(ProjectAction.RATE,),
+        run=lambda u, p, d: services.project_rate(project=p, actor=u, **d), done=_("测评意见已记录。")),
+    ProjectAction.GRADE: ActionSpec(
+        roles=STAFF, form=None, run=lambda u, p, d: services.project_grade(project=p, actor=u),
+        done=_("满意度测评等次已评定。")),
+}
+
+
+def project_context(request, p, bound=None) -> dict:
+    allowed = services.project_actions(request.user, p)
+    today = timezone.localdate()
+    ratings = None
+    if p.grade or request.user.is_district_wide or Actor.STAFF in services.project_actor_kinds(request.user, p):
+        from django.db.models import Count
+
+        ratings = dict(p.ratings.values_list("rating").annotate(n=Count("id")).values_list("rating", "n"))
+    mine = None
+    if request.user.deputy_profile is not None:
+        mine = ProjectRating.objects.filter(project=p, deputy=request.user.deputy_profile).first()
+    return {"p": p, "c": p.candidate, "r": p.candidate.round, "allowed": allowed, "overdue": p.is_overdue(today),
+            "forms": _cards(action_forms(PROJECT_ACTIONS, request.user, p, allowed, bound), "projects:project_action",
+                            p.pk),
+            "reports": p.reports.select_related("reported_by"),
+            "events": _labelled(p.events.select_related("actor").order_by("-created_at", "-id")[:50], ProjectAction),
+            "ratings": ratings, "my_rating": mine, "can_report": ProjectAction.REPORT in allowed}
+
+
+@role_required(*PROJECT_ROLES)
+@require_GET
+def project_detail(request, pk: int):
+    p = _get_project(request, pk)
+    return render(request, "projects/project_detail.html", project_context(request, p))
+
+
+def _rerender_project(request, p, action, form):
+    return render(request, "projects/project_detail.html", project_context(request, p, (action, form)))
+
+
+@login_required
+@require_POST
+def project_action(request, pk: int, action: str):
+    return action_view(request, actions=PROJECT_ACTIONS, action=action, get_object=_get_project,
+                       rerender=_rerender_project, refused=_refused)
+
+
+@role_required(*STAFF, Role.UNIT)
+@require_http_methods(["GET", "POST"])
+def project_progress(request, pk: int):
+    """The responsible unit's progress form (进度报送)."""
+    p = _get_project(request, pk)
+    if ProjectAction.REPORT not in services.project_actions(request.user, p):
+        if p.state != ProjectState.IMPLEMENTING:
+            messages.error(request, _("项目已%(s)s,不再报送进度。") % {"s": p.get_state_display()})
+            return redirect(p)
+        raise PermissionDenied(_("只有责任单位或人大工作人员可以报送进度。"))
+    form = ProgressForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.project_report(project=p, actor=request.user, **form.cleaned_data)
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.message) from None
+            except LoopError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("进度已报送。"))
+                return redirect(p)
+        else:
+            messages.error(request, _("未能报送,请按下面的提示修改后重新提交。"))
+    return render(request, "projects/progress_form.html", {"p": p, "c": p.candidate, "form": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# The public page
+
+
+@require_GET
+def public_round(request, token: str):
+    """Candidates, the vote result per candidate (after the close), progress bars and grades of one
+    electorate-year; no login, no personal data (no deputy, no contact, no officer)."""
+    if over_limit(request, "projects-public"):
+        return HttpResponse(_("访问过于频繁,请稍后再试。"), status=429, content_type="text/plain; charset=utf-8")
+    rnd = get_object_or_404(VoteRound.objects.select_related("electorate"), public_token=token)
+    return render(request, "projects/public_round.html", {"r": rnd, "candidates": public_candidates(rnd),
+                                                          "closed": rnd.state == RoundState.CLOSED,
+                                                          "today": timezone.localdate()})
