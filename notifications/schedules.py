@@ -51,6 +51,10 @@ DEFAULT_SCHEDULES = [
     # removed — only those; the database trigger refuses any other delete (audit/, issue 17).
     ("审计:清理过期安全审计记录", "audit.purge_security_events", {"crontab": {"minute": "10", "hour": "3"}},
      "每天3:10删除超过保存期限的安全审计记录(默认180天),其余记录不可修改或删除。"),
+    # Every hour at :05: files of background exports/imports finished more than JOB_KEEP_HOURS ago are
+    # deleted (jobs/, manage.py purge_jobs by hand); jobs stuck in the queue are sent again.
+    ("后台任务:清理过期结果文件", "jobs.purge_old_jobs", {"crontab": {"minute": "5"}},
+     "每小时第5分钟删除完成超过24小时(JOB_KEEP_HOURS)的后台导出/导入结果文件,并重新发送排队过久的任务。"),
 ]
 
 
