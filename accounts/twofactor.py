@@ -67,6 +67,11 @@ def session_verified(request) -> bool:
     return bool(getattr(request, "session", {}).get(DEVICE_ID_SESSION_KEY))
 
 
+def throttled(device: TOTPDevice | None) -> bool:
+    """django-otp waits longer after each wrong code (1, 2, 4 … s): a code sent too soon is not checked."""
+    return device is not None and not device.verify_is_allowed()[0]
+
+
 def recovery_codes_left(user) -> int:
     from .models import RecoveryCode
 

@@ -45,6 +45,7 @@ def login_verify(request):
     user, backend, next_url = pending
     form = OtpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        was_throttled = twofactor.throttled(twofactor.confirmed_totp(user))
         kind = twofactor.user_otp_verify(request=request, user=user, backend=backend, token=form.cleaned_data["code"])
         if kind is not None:
             if kind == "recovery":
@@ -54,8 +55,11 @@ def login_verify(request):
                                                    require_https=request.is_secure()):
                 next_url = settings.LOGIN_REDIRECT_URL
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-        form.add_error("code", _("验证码不正确或已过期(恢复码只能使用一次)。连续输错 %(limit)s 次后账号将被暂时锁定。")
-                       % {"limit": settings.AXES_FAILURE_LIMIT})
+        if was_throttled and form.cleaned_data["code"].strip().isdigit():
+            form.add_error("code", _("验证码输错次数较多,请等待几秒后再输入新的验证码。"))
+        else:
+            form.add_error("code", _("验证码不正确或已过期(恢复码只能使用一次)。连续输错 %(limit)s 次后账号将被暂时锁定。")
+                           % {"limit": settings.AXES_FAILURE_LIMIT})
     return render(request, "registration/login_verify.html", {"form": form, "account": user})
 
 
@@ -80,12 +84,14 @@ def twofactor_setup(request):
     device = twofactor.totp_device_start(user=request.user)
     form = OtpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        was_throttled = twofactor.throttled(device)
         codes = twofactor.totp_device_confirm(request=request, device=device, token=form.cleaned_data["code"].strip())
         if codes is not None:
             request.session[twofactor.SHOWN_CODES_KEY] = codes
             messages.success(request, _("两步验证已启用。"))
             return redirect("twofactor_codes")
-        form.add_error("code", _("验证码不正确,请确认手机时间准确后输入身份验证器当前显示的6位数字。"))
+        form.add_error("code", _("验证码输错次数较多,请等待几秒后再输入。") if was_throttled
+                       else _("验证码不正确,请确认手机时间准确后输入身份验证器当前显示的6位数字。"))
     return render(request, "accounts/twofactor.html", {
         "device": device, "form": form, "qr": twofactor.qr_svg(device), "secret": twofactor.secret_text(device),
         "required": twofactor.required_for(request.user)})
