@@ -43,6 +43,14 @@ def login_verify(request):
         messages.warning(request, _("验证已超时,请重新输入用户名和密码。"))
         return redirect(settings.LOGIN_URL)
     user, backend, next_url = pending
+    credentials = {"username": user.get_username()}
+    from axes.handlers.proxy import AxesProxyHandler
+
+    if AxesProxyHandler.is_locked(request, credentials):  # locked since the password step: no more guesses
+        from axes.helpers import get_lockout_response
+
+        twofactor.pending_clear(request)
+        return get_lockout_response(request, credentials=credentials)
     form = OtpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         was_throttled = twofactor.throttled(twofactor.confirmed_totp(user))

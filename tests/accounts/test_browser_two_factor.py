@@ -7,7 +7,6 @@ import pytest
 from django_otp.oath import totp
 
 from tests.conftest import browser_login
-from tests.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

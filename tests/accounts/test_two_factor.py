@@ -4,9 +4,9 @@ after the password, enforcement by role, admin reset, audit events, lockout, the
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -117,6 +117,9 @@ def test_wrong_codes_count_toward_the_axes_lockout(cast, settings):
         assert client.post(reverse("login_verify"), {"code": "aaaaa-aaaaa"}).status_code == 200
     locked = client.post(reverse("login_verify"), {"code": "aaaaa-aaaaa"})
     assert locked.status_code == 429
+    # The pending sign-in is no way around the lock: the right code is not even checked now.
+    assert client.post(reverse("login_verify"), {"code": code_for(device)}).status_code == 429
+    assert "_auth_user_id" not in client.session
     # Locked: even the right password and code do not sign in now.
     fresh = Client()
     assert password_step(fresh, "leader").status_code == 429

@@ -134,3 +134,24 @@ def test_the_purge_is_a_scheduled_job_in_the_beat_schedule():
     entry = PeriodicTask.objects.get(task="jobs.purge_old_jobs")
     assert entry.enabled and entry.crontab.minute == "5" and entry.crontab.hour == "*"
     assert "jobs.purge_old_jobs" in periodic._JOBS
+
+
+def test_a_roster_export_job_masks_personal_data_unless_asked_and_allowed(cast):
+    from tests import factories
+
+    factories.MandateFactory.create(deputy=factories.DeputyFactory(name="钱进", mobile="13811112222"))
+    params = {"query": "", "full": False, "filename": "代表名册.xlsx"}
+    masked = Job.objects.create(owner=cast.staff, kind="roster_export", params=params)
+    full = Job.objects.create(owner=cast.staff, kind="roster_export", params={**params, "full": True})
+    refused = Job.objects.create(owner=cast.deputy, kind="roster_export", params=params)
+    for job in (masked, full, refused):
+        job_run(job_id=job.pk)
+        job.refresh_from_db()
+
+    def phones(job):
+        rows = list(load_workbook(job_directory() / job.result_file).active.values)
+        column = rows[0].index("手机号码")
+        return {r[column] for r in rows[1:] if r[0] == "钱进"}
+
+    assert phones(masked) == {"138****2222"} and phones(full) == {"13811112222"}
+    assert refused.state == JobState.FAILED and refused.error == "您已无权导出代表名册。"

@@ -12,6 +12,7 @@
     fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "passive=1", {
       credentials: "same-origin", headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
     }).then(function (r) {
+      if (r.status === 401) { window.location.reload(); throw new Error("signed out"); }  // to the login page
       if (!r.ok) throw new Error(String(r.status));
       return r.json();
     }).then(function (data) {
