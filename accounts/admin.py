@@ -22,7 +22,7 @@ class ResetPasswordForm(AdminPasswordChangeForm):
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     change_password_form = ResetPasswordForm
-    list_display = ["username", "full_name", "role_list", "area", "unit", "is_active", "last_login"]
+    list_display = ["username", "full_name", "role_list", "area", "unit", "two_factor", "is_active", "last_login"]
     list_filter = ["groups", "is_active", "area", "unit"]
     search_fields = ["username", "full_name", "mobile"]
     list_select_related = ["area", "unit"]
@@ -49,7 +49,15 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        from django.db.models import Exists, OuterRef
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).prefetch_related("groups").annotate(has_totp=Exists(enrolled))
+
+    @admin.display(description=_("两步验证"), boolean=True)
+    def two_factor(self, obj):
+        return obj.has_totp
 
     @admin.display(description=_("角色"))
     def role_list(self, obj):

@@ -167,6 +167,7 @@ def test_an_admin_resets_a_users_devices_from_the_user_list(login, cast):
     victim.get(reverse("home"))  # a 我的登录设备 row for this session
     admin = login(cast.admin)
     url = reverse("admin:accounts_user_changelist")
+    assert "两步验证" in admin.get(url).content.decode()  # the column shows who has enrolled
     response = admin.post(url, {"action": "reset_two_factor", "_selected_action": [cast.zhujian.pk]})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=cast.zhujian).exists()
