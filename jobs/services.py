@@ -122,9 +122,11 @@ def job_run(*, job_id: int) -> str:
     try:
         outcome = RUNNERS[job.kind](job, lambda done, total=None: job_progress(job=job, done=done, total=total))
     except JobError as exc:
+        job_file(job).unlink(missing_ok=True)  # no half-written file is left behind
         return _finish(job, state=JobState.FAILED, error=exc.message)
     except Exception:
         log.exception("background job %s (%s) failed", job.pk, job.kind)
+        job_file(job).unlink(missing_ok=True)
         return _finish(job, state=JobState.FAILED, error=_("任务执行出错,请稍后重试;仍不成功请联系系统管理员。"))
     return _finish(job, state=JobState.DONE, **outcome)
 
@@ -160,8 +162,9 @@ def _notify(job: Job, *, state: str, message: str) -> None:
 
 def jobs_purge(*, now: dt.datetime | None = None) -> int:
     """Hourly: the files of jobs finished more than JOB_KEEP_HOURS ago are deleted and the jobs marked
-    已过期 (a conditional update each, so two runs remove nothing twice); jobs stuck in the queue are
-    sent again. Returns how many jobs expired."""
+    已过期 (a conditional update each, so two runs remove nothing twice); jobs stuck in the queue, or
+    running for more than STALE_AFTER (their worker died), are sent again (the claim lets one run).
+    Returns how many jobs expired."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(hours=settings.JOB_KEEP_HOURS)
     expired = 0
@@ -172,6 +175,8 @@ def jobs_purge(*, now: dt.datetime | None = None) -> int:
         if name:
             (job_directory() / Path(name).name).unlink(missing_ok=True)
         expired += 1
-    for pk in Job.objects.filter(state=JobState.PENDING, created_at__lt=now - REQUEUE_AFTER).values_list("pk", flat=True):
+    stuck = Job.objects.filter(Q(state=JobState.PENDING, created_at__lt=now - REQUEUE_AFTER)
+                               | Q(state=JobState.RUNNING, started_at__lt=now - STALE_AFTER))
+    for pk in stuck.values_list("pk", flat=True):  # queued while the broker was down, or its worker died
         job_enqueue(job_id=pk)
     return expired

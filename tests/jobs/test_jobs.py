@@ -155,3 +155,14 @@ def test_a_roster_export_job_masks_personal_data_unless_asked_and_allowed(cast):
 
     assert phones(masked) == {"138****2222"} and phones(full) == {"13811112222"}
     assert refused.state == JobState.FAILED and refused.error == "您已无权导出代表名册。"
+
+
+def test_a_job_whose_worker_died_runs_again_but_a_live_one_is_not_taken_over(cast):
+    params = {"box": "all", "query": "", "today": timezone.localdate().isoformat(), "filename": "x.xlsx"}
+    now = timezone.now()
+    dead = Job.objects.create(owner=cast.staff, kind="items_export", params=params, state=JobState.RUNNING,
+                              started_at=now - dt.timedelta(hours=2))
+    live = Job.objects.create(owner=cast.staff, kind="items_export", params=params, state=JobState.RUNNING,
+                              started_at=now - dt.timedelta(minutes=1))
+    assert job_run(job_id=dead.pk) == JobState.DONE
+    assert job_run(job_id=live.pk) == "not claimed"
