@@ -37,3 +37,20 @@ class CareModeForm(SafeFormMixin, forms.Form):
 
     on = forms.BooleanField(required=False)
     next = forms.CharField(required=False, max_length=2000)
+
+
+class OtpCodeForm(SafeFormMixin, forms.Form):
+    """The code step of sign-in: six digits from the authenticator, or one recovery code."""
+
+    code = forms.CharField(label=_("动态验证码或恢复码"), max_length=20, strip=True,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                                         "inputmode": "text"}),
+                           help_text=_("打开手机上的身份验证器,输入6位数字;手机丢失时可输入一个恢复码。"))
+
+
+class OtpConfirmForm(SafeFormMixin, forms.Form):
+    """Enrolment: the first code shown by the app proves it has the key."""
+
+    code = forms.RegexField(label=_("身份验证器显示的6位数字"), regex=r"^\s*\d{6}\s*$", max_length=10,
+                            error_messages={"invalid": _("请输入6位数字验证码。")},
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))

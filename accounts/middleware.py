@@ -90,3 +90,31 @@ class PasswordChangeRequiredMiddleware:
                 messages.info(request, _("您的密码由管理员设置,请先修改为自己的密码。"))
                 return redirect("password_change")
         return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """A user whose role is in ``OTP_REQUIRED_ROLES`` and whose session has not passed the second factor
+    (request.user.is_verified(), django-otp) may open only enrolment, the password change and sign-out:
+    without an authenticator they are sent to enrol one; with one (a session from before it was enrolled
+    elsewhere) they are signed out and sign in again with a code."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            from .twofactor import confirmed_totp, required_for, session_verified
+
+            if required_for(user) and not session_verified(request):
+                allowed = {reverse(name) for name in (
+                    "twofactor_setup", "twofactor_codes", "logout", "keepalive", "password_change",
+                    "password_change_done")}
+                if request.path not in allowed:
+                    if confirmed_totp(user) is not None:
+                        logout(request)
+                        messages.info(request, _("请重新登录,并输入身份验证器中的动态验证码。"))
+                        return redirect(settings.LOGIN_URL)
+                    messages.info(request, _("您的角色须启用两步验证,请先用手机身份验证器完成绑定。"))
+                    return redirect("twofactor_setup")
+        return self.get_response(request)

@@ -3,6 +3,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 from simple_history.models import HistoricalRecords
 
 from .choices import DISTRICT_WIDE, STAFF_ROLES, Role
@@ -102,6 +103,45 @@ class UserSession(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_activity = models.DateTimeField()
+    otp_verified = models.BooleanField(_("已两步验证"), default=False)
 
     def __str__(self):
         return f"{self.user_id} · {self.session_key[:8]}…"
+
+
+class RecoveryCodeDevice(Device):
+    """恢复码: the ten one-time codes a user keeps for a lost phone, as one django-otp device so that a
+    sign-in with a code is an OTP-verified session like one with the authenticator. Codes are stored only
+    as salted PBKDF2 digests (accounts.twofactor.recovery_code_digest); each works once."""
+
+    salt = models.CharField(max_length=32)
+
+    class Meta(Device.Meta):
+        verbose_name = _("恢复码")
+        verbose_name_plural = _("恢复码")
+
+    def verify_token(self, token) -> bool:
+        from django.utils import timezone
+
+        from .twofactor import recovery_code_digest
+
+        digest = recovery_code_digest(self.salt, str(token))
+        if not digest:
+            return False
+        # A conditional update: two sign-ins racing with the same code, only one wins.
+        return RecoveryCode.objects.filter(device=self, digest=digest, used_at__isnull=True).update(
+            used_at=timezone.now()) == 1
+
+
+class RecoveryCode(models.Model):
+    """One recovery code of a RecoveryCodeDevice, as its digest; ``used_at`` set when it was spent."""
+
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device", "digest"], name="accounts_recovery_code_unique")]
+
+    def __str__(self):
+        return f"{self.device_id} · {'used' if self.used_at else 'unused'}"

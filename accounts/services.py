@@ -67,13 +67,15 @@ def user_session_record(*, request, user) -> None:
     from django.utils import timezone
 
     from .models import UserSession
+    from .twofactor import session_verified
 
     if not request.session.session_key:
         request.session.save()
     UserSession.objects.update_or_create(
         session_key=request.session.session_key,
         defaults={"user": user, "user_agent": request.headers.get("user-agent", "")[:300],
-                  "ip": request.META.get("REMOTE_ADDR") or None, "last_activity": timezone.now()})
+                  "ip": request.META.get("REMOTE_ADDR") or None, "last_activity": timezone.now(),
+                  "otp_verified": session_verified(request)})
 
 
 @transaction.atomic

@@ -14,6 +14,9 @@ class EventKind(models.TextChoices):
     IMPORT = "import", _("导入")
     PERSONAL_DATA_VIEW = "personal_data_view", _("查看完整个人信息")
     AUDIT_PURGE = "audit_purge", _("清理过期审计记录")
+    OTP_ENROL = "otp_enrol", _("启用两步验证")
+    OTP_RESET = "otp_reset", _("重置两步验证")
+    OTP_RECOVERY_USED = "otp_recovery_used", _("使用恢复码登录")
 
 
 class EventResult(models.TextChoices):

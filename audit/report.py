@@ -74,6 +74,27 @@ def _purge_scheduled() -> bool:
     return PeriodicTask.objects.filter(task="audit.purge_security_events", enabled=True).exists()
 
 
+def _two_factor_state(roles) -> tuple[str, bool]:
+    """Whether the second factor is installed and enforced, and how many accounts of the required roles
+    still have no authenticator (they are sent to enrolment at their next sign-in)."""
+    middleware = settings.MIDDLEWARE
+    installed = ("django_otp" in settings.INSTALLED_APPS and "django_otp.middleware.OTPMiddleware" in middleware
+                 and "accounts.middleware.TwoFactorRequiredMiddleware" in middleware)
+    if not installed:
+        return "未安装", False
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    enrolled = TOTPDevice.objects.filter(confirmed=True).values("user_id").distinct().count()
+    if not roles:
+        return f"已安装,未强制(自愿启用 {enrolled} 个账号)", False
+    required = get_user_model().objects.filter(is_active=True).filter(
+        Q(groups__name__in=list(roles)) | (Q(is_superuser=True) if "admin" in roles else Q(pk__in=[]))).distinct()
+    missing = required.exclude(pk__in=TOTPDevice.objects.filter(confirmed=True).values("user_id")).count()
+    return f"已强制;已启用 {enrolled} 个账号,强制角色中尚未绑定 {missing} 个(下次登录时须绑定)", True
+
+
 def _deploy_check() -> tuple[str, bool]:
     from django.core.management import call_command
     from django.core.management.base import SystemCheckError
@@ -102,6 +123,8 @@ def controls(*, deploy_check: bool = True) -> list[Control]:
         settings.SESSION_COOKIE_AGE <= 12 * 3600)
     roles = getattr(settings, "OTP_REQUIRED_ROLES", None)
     add("双因素认证强制角色", "OTP_REQUIRED_ROLES", roles, bool(roles))
+    state, ok = _two_factor_state(roles)
+    add("两步验证(TOTP + 恢复码)", "django_otp / accounts.middleware.TwoFactorRequiredMiddleware", state, ok)
     min_len = _validator_option("MinimumLengthValidator", "min_length")
     min_len = 8 if min_len is True else min_len
     add("密码最短长度", "AUTH_PASSWORD_VALIDATORS", min_len, (min_len or 0) >= 10)

@@ -1,5 +1,6 @@
 """Roster pages: list, export, profile, edits, deputy homes and the import (upload → preview → confirm)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -69,10 +70,18 @@ def roster_export(request):
 
     form = _filter_form(request)
     qs = roster_list(user=request.user, filters=form.filters())
+    full = request.GET.get("full") == "1" and may_see_full_personal_data(request.user)
+    if qs.count() > settings.JOB_EXPORT_ROWS:  # too long for one request: a background job (jobs/)
+        from jobs.services import job_create
+
+        day = f"{timezone.localdate():%Y%m%d}"
+        job = job_create(owner=request.user, kind="roster_export", params={
+            "query": request.GET.urlencode(), "full": full, "filename": _("代表名册-%(date)s.xlsx") % {"date": day}})
+        messages.info(request, _("导出行数较多,已转为后台任务,完成后可在本页下载。"))
+        return redirect(job)
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(downloads.sheet_title(_("代表名册")))
     downloads.append(ws, [label for _k, label, _v in importing.COLUMNS] + [_("状态")])
-    full = request.GET.get("full") == "1" and may_see_full_personal_data(request.user)
     for row in export_rows(qs, full=full):
         downloads.append(ws, row)
     day = f"{timezone.localdate():%Y%m%d}"

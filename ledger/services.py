@@ -427,8 +427,9 @@ def _create(row: dict, *, roster: _Roster, units: dict, actor, filename: str, cf
 
 
 def ledger_import(*, file, actor=None, dry_run: bool = True, create_units: bool = False,
-                  filename: str = "") -> LedgerReport:
-    """Read a ledger workbook; unless `dry_run`, create its new rows as imported items, all or nothing."""
+                  filename: str = "", progress=None) -> LedgerReport:
+    """Read a ledger workbook; unless `dry_run`, create its new rows as imported items, all or nothing.
+    `progress(done, total)` is told every 500 rows written (a background job's progress bar)."""
     names, data, marks = _read(file)
     roster = _Roster()
     report = LedgerReport(dry_run=dry_run)
@@ -439,8 +440,10 @@ def ledger_import(*, file, actor=None, dry_run: bool = True, create_units: bool 
     with transaction.atomic():
         # Two imports of one file at once: the unique 编号 makes the second fail instead of doubling.
         units = {name: HandlingUnit.objects.get_or_create(name=name)[0] for name in report.units_to_create}
-        for row in report.new:
+        for n, row in enumerate(report.new):
             _create(row, roster=roster, units=units, actor=actor, filename=filename, cfg=cfg)
+            if progress is not None and n % 500 == 0:
+                progress(n, len(report.new))
     report.created = len(report.new)
     from audit.services import security_event_import
 

@@ -6,6 +6,7 @@ ran the dry run can confirm it, and exactly the file and options that were check
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -48,7 +49,8 @@ def dry_run(request):
     if report.ok and report.new:
         token = staging.upload_stage(kind=STAGING_KIND, data=data, filename=upload.name)
         staging.session_remember(request, key=SESSION_KEY, token=token,
-                                 info={"filename": upload.name[:200], "create_units": create_units})
+                                 info={"filename": upload.name[:200], "create_units": create_units,
+                                       "rows": report.rows})
     return render(request, "ledger/report.html", {
         "report": report, "token": token, "create_units": create_units, "filename": upload.name})
 
@@ -63,6 +65,14 @@ def confirm(request):
     if loaded is None:  # not staged in this session, already imported, or swept
         messages.error(request, _("导入已过期,请重新上传文件。"))
         return redirect("ledger:import")
+    if info.get("rows", 0) > settings.JOB_IMPORT_ROWS:  # too long for one request: a background job (jobs/)
+        from jobs.services import job_create
+
+        staging.session_forget(request, key=SESSION_KEY, token=token)  # the job owns the staged file now
+        job = job_create(owner=request.user, kind="ledger_import", total=info["rows"], params={
+            "staged": token, "filename": info["filename"], "create_units": info["create_units"]})
+        messages.info(request, _("台账行数较多,已转为后台导入,完成后会通知您。"))
+        return redirect(job)
     data, _stored = loaded
     try:
         report = ledger_import(file=io.BytesIO(data), actor=request.user, dry_run=False,

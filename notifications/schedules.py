@@ -55,6 +55,10 @@ DEFAULT_SCHEDULES = [
     # erased (residents/, issue 13); idempotent, manage.py purge_resident_data by hand.
     ("群众来信:删除过期个人信息", "residents.purge_personal_data", {"crontab": {"minute": "20", "hour": "3"}},
      "每天3:20删除办结后超过保存期限(默认3年)的群众姓名、手机号和地址。"),
+    # Every hour at :05: files of background exports/imports finished more than JOB_KEEP_HOURS ago are
+    # deleted (jobs/, manage.py purge_jobs by hand); jobs stuck in the queue are sent again.
+    ("后台任务:清理过期结果文件", "jobs.purge_old_jobs", {"crontab": {"minute": "5"}},
+     "每小时第5分钟删除完成超过24小时(JOB_KEEP_HOURS)的后台导出/导入结果文件,并重新发送排队过久的任务。"),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -55,6 +56,8 @@ def item_list(request, box="all"):
     if form.is_valid():
         qs = selectors.filter_items(qs, form.cleaned_data, today)
     if request.GET.get("export") == "xlsx" and not simple:
+        if qs.count() > settings.JOB_EXPORT_ROWS:  # too long for one request: a background job (jobs/)
+            return _export_job(request, box, spec.label, today)
         return _export(qs, spec.label)
     paginator = Paginator(selectors.item_list(qs), PAGE_SIZE)
     filtered = form.is_valid() and any(v not in (None, "", False) for v in form.cleaned_data.values())
@@ -82,6 +85,19 @@ def _export(qs, title):
     day = f"{timezone.localdate():%Y%m%d}"
     return downloads.xlsx_stream(wb, _("社情民意-%(list)s-%(date)s.xlsx") % {"list": title, "date": day},
                                  fallback=f"items-{day}.xlsx")
+
+
+def _export_job(request, box, title, today):
+    from jobs.services import job_create
+
+    query = request.GET.copy()
+    query.pop("export", None)
+    day = f"{today:%Y%m%d}"
+    job = job_create(owner=request.user, kind="items_export", params={
+        "box": box, "query": query.urlencode(), "today": today.isoformat(),
+        "filename": _("社情民意-%(list)s-%(date)s.xlsx") % {"list": title, "date": day}})
+    messages.info(request, _("导出行数较多,已转为后台任务,完成后可在本页下载。"))
+    return redirect(job)
 
 
 # ---- create / edit ---------------------------------------------------------------------------

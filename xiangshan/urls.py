@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from core import views as core_views
 
@@ -23,6 +24,9 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("audit.privacy_urls")),
+    path("jobs/", include("jobs.urls")),
+    # The admin's own login would skip the second factor: everyone signs in through accounts' login.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Project apps: the foundation first, then the domain.
     "core",
     "accounts",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "residents",
     "projects",
     "audit",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     "core.middleware.StripNulQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified() for every middleware below (sessions, 2FA enforcement).
+    "django_otp.middleware.OTPMiddleware",
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -65,6 +70,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -151,6 +157,14 @@ SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=60)
 SESSION_ABSOLUTE_HOURS = env.float("SESSION_ABSOLUTE_HOURS", default=12)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_HOURS * 3600)
 
+# Two-factor sign-in (issue 17, accounts/twofactor.py): TOTP through django-otp, 10 recovery codes. Users
+# of these roles without a confirmed authenticator are sent to enrolment after sign-in; everyone else may
+# opt in. Production settings enforce it for staff (district/area staff, units, leaders, admins).
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="相山区人大")
+# Seconds between the password step and the code step before the password must be entered again.
+OTP_PENDING_SECONDS = env.int("OTP_PENDING_SECONDS", default=300)
+
 # django-axes: lock an account (not the whole office's NAT address) after 5 failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
@@ -230,6 +244,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 # A crontab job whose time passed this many seconds ago with no run is run now (the broker was down when
 # beat tried to send it; notifications/periodic.py).
 SCHEDULE_CATCH_UP_GRACE = env.int("SCHEDULE_CATCH_UP_GRACE", default=120)
+# Background jobs (jobs/, issue 16/17): exports above JOB_EXPORT_ROWS rows and ledger imports above
+# JOB_IMPORT_ROWS rows run in the worker with a progress page; their files are kept JOB_KEEP_HOURS.
+JOB_EXPORT_ROWS = env.int("JOB_EXPORT_ROWS", default=20_000)
+JOB_IMPORT_ROWS = env.int("JOB_IMPORT_ROWS", default=5_000)
+JOB_KEEP_HOURS = env.int("JOB_KEEP_HOURS", default=24)
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

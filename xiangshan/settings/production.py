@@ -20,6 +20,9 @@ SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DEMO_ACCOUNTS = False
+# Two-factor sign-in is required of every staff role in production (issue 17); deputies may opt in.
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES",
+                              default=["admin", "district_staff", "area_staff", "unit", "leader"])
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
