@@ -20,6 +20,7 @@ urlpatterns = [
     path("suggestions/", include("suggestions.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("audit.privacy_urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

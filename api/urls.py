@@ -1,0 +1,26 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import views
+from .errors import not_found
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", authentication_classes=[],
+                                                      permission_classes=[]), name="docs"),
+    path("auth/token", views.SignInView.as_view(), name="token"),
+    path("auth/refresh", views.RefreshView.as_view(), name="refresh"),
+    path("auth/logout", views.SignOutView.as_view(), name="logout"),
+    path("auth/devices", views.DeviceListView.as_view(), name="devices"),
+    path("auth/devices/<int:pk>/revoke", views.DeviceRevokeView.as_view(), name="device_revoke"),
+    path("me", views.MeView.as_view(), name="me"),
+    path("notifications", views.NotificationListView.as_view(), name="notifications"),
+    path("notifications/read", views.NotificationMarkReadView.as_view(), name="notifications_read"),
+    path("notifications/<int:pk>/read", views.NotificationReadView.as_view(), name="notification_read"),
+    path("items", views.ItemListView.as_view(), name="items"),
+    path("items/<int:pk>", views.ItemDetailView.as_view(), name="item"),
+    path("items/<int:pk>/actions/<str:action>", views.ItemActionView.as_view(), name="item_action"),
+    re_path(r"^.*$", not_found),
+]
