@@ -252,6 +252,10 @@ ITEM_FILTERS = [
 ]
 
 
+# Fields the new-item page shows filled in (this month, the deputy's own town, 走访选民).
+CREATE_DEFAULTS = ("period", "area", "source")
+
+
 class ItemListView(APIView):
     """社情民意列表(与网页相同的工作箱和筛选条件),以及新建一条(代表本人,或工作人员代为录入)。"""
 
@@ -284,9 +288,14 @@ class ItemListView(APIView):
             raise ApiError(_("您无权新建社情民意。"), code="permission_denied", status_code=403)
         on_behalf = user.is_staff_role and user.deputy_profile is None
         submitting = wants(request.data, "submit")
-        form = item_forms.ItemForm(form_data(request.data, item_forms.ItemForm), request.FILES, user=user,
-                                   deputy_choice=on_behalf, deputy=None if on_behalf else user.deputy_profile,
-                                   submitting=submitting)
+        kwargs = {"user": user, "deputy_choice": on_behalf, "deputy": None if on_behalf else user.deputy_profile}
+        data = form_data(request.data, item_forms.ItemForm).copy()
+        blank = item_forms.ItemForm(**kwargs)
+        for name in CREATE_DEFAULTS:  # what the page's form comes pre-filled with, when the body leaves it out
+            value = blank.get_initial_for_field(blank.fields[name], name)
+            if name not in data and value not in (None, ""):
+                data[name] = str(getattr(value, "pk", value))
+        form = item_forms.ItemForm(data, request.FILES, submitting=submitting, **kwargs)
         if not form.is_valid():
             raise form_error(form)
         data = form.cleaned_data
