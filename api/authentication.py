@@ -12,7 +12,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import Device
-from .services import digest, device_touch
+from .services import device_touch, digest
 
 
 class DeviceTokenAuthentication(authentication.BaseAuthentication):

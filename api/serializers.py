@@ -144,11 +144,14 @@ class ItemRowSerializer(serializers.Serializer):
     deputy = RefSerializer()
     area = RefSerializer(allow_null=True)
     lead_unit = RefSerializer(allow_null=True)
-    period = serializers.DateField(format="%Y-%m")
+    period = serializers.SerializerMethodField(help_text="计入月份 YYYY-MM")
     submitted_at = serializers.DateTimeField(allow_null=True)
     stage_due = serializers.DateField(allow_null=True)
     overdue = serializers.SerializerMethodField()
     satisfaction = serializers.CharField()
+
+    def get_period(self, item) -> str:
+        return item.period.strftime("%Y-%m")
 
     def get_overdue(self, item) -> bool:
         return item.is_overdue(self.context.get("today"))

@@ -26,9 +26,9 @@ from core.loops import LoopError
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from notifications.models import Notification
+from petitions import forms as item_forms
 from petitions import selectors as item_selectors
 from petitions import timeline, workflow
-from petitions import forms as item_forms
 from petitions.models import Attachment, Item, ItemEvent
 
 from . import serializers as s
@@ -43,12 +43,16 @@ ERRORS = {code: OpenApiResponse(s.ErrorSerializer, description=text) for code, t
     400: "请求内容不正确(fields 说明各字段)", 401: "未登录或凭证无效", 403: "角色无权使用", 404: "不存在或不在您的范围内",
     409: "当前状态不允许该操作", 422: "Idempotency-Key 已用于另一个请求", 429: "请求过于频繁"}.items()}
 IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    "Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[!-~]+$"},
+    OpenApiParameter.HEADER, required=False,
     description="重试同一请求时使用同一个键(最长 100 字符):只执行一次,返回第一次的结果。")
 
 
-def errors(*codes):
-    return {code: ERRORS[code] for code in codes}
+def errors(*codes, idempotent=False):
+    """The error answers an operation documents: its own, 429 everywhere, and for a POST honouring an
+    Idempotency-Key the key's refusals (400 malformed, 409 still in progress, 422 used for another request)."""
+    extra = (400, 409, 422) if idempotent else ()
+    return {code: ERRORS[code] for code in sorted({*codes, *extra, 429})}
 
 
 class Pagination(CursorPagination):
@@ -58,6 +62,14 @@ class Pagination(CursorPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def decode_cursor(self, request):
+        from rest_framework.exceptions import NotFound
+
+        try:
+            return super().decode_cursor(request)
+        except NotFound:  # a mangled cursor is a bad request, not a missing page
+            raise ApiError(_("未能办理,请按提示修改后重新提交。"), fields={"cursor": [_("分页游标无效,请从第一页重新开始。")]})
 
 
 def paginated(serializer_class):
@@ -141,7 +153,7 @@ class DeviceListView(APIView):
 class DeviceRevokeView(APIView):
     """注销一台设备:本人或系统管理员。"""
 
-    @extend_schema(request=None, responses={200: s.DeviceSerializer, **errors(401, 404)},
+    @extend_schema(request=None, responses={200: s.DeviceSerializer, **errors(401, 404, idempotent=True)},
                    parameters=[IDEMPOTENCY_HEADER], operation_id="auth_device_revoke")
     @idempotent
     def post(self, request, pk):
@@ -168,7 +180,7 @@ class NotificationListView(APIView):
     @extend_schema(parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, required=False),
                                OpenApiParameter("cursor", OpenApiTypes.STR, required=False),
                                OpenApiParameter("page_size", OpenApiTypes.INT, required=False)],
-                   responses={200: paginated(s.NotificationSerializer), **errors(401)}, operation_id="notifications_list")
+                   responses={200: paginated(s.NotificationSerializer), **errors(400, 401)}, operation_id="notifications_list")
     def get(self, request):
         unread = request.query_params.get("unread", "").lower() in ("1", "true")
         qs = notification_selectors.notifications_for_list(request.user, unread_only=unread)
@@ -180,7 +192,7 @@ class NotificationListView(APIView):
 class NotificationMarkReadView(APIView):
     """把通知标为已读:ids 中的,或省略 ids 时全部。"""
 
-    @extend_schema(request=s.MarkReadSerializer, responses={200: s.MarkedSerializer, **errors(400, 401)},
+    @extend_schema(request=s.MarkReadSerializer, responses={200: s.MarkedSerializer, **errors(400, 401, idempotent=True)},
                    parameters=[IDEMPOTENCY_HEADER], operation_id="notifications_mark_read")
     @idempotent
     def post(self, request):
@@ -194,7 +206,7 @@ class NotificationMarkReadView(APIView):
 class NotificationReadView(APIView):
     """把一条通知标为已读(只能是自己的)。"""
 
-    @extend_schema(request=None, responses={200: s.NotificationSerializer, **errors(401, 404)},
+    @extend_schema(request=None, responses={200: s.NotificationSerializer, **errors(401, 404, idempotent=True)},
                    parameters=[IDEMPOTENCY_HEADER], operation_id="notification_read")
     @idempotent
     def post(self, request, pk):
@@ -279,7 +291,7 @@ class ItemListView(APIView):
         return paginator.get_paginated_response(s.ItemRowSerializer(page, many=True, context={"today": today}).data)
 
     @extend_schema(request={"application/json": s.ItemCreateSerializer, "multipart/form-data": s.ItemCreateSerializer},
-                   responses={201: s.ActionResultSerializer, **errors(400, 401, 403, 422)},
+                   responses={201: s.ActionResultSerializer, **errors(400, 401, 403, idempotent=True)},
                    parameters=[IDEMPOTENCY_HEADER], operation_id="items_create")
     @idempotent
     def post(self, request):
@@ -357,7 +369,7 @@ class ItemActionView(APIView):
         parameters=[OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(_actions())),
                     IDEMPOTENCY_HEADER],
         request={"application/json": OpenApiTypes.OBJECT, "multipart/form-data": OpenApiTypes.OBJECT},
-        responses={200: s.ActionResultSerializer, **errors(400, 401, 403, 404, 409, 422)}, operation_id="item_action")
+        responses={200: s.ActionResultSerializer, **errors(400, 401, 403, 404, idempotent=True)}, operation_id="item_action")
     @idempotent
     def post(self, request, pk, action):
         user = request.user
