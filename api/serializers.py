@@ -233,3 +233,72 @@ class ActionResultSerializer(serializers.Serializer):
     message = serializers.CharField()
     item = ItemDetailSerializer(allow_null=True)
 
+
+
+# ---- deputy suggestions (read) ------------------------------------------------------------------
+
+
+class SuggestionRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField(source="display_number")
+    title = serializers.CharField()
+    session = RefSerializer()
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    lead_deputy = RefSerializer()
+    lead_units = serializers.SerializerMethodField()
+    reply_class = serializers.CharField()
+    reply_due = serializers.DateField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+
+    def get_lead_units(self, s) -> list[str]:
+        return [u.unit.name for u in getattr(s, "lead_units", [])]
+
+
+class SuggestionReplySerializer(serializers.Serializer):
+    unit = serializers.CharField(source="unit.name")
+    round = serializers.IntegerField()
+    reply_class = serializers.CharField()
+    doc_number = serializers.CharField()
+    body = serializers.CharField()
+    adoption = serializers.CharField()
+    measures_done = serializers.CharField()
+    planned_measures = serializers.CharField()
+    planned_date = serializers.DateField(allow_null=True)
+    not_adopted_reason = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    sent_back = serializers.SerializerMethodField()
+
+    def get_sent_back(self, r) -> bool:
+        return r.sent_back_at is not None
+
+
+class SuggestionEventSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    actor = serializers.SerializerMethodField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    comment = serializers.CharField()
+    at = serializers.DateTimeField(source="created_at")
+
+    def get_actor(self, e) -> str:
+        if e.actor_unit_id:
+            return e.actor_unit.name
+        return str(e.actor) if e.actor_id else ""
+
+
+class SuggestionDetailSerializer(SuggestionRowSerializer):
+    """A suggestion as its page shows it, without contacts and phone numbers (personal data)."""
+
+    body = serializers.CharField()
+    category = serializers.CharField(source="category.name", allow_null=True, default=None)
+    co_signers = serializers.SerializerMethodField()
+    work_rating = serializers.CharField()
+    result_rating = serializers.CharField()
+    evaluation_due = serializers.DateField(allow_null=True)
+    concluded_at = serializers.DateTimeField(allow_null=True)
+    replies = SuggestionReplySerializer(many=True, source="api_replies")
+    timeline = SuggestionEventSerializer(many=True, source="api_events")
+
+    def get_co_signers(self, s) -> RefSerializer(many=True):
+        return [{"id": c.deputy.pk, "name": c.deputy.name} for c in s.api_cosigners]

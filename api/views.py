@@ -340,6 +340,19 @@ def _matches(header: str, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
+def etag_response(request, data) -> Response:
+    """A detail read with its ETag: 304 and no body when the client's copy (If-None-Match) is current.
+    The tag is the digest of this reader's answer, so it changes with anything they would see change."""
+    etag = etag_for(data)
+    if _matches(request.headers.get("If-None-Match", ""), etag):
+        response = Response(status=status.HTTP_304_NOT_MODIFIED)
+    else:
+        response = Response(data)
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
 class ItemDetailView(APIView):
     """一条社情民意:内容、答复(代表在反馈后可见)、办理记录时间线,以及您现在可以执行的操作。
     带 ETag;If-None-Match 相同则返回 304。"""
@@ -350,15 +363,7 @@ class ItemDetailView(APIView):
                               **errors(401, 404)}, operation_id="item_detail")
     def get(self, request, pk):
         item = item_selectors.item_detail(request.user, pk)
-        data = item_detail_data(request.user, item)
-        etag = etag_for(data)
-        if _matches(request.headers.get("If-None-Match", ""), etag):
-            response = Response(status=status.HTTP_304_NOT_MODIFIED)
-        else:
-            response = Response(data)
-        response["ETag"] = etag
-        response["Cache-Control"] = "private, no-cache"
-        return response
+        return etag_response(request, item_detail_data(request.user, item))
 
 
 class ItemActionView(APIView):
@@ -396,3 +401,65 @@ class ItemActionView(APIView):
             detail = None
         return Response({"message": str(message), "item": detail})
 
+
+
+# ---- deputy suggestions (read) ------------------------------------------------------------------
+
+
+def _suggestion_roles():
+    from suggestions.views import READ_ROLES
+
+    return READ_ROLES
+
+
+class SuggestionListView(APIView):
+    """代表建议列表(与网页相同的范围和筛选:关键词、会议、状态、主办单位)。"""
+
+    @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=False),
+                               OpenApiParameter("session", OpenApiTypes.INT, required=False),
+                               OpenApiParameter("state", OpenApiTypes.STR, required=False),
+                               OpenApiParameter("unit", OpenApiTypes.INT, required=False),
+                               OpenApiParameter("cursor", OpenApiTypes.STR, required=False),
+                               OpenApiParameter("page_size", OpenApiTypes.INT, required=False)],
+                   responses={200: paginated(s.SuggestionRowSerializer), **errors(400, 401, 403)},
+                   operation_id="suggestions_list")
+    def get(self, request):
+        from suggestions.choices import REPLYING_ROLES
+        from suggestions.forms import SuggestionFilterForm
+        from suggestions.models import Suggestion, SuggestionUnit
+
+        if not request.user.roles & _suggestion_roles():
+            raise ApiError(_("您无权查看代表建议。"), code="permission_denied", status_code=403)
+        form = SuggestionFilterForm(request.query_params)
+        if not form.is_valid():
+            raise form_error(form)
+        current = SuggestionUnit.objects.filter(is_current=True, cancelled_at__isnull=True, role__in=REPLYING_ROLES)
+        qs = (form.filter(Suggestion.objects.visible_to(request.user)).select_related("session", "lead_deputy")
+              .prefetch_related(Prefetch("units", queryset=current.select_related("unit").order_by("role", "id"),
+                                         to_attr="lead_units")))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(s.SuggestionRowSerializer(page, many=True).data)
+
+
+class SuggestionDetailView(APIView):
+    """一件代表建议:内容、附议代表、各轮答复、评价和办理记录(不含联系人和电话)。"""
+
+    @extend_schema(parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
+                                                required=False)],
+                   responses={200: s.SuggestionDetailSerializer, 304: OpenApiResponse(description="未修改"),
+                              **errors(401, 403, 404)}, operation_id="suggestion_detail")
+    def get(self, request, pk):
+        from suggestions.models import CoSigner, Reply, Suggestion, SuggestionEvent
+
+        if not request.user.roles & _suggestion_roles():
+            raise ApiError(_("您无权查看代表建议。"), code="permission_denied", status_code=403)
+        suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user).select_related(
+            "session", "lead_deputy", "category"), pk=pk)
+        suggestion.lead_units = []
+        suggestion.api_cosigners = CoSigner.objects.filter(suggestion=suggestion).select_related("deputy").order_by("id")
+        suggestion.api_replies = (Reply.objects.filter(suggestion=suggestion).select_related("unit")
+                                  .order_by("round", "submitted_at", "id"))
+        suggestion.api_events = (SuggestionEvent.objects.filter(suggestion=suggestion)
+                                 .select_related("actor", "actor_unit").order_by("created_at", "id"))
+        return etag_response(request, s.SuggestionDetailSerializer(suggestion).data)
