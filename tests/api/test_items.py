@@ -214,3 +214,20 @@ def test_it_does_an_action_once_for_a_retried_post(api, cast):
         response = client.post(url, {"comment": "已派人查看"}, format="json", HTTP_IDEMPOTENCY_KEY="p-1")
         assert response.status_code == 200
     assert ItemEvent.objects.filter(item=item, action=Action.PROGRESS).count() == 1
+
+
+def test_it_purges_stored_answers_after_their_time(api, cast, settings):
+    import datetime as dt
+
+    import time_machine
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from api.models import IdempotencyRecord
+
+    api(cast.deputy).post("/api/v1/items", body(), format="json", HTTP_IDEMPOTENCY_KEY="old")
+    call_command("api_purge_idempotency")
+    assert IdempotencyRecord.objects.count() == 1
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=settings.API_IDEMPOTENCY_HOURS + 1)):
+        call_command("api_purge_idempotency")
+    assert not IdempotencyRecord.objects.exists()
