@@ -92,6 +92,10 @@ def exception_handler(exc, context):
             fields = {"non_field_errors": [str(m) for m in exc.detail]}
         response.data = {"code": "invalid", "message": _("未能办理,请按提示修改后重新提交。"), "fields": fields}
         return response
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        response.data = {"code": "csrf_failed", "message": _("页面已过期(CSRF 校验未通过),请刷新页面后重试。"),
+                         "fields": {}}
+        return response
     code = exc.get_codes() if isinstance(exc.get_codes(), str) else getattr(exc, "default_code", "error")
     message = MESSAGES.get(code) or MESSAGES.get(getattr(exc, "default_code", ""), _("请求未能完成。"))
     response.data = {"code": code, "message": str(message), "fields": {}}

@@ -18,13 +18,14 @@ def test_it_draws_the_docs_and_calls_the_api_under_the_policy(cast, page):
     assert page.locator(".opblock").count() >= 12
     # Authorize with a token, then run GET /api/v1/me from the page.
     page.click("button.authorize")
-    page.fill(".modal-ux input[type=text]", token_for(cast.deputy))
-    page.click(".modal-ux button.authorize")
+    scheme = page.locator(".modal-ux .auth-container", has_text="deviceToken")
+    scheme.locator("input").fill(token_for(cast.deputy))
+    scheme.locator("button.authorize").click()
     page.click(".modal-ux button.btn-done")
     page.click("#operations-me-me .opblock-summary")
     page.click("#operations-me-me button.try-out__btn")
     page.click("#operations-me-me button.execute")
-    page.wait_for_selector("#operations-me-me .response-col_status")
-    assert "刘芳" in page.inner_text("#operations-me-me .responses-wrapper")
+    page.wait_for_selector("#operations-me-me .live-responses-table .response-col_status")
+    assert "刘芳" in page.inner_text("#operations-me-me .live-responses-table")
     assert page.evaluate("window.__csp || []") + console == []
     assert outside == []  # no CDN

@@ -60,3 +60,22 @@ def test_it_limits_password_sign_in_per_address(anon, cast, settings, password):
         anon.post("/api/v1/auth/token", {"username": "nobody", "password": "x"}, format="json")
     response = anon.post("/api/v1/auth/token", {"username": "deputy", "password": password}, format="json")
     assert response.status_code == 429 and response.has_header("Retry-After")
+
+
+def test_it_serves_the_sites_own_session_with_the_csrf_check(cast, password):
+    from django.test import Client
+
+    from notifications.models import Notification
+    from notifications.services import notify
+
+    notify(key="s", kind="test", recipients=[cast.deputy], title="新的待办")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(cast.deputy, backend="django.contrib.auth.backends.ModelBackend")
+    assert browser.get("/api/v1/me").json()["username"] == "deputy"
+    refused = browser.post("/api/v1/notifications/read", {}, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed" and "刷新页面" in refused.json()["message"]
+    assert Notification.objects.get().read_at is None
+    browser.get("/notifications/")  # any page sets the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+    done = browser.post("/api/v1/notifications/read", {}, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert done.json() == {"marked": 1}
