@@ -23,10 +23,15 @@ def _scalar(value, field) -> str:
 
 
 def form_data(data, form_class: type[forms.BaseForm] | None = None) -> QueryDict:
-    """`request.data` as form data: a QueryDict (multipart) as is, a JSON object key by key (a list
-    becomes several values, null no value)."""
+    """`request.data` as new, mutable form data: a QueryDict (multipart) without its files, a JSON
+    object key by key (a list becomes several values, null no value)."""
     if isinstance(data, QueryDict):
-        return data
+        # Multipart: the fields without the files (those go to the form as `files`), never deep-copied
+        # (an uploaded file on disk cannot be).
+        out = QueryDict(mutable=True)
+        for key, values in data.lists():
+            out.setlist(key, [v for v in values if not hasattr(v, "read")])
+        return out
     if not isinstance(data, dict):
         raise ApiError(_("请求内容应为 JSON 对象。"), code="parse_error")
     fields = form_class.base_fields if form_class is not None else {}

@@ -301,7 +301,7 @@ class ItemListView(APIView):
         on_behalf = user.is_staff_role and user.deputy_profile is None
         submitting = wants(request.data, "submit")
         kwargs = {"user": user, "deputy_choice": on_behalf, "deputy": None if on_behalf else user.deputy_profile}
-        data = form_data(request.data, item_forms.ItemForm).copy()
+        data = form_data(request.data, item_forms.ItemForm)
         blank = item_forms.ItemForm(**kwargs)
         for name in CREATE_DEFAULTS:  # what the page's form comes pre-filled with, when the body leaves it out
             value = blank.get_initial_for_field(blank.fields[name], name)

@@ -139,7 +139,9 @@ def test_it_refuses_a_create_with_the_pages_messages_and_changes_nothing(api, ca
 def test_it_creates_an_item_with_a_photo(api, cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    data = {**body(submit="true"), "files": [SimpleUploadedFile("路灯.png", PNG, content_type="image/png")]}
+    # 6 MB: above FILE_UPLOAD_MAX_MEMORY_SIZE, so the upload is a file on disk (TemporaryUploadedFile).
+    photo = PNG + b"\0" * (6 * 1024 * 1024)
+    data = {**body(submit="true"), "files": [SimpleUploadedFile("路灯.png", photo, content_type="image/png")]}
     response = api(cast.deputy).post("/api/v1/items", data, format="multipart")
     assert response.status_code == 201, response.content
     attachment = Attachment.objects.get()
