@@ -23,6 +23,7 @@ urlpatterns = [
     path("items", views.ItemListView.as_view(), name="items"),
     path("items/<int:pk>", views.ItemDetailView.as_view(), name="item"),
     path("items/<int:pk>/actions/<str:action>", views.ItemActionView.as_view(), name="item_action"),
+    path("attachments/<int:pk>", views.AttachmentDownloadView.as_view(), name="attachment"),
     path("suggestions", views.SuggestionListView.as_view(), name="suggestions"),
     path("suggestions/<int:pk>", views.SuggestionDetailView.as_view(), name="suggestion"),
     re_path(r"^.*$", not_found),

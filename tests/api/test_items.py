@@ -233,3 +233,17 @@ def test_it_purges_stored_answers_after_their_time(api, cast, settings):
     with time_machine.travel(timezone.now() + dt.timedelta(hours=settings.API_IDEMPOTENCY_HOURS + 1)):
         call_command("api_purge_idempotency")
     assert not IdempotencyRecord.objects.exists()
+
+
+def test_it_downloads_an_attachment_only_in_scope(api, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {**body(), "files": [SimpleUploadedFile("路灯.png", PNG, content_type="image/png")]}
+    api(cast.deputy).post("/api/v1/items", data, format="multipart")
+    attachment = Attachment.objects.get()
+    response = api(cast.dongshan_staff).get(f"/api/v1/attachments/{attachment.pk}")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    assert response["Content-Type"] == "image/png" and "attachment" in response["Content-Disposition"]
+    for user in (cast.renwei_staff, cast.zhujian, cast.renwei_deputy):
+        assert api(user).get(f"/api/v1/attachments/{attachment.pk}").status_code == 404
+    assert api().get(f"/api/v1/attachments/{attachment.pk}").status_code == 401
