@@ -27,6 +27,7 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     # The admin's own login would skip the second factor: everyone signs in through accounts' login.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Project apps: the foundation first, then the domain.
     "core",
     "accounts",
@@ -51,6 +54,7 @@ INSTALLED_APPS = [
     "projects",
     "audit",
     "jobs",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -284,3 +288,45 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# The JSON API v1 (api/, issue 14): Django REST framework, the OpenAPI schema by drf-spectacular, the
+# Swagger UI from drf-spectacular-sidecar's local files. JSON only: the browsable API's inline scripts
+# would break the CSP. Rate limits count in Redis (the "api" cache); the default cache stays local memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "xs-api", "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.DeviceTokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.UserThrottle", "api.throttles.IPThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser",
+                               "rest_framework.parsers.FormParser"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "相山区人大代表履职服务平台 API",
+    "DESCRIPTION": "小程序与其他系统接入的 JSON 接口(v1)。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Device tokens (api.models.Device): access token lifetime and idle timeout, refresh token lifetime.
+API_ACCESS_TOKEN_MINUTES = env.int("API_ACCESS_TOKEN_MINUTES", default=120)
+API_TOKEN_IDLE_MINUTES = env.int("API_TOKEN_IDLE_MINUTES", default=30)
+API_REFRESH_TOKEN_DAYS = env.int("API_REFRESH_TOKEN_DAYS", default=30)
+# Rate limits (DRF throttles): per account, per client address, and for password sign-in per address.
+API_THROTTLE_RATES = {
+    "user": env("API_THROTTLE_USER", default="240/min"),
+    "ip": env("API_THROTTLE_IP", default="600/min"),
+    "sign_in": env("API_THROTTLE_SIGN_IN", default="20/min"),
+}
+# Stored answers of POSTs with an Idempotency-Key are kept this long.
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
