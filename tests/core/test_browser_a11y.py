@@ -28,7 +28,8 @@ def axe_path() -> Path:
 RUN = """async () => {
   const r = await axe.run(document, {resultTypes: ['violations']});
   return r.violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v =>
-    v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + ((n.any[0] || {}).message || '') + ' ' + n.html.slice(0, 80)).join(' | '));
+    v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n =>
+      n.target.join(' ') + ' ' + ((n.any[0] || {}).message || '') + ' ' + n.html.slice(0, 80)).join(' | '));
 }"""
 
 
