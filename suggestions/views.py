@@ -37,8 +37,9 @@ def public_session(request, token: str):
                  .select_related("unit").order_by("role", "id"), to_attr="public_units"),
         Prefetch("replies", queryset=Reply.objects.filter(sent_back_at__isnull=True)
                  .select_related("unit").order_by("-round", "id"), to_attr="public_replies"))
+    page = Paginator(rows, PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))  # a bad number: page 1 / last
     items = []
-    for s in rows:
+    for s in page.object_list:
         replies = [r for r in s.public_replies if r.round == s.handling_round]
         items.append({
             "number": s.display_number, "title": s.title, "lead_deputy": s.lead_deputy.name,
@@ -46,7 +47,10 @@ def public_session(request, token: str):
             "co_units": [p.unit.name for p in s.public_units if p.role not in REPLYING_ROLES],
             "reply_class": s.get_reply_class_display(), "replies": replies,
         })
-    return render(request, "suggestions/public_session.html", {"session": session, "items": items})
+    return render(request, "suggestions/public_session.html", {"session": session, "items": items, "page": page})
+
+
+PUBLIC_PAGE_SIZE = 50  # a session holds ~110 suggestions in Xiangshan, thousands in a big city: never all at once
 
 
 PAGE_SIZE = 30
