@@ -129,7 +129,7 @@ def test_it_refuses_a_create_with_the_pages_messages_and_changes_nothing(api, ca
     response = api(cast.deputy).post("/api/v1/items", body(title="", category=""), format="json")
     assert response.status_code == 400
     fields = response.json()["fields"]
-    assert fields["title"] == ["该字段是必填项。"] and fields["category"] == ["提交前请填写此项。"]
+    assert fields["title"] == ["这个字段是必填项。"] and fields["category"] == ["提交前请填写此项。"]
     for user in (cast.leader, cast.zhujian):
         assert api(user).post("/api/v1/items", body(), format="json").status_code == 403
     assert api(cast.deputy).post("/api/v1/items", [1, 2], format="json").status_code == 400
@@ -202,7 +202,7 @@ def test_it_refuses_actions_by_role_scope_and_state(api, cast):
     again = api(cast.dongshan_staff).post(url + "start_research")
     assert again.status_code == 409 and again.json()["code"] == "stale_state" and "已被" in again.json()["message"]
     refused = api(cast.staff).post(url + "return_for_detail", {"comment": ""}, format="json")
-    assert refused.status_code == 400 and refused.json()["fields"]["comment"] == ["该字段是必填项。"]
+    assert refused.status_code == 400 and refused.json()["fields"]["comment"] == ["这个字段是必填项。"]
     assert api(cast.staff).get(url + "start_research").status_code == 405
     item.refresh_from_db()
     assert item.state == State.RESEARCH
