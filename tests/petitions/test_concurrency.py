@@ -1,42 +1,16 @@
 """Two people acting on the same item at once: exactly one wins, on real parallel PostgreSQL
 transactions (threads, each with its own connection)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from petitions import workflow
 from petitions.choices import Action, State
 from petitions.models import Assignment, ItemEvent
+from tests.concurrency import race
 
 from .helpers import make
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*calls):
-    """Run the calls at the same moment in separate threads (separate DB connections)."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = ("ok", call())
-        except workflow.WorkflowError as exc:
-            results[i] = ("refused", exc.message)
-        except Exception as exc:  # anything else is a bug the assertion below shows
-            results[i] = ("error", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 def test_it_lets_only_one_of_two_staff_assign(cast):

@@ -1,40 +1,14 @@
 """Parallel electronic votes by one deputy count once (issue 12), on parallel PostgreSQL transactions."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from core.loops import LoopError
 from projects import services
 from projects.models import Ballot, BallotChoice, RoundEvent
+from tests.concurrency import race
 
 from .helpers import all_yes, make_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = ("ok", call())
-        except LoopError as exc:
-            results[i] = ("refused", exc.message)
-        except Exception as exc:  # anything else is a bug the assertion shows
-            results[i] = ("error", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 def test_it_keeps_one_ballot_when_a_deputy_votes_twice_at_once(cast):

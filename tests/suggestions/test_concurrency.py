@@ -1,42 +1,16 @@
 """Two people acting on one suggestion at once: exactly one transition, on parallel PostgreSQL
 transactions (threads, each with its own connection)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
-from core.loops import LoopError
 from suggestions import services
 from suggestions.choices import Action, Rating, State
 from suggestions.models import Evaluation, SuggestionEvent, SuggestionUnit
+from tests.concurrency import race
 
 from .helpers import make
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = ("ok", call())
-        except LoopError as exc:
-            results[i] = ("refused", exc.message)
-        except Exception as exc:  # anything else is a bug the assertion shows
-            results[i] = ("error", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 def test_it_registers_once_when_two_staff_register_at_once(cast):
