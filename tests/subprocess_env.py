@@ -11,7 +11,11 @@ another server.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 # Variables a child must not inherit from the test run: they would override what we pass or
@@ -56,3 +60,27 @@ def child_env(*, settings_module: str = "xiangshan.settings.test", drop: Iterabl
         env.pop(name, None)
     env.update(extra)
     return env
+
+
+@contextmanager
+def celery_worker(queue: str, *, broker_url: str, stdout=subprocess.DEVNULL, level: str = "warning"):
+    """A real `celery -A xiangshan worker` consuming only `queue` (so no other worker takes a test's
+    tasks), stopped and its queue deleted afterwards."""
+    root = Path(__file__).resolve().parents[1]
+    celery = Path(sys.executable).with_name("celery")
+    proc = subprocess.Popen(
+        [str(celery), "-A", "xiangshan", "worker", "-Q", queue, "-P", "solo", "-l", level,
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=root, env=child_env(), stdout=stdout, stderr=subprocess.STDOUT)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        import redis
+
+        redis.Redis.from_url(broker_url).delete(queue)

@@ -2,11 +2,8 @@
 the page queues it, the worker writes the file, the owner downloads it (issue 16: the job path)."""
 
 import io
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -16,10 +13,7 @@ from jobs.choices import JobState
 from jobs.models import Job
 from petitions.choices import State
 from tests.petitions.helpers import make
-from tests.subprocess_env import child_env
-
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = Path(sys.executable).with_name("celery")
+from tests.subprocess_env import celery_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -29,20 +23,8 @@ def worker(transactional_db, settings):
     """A real worker on its own queue, so no other worker takes our job."""
     queue = f"test-jobs-{uuid.uuid4().hex[:8]}"
     settings.JOBS_CELERY_QUEUE = queue
-    proc = subprocess.Popen(
-        [str(CELERY), "-A", "xiangshan", "worker", "-Q", queue, "-P", "solo", "-l", "warning",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    import redis
-
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
+    with celery_worker(queue, broker_url=settings.CELERY_BROKER_URL) as proc:
+        yield proc
 
 
 def test_it_runs_a_large_export_in_a_real_worker(cast, login, settings, worker):

@@ -1,7 +1,6 @@
 """End to end with the real parts: a Celery worker process on the real Redis, the real database."""
 
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -12,10 +11,9 @@ from django.utils import timezone
 from notifications.choices import Channel, DeliveryStatus
 from notifications.models import Delivery
 from tests import factories
-from tests.subprocess_env import child_env
+from tests.subprocess_env import celery_worker
 
 ROOT = Path(__file__).resolve().parents[2]
-CELERY = Path(sys.executable).with_name("celery")
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -25,22 +23,9 @@ def worker(transactional_db, settings):
     """A real `celery -A xiangshan worker` on its own queue, so no other worker takes our tasks."""
     queue = f"test-notify-{uuid.uuid4().hex[:8]}"
     settings.NOTIFY_CELERY_QUEUE = queue
-    env = child_env()
     log = open(ROOT / "var" / f"{queue}.log", "w+") if (ROOT / "var").is_dir() else subprocess.DEVNULL
-    proc = subprocess.Popen(
-        [str(CELERY), "-A", "xiangshan", "worker", "-Q", queue, "-P", "solo", "-l", "info",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    import redis
-
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
+    with celery_worker(queue, broker_url=settings.CELERY_BROKER_URL, stdout=log, level="info") as proc:
+        yield proc
     if log is not subprocess.DEVNULL:
         log.close()
         Path(log.name).unlink(missing_ok=True)
