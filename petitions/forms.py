@@ -203,13 +203,10 @@ class ItemForm(SafeFormMixin, forms.ModelForm):
         matches (two 张伟) become radio buttons to choose from."""
         text = data.get("deputy_name") or ""
         if data.get("deputy") is None and text:
-            found = selectors.co_signer_candidates(self.user, text, pool=self.deputy_pool)
-            if len(found) == 1:
-                data["deputy"] = found[0]
-            elif found:
-                self.deputy_candidates = found[:selectors.CO_SIGNER_LIMIT]
+            data["deputy"], self.deputy_candidates = selectors.deputy_typed(self.user, text, pool=self.deputy_pool)
+            if self.deputy_candidates:
                 self.add_error("deputy_name", _("有多位代表与“%(name)s”匹配,请在下面选择。") % {"name": text})
-            else:
+            elif data["deputy"] is None:
                 self.add_error("deputy_name", _("没有找到在任代表“%(names)s”。") % {"names": text})
         if data.get("deputy") is None and "deputy_name" not in self.errors:
             self.add_error("deputy", _("请选择代表。"))

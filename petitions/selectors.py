@@ -224,6 +224,15 @@ def co_signer_candidates(user, text: str, *, exclude=(), limit: int = CO_SIGNER_
     return found
 
 
+def deputy_typed(user, text: str, *, pool) -> tuple:
+    """A single deputy named by typing (staff filing for a deputy, a suggestion's 领衔代表): (the only
+    match in `pool`, []) or (None, the first CO_SIGNER_LIMIT matches to choose from; empty: none)."""
+    found = co_signer_candidates(user, text, pool=pool)
+    if len(found) == 1:
+        return found[0], []
+    return None, found[:CO_SIGNER_LIMIT]
+
+
 def co_signers_chosen(user, pks, *, pool=None) -> list:
     """The chosen co-signers (ids from a form) with `.label`, in name order (`pool` as above)."""
     pks = [int(p) for p in pks if str(p).isdigit()]

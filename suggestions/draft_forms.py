@@ -117,11 +117,8 @@ class DraftForm(SafeFormMixin, forms.Form):
         pk, text = data.get("lead_deputy"), data.get("lead_deputy_name") or ""
         found = pool.filter(pk=pk).first() if pk else None
         if found is None and text:
-            matches = picker.co_signer_candidates(self.user, text, pool=pool)
-            if len(matches) == 1:
-                found = matches[0]
-            elif matches:
-                self.lead_candidates = matches[:picker.CO_SIGNER_LIMIT]
+            found, self.lead_candidates = picker.deputy_typed(self.user, text, pool=pool)
+            if self.lead_candidates:
                 self.add_error("lead_deputy_name", _("有多位代表与“%(name)s”匹配,请在下面选择。") % {"name": text})
                 return
         if found is None:
