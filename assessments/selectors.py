@@ -96,19 +96,38 @@ def suggestion_records(basis: str, start, end):
 def rule_records(rule, year: int) -> dict[int, list[int]]:
     """{deputy_id: [record ids]} for one rule in one year, one query: item ids for item rules,
     activity ids for attendance rules, suggestion ids for suggestion rules."""
-    start, end = year_range(year)
-    if rule.basis in SUGGESTION_BASES:
-        qs, deputy, key = suggestion_records(rule.basis, start, end)
+    return basis_records(rule.basis, *year_range(year), activity_kind=rule.activity_kind)
+
+
+def points_of_year(year: int) -> dict[int, tuple[int, list[int]]]:
+    """{deputy_id: (whole points, [snapshot ids])}: the deputy's published quarterly points (积分) of the
+    year, summed, for the rule basis 年度履职积分. One query."""
+    from django.db.models import Sum
+
+    from points.models import Total
+
+    rows = (Total.objects.filter(snapshot__year=year, snapshot__status="published").order_by().values("deputy_id")
+            .annotate(s=Sum("total"), ids=ArrayAgg("snapshot_id", order_by="snapshot_id")))
+    return {r["deputy_id"]: (max(int(r["s"]), 0), r["ids"]) for r in rows}
+
+
+def basis_records(basis: str, start, end, *, activity_kind: str = "") -> dict[int, list[int]]:
+    """{deputy_id: [record ids]} of one basis between `start` and `end` (dates, inclusive), one query.
+    The annual assessment counts a year; the quarterly points (points app) count a quarter."""
+    if basis in SUGGESTION_BASES:
+        qs, deputy, key = suggestion_records(basis, start, end)
         rows = qs.order_by().values(deputy).annotate(ids=ArrayAgg(key, order_by=key, distinct=True))
         return {r[deputy]: r["ids"] for r in rows}
-    if rule.basis == RuleBasis.ITEM_SUBMITTED:
+    if basis == RuleBasis.ITEM_SUBMITTED:
         qs, key = collected_items(start, end), "pk"
-    elif rule.basis == RuleBasis.ITEM_SATISFIED:
+    elif basis == RuleBasis.ITEM_SATISFIED:
         qs, key = satisfied_items(start, end), "pk"
-    elif rule.basis == RuleBasis.ACTIVITY:
-        qs, key = attended(start, end, rule.activity_kind), "activity_id"
+    elif basis == RuleBasis.ACTIVITY:
+        qs, key = attended(start, end, activity_kind), "activity_id"
+    elif basis == RuleBasis.ABSENCE:
+        qs, key = absent(start, end, activity_kind), "activity_id"
     else:
-        qs, key = absent(start, end, rule.activity_kind), "activity_id"
+        raise ValueError(f"no records for basis {basis!r}")
     rows = qs.order_by().values("deputy_id").annotate(ids=ArrayAgg(key, order_by=key, distinct=True))
     return {r["deputy_id"]: r["ids"] for r in rows}
 
@@ -116,7 +135,12 @@ def rule_records(rule, year: int) -> dict[int, list[int]]:
 def assessed_deputies(year: int):
     """Deputies who held a mandate in the year (in office, or ended during it), with the area of
     their first such mandate."""
-    start, end = year_range(year)
+    return deputies_between(*year_range(year))
+
+
+def deputies_between(start, end):
+    """Deputies who held a mandate at some time between `start` and `end`, with the area of their first
+    such mandate (`mandate_area_id`)."""
     held = Mandate.objects.filter(deputy=OuterRef("pk")).filter(
         Q(status=MandateStatus.IN_OFFICE) | Q(end_date__gte=start)).filter(
         Q(start_date__isnull=True) | Q(start_date__lte=end))
@@ -229,6 +253,11 @@ def grade_counts(scores) -> dict:
 
 def part_records(part: ScorePart):
     """The records behind one part of a score (the ids stored when it was computed)."""
+    if part.basis == RuleBasis.POINTS_YEAR:
+        from points.models import Total
+
+        return "points", (Total.objects.filter(snapshot_id__in=part.record_ids, deputy_id=part.score.deputy_id)
+                          .select_related("snapshot").order_by("snapshot__quarter"))
     if part.basis in SUGGESTION_BASES:
         from suggestions.models import Suggestion
 

@@ -56,7 +56,14 @@ def assessment_compute(*, year: int, actor=None, top_share_percent: int | None =
     assessment.rules = [r.snapshot() for r in rules]
     assessment.grades = [{"name": g.name, "min_score": str(g.min_score), "is_capped": g.is_capped} for g in grades]
 
-    records = {rule.pk: selectors.rule_records(rule, year) for rule in rules}  # one query per rule
+    records, amounts = {}, {}
+    for rule in rules:  # one query per rule
+        if rule.basis == RuleBasis.POINTS_YEAR:
+            points = selectors.points_of_year(year)
+            records[rule.pk] = {pk: ids for pk, (_n, ids) in points.items()}
+            amounts[rule.pk] = {pk: n for pk, (n, _ids) in points.items()}
+        else:
+            records[rule.pk] = selectors.rule_records(rule, year)
     adjustments = dict(ScoreAdjustment.objects.filter(assessment=assessment).order_by()
                        .values_list("deputy_id").annotate(s=Sum("delta")).values_list("deputy_id", "s"))
     areas = selectors.area_map()
@@ -70,10 +77,11 @@ def assessment_compute(*, year: int, actor=None, top_share_percent: int | None =
         raw = Decimal("0")
         for i, rule in enumerate(rules):
             ids = records[rule.pk].get(deputy.pk, [])
-            counted, points = rule.score(len(ids))
+            count = amounts[rule.pk].get(deputy.pk, 0) if rule.pk in amounts else len(ids)
+            counted, points = rule.score(count)
             raw += points
             parts.append(ScorePart(score=score, rule=rule, rule_name=rule.name, basis=rule.basis,
-                                   activity_kind=rule.activity_kind, count=len(ids), counted=counted,
+                                   activity_kind=rule.activity_kind, count=count, counted=counted,
                                    points=points, record_ids=ids, sort=i))
         score.raw_score = raw
         score.adjustment = adjustments.get(deputy.pk) or Decimal("0")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("residents/", include("residents.urls")),
     path("q/", include("residents.public_urls")),
     path("projects/", include("projects.urls")),
+    path("points/", include("points.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("audit.privacy_urls")),
     path("jobs/", include("jobs.urls")),

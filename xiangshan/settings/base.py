@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "suggestions",
     "residents",
     "projects",
+    "points",
     "audit",
     "jobs",
     "api",
@@ -191,6 +192,8 @@ RESIDENT_DATA_RETENTION_DAYS = env.int("RESIDENT_DATA_RETENTION_DAYS", default=3
 # working days a deputy has to accept (受理) a report before it is overdue.
 RESIDENT_SMS_BASE_URL = env("RESIDENT_SMS_BASE_URL", default="")
 RESIDENT_ACCEPT_WORKDAYS = env.int("RESIDENT_ACCEPT_WORKDAYS", default=2)
+# Points (履职积分): a deputy may ask for a correction within this many working days of publication.
+POINTS_CORRECTION_WORKDAYS = env.int("POINTS_CORRECTION_WORKDAYS", default=10)
 
 # One language for every user, whatever the browser asks for (no LocaleMiddleware); the English
 # catalogue can follow through the same gettext machinery.
