@@ -16,6 +16,7 @@ _RECORDS = {
     RecordKind.SUGGESTION: ("suggestions.Suggestion", "title", "suggestions:detail"),
     RecordKind.ACTIVITY: ("activities.Activity", "title", "activities:detail"),
     RecordKind.RESIDENT: ("residents.Report", "category", "residents:detail"),
+    RecordKind.PUBLICITY: ("publicity.Piece", "title", "publicity:detail"),
     RecordKind.SELF_REPORT: ("points.Claim", "description", "points:claim"),
     RecordKind.CORRECTION: ("points.Correction", "reason", "points:correction"),
 }

@@ -79,6 +79,7 @@ DEFAULT_RULES = [
     (_("答复群众来信"), Category.CONTACT, Basis.RESIDENT_ANSWERED, "", "1", "6", None),
     (_("参加学习培训"), Category.TRAINING, Basis.ACTIVITY, "training", "2", "6", None),
     (_("向选民述职"), Category.REPORT, Basis.ACTIVITY, "report", "5", None, "10"),
+    (_("信息宣传被采用"), Category.BETWEEN, Basis.PUBLICITY, "", "2", "10", None),
     (_("参加上级组织的学习培训(自行申报)"), Category.TRAINING, Basis.SELF_REPORT, "", "2", "6", None),
     (_("其他履职活动(自行申报)"), Category.BETWEEN, Basis.SELF_REPORT, "", "1", "4", None),
     (_("无故缺席活动"), Category.DEDUCTION, Basis.ABSENCE, "", "-2", "10", None),
@@ -163,7 +164,9 @@ def snapshot_compute(*, year: int, quarter: int, actor=None) -> Snapshot:
                 records[rule.pk] = (RecordKind.SELF_REPORT, claims.get(rule.pk, {}))
             else:
                 source = sources.get(rule.basis)
-                records[rule.pk] = (source.record_kind, source.records(start, end, rule.activity_kind) if source else {})
+                if source is None:  # a basis whose app is not installed counts nothing
+                    continue
+                records[rule.pk] = (source.record_kind, source.records(start, end, rule.activity_kind))
         earlier = defaultdict(Decimal)  # (deputy, rule) → points in the year's earlier quarters
         for deputy_id, rule_id, points in (Line.objects.filter(snapshot__year=year, snapshot__quarter__lt=quarter,
                                                                correction__isnull=True, rule__isnull=False)
@@ -183,7 +186,7 @@ def snapshot_compute(*, year: int, quarter: int, actor=None) -> Snapshot:
         known = {p[0] for p in places}
         lines, sums = [], defaultdict(Decimal)
         for rule_sort, rule in enumerate(rules):
-            kind, by_deputy = records[rule.pk]
+            kind, by_deputy = records.get(rule.pk, ("", {}))
             for deputy_id, ids in by_deputy.items():
                 if deputy_id not in known or not ids:
                     continue

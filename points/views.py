@@ -61,6 +61,7 @@ def home(request):
         "compute_form": ComputeForm() if user.has_role(*PUBLISH_ROLES) else None,
         "claims": selectors.pending_claims(user)[:50] if may_review else [],
         "corrections": selectors.pending_corrections(user)[:50] if may_review else [],
+        "may_review": may_review,
     })
 
 
