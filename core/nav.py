@@ -45,7 +45,8 @@ def items_for(user) -> list[dict]:
 # An entry belongs to the first section whose test accepts its key; the rest stand alone.
 SECTIONS = [
     ("items", "社情民意", "chat-square-text", lambda key: key.startswith("items_")),
-    ("people", "代表履职", "people", lambda key: key in {"roster", "groups", "my_group", "activities", "assessments", "points"}),
+    ("people", "代表履职", "people", lambda key: key in {"roster", "groups", "my_group", "activities", "assessments", "points",
+                                                       "publicity"}),
     ("stats", "统计分析", "bar-chart", lambda key: key in {"dashboards", "ledger"}),
     ("notify", "通知", "bell", lambda key: key in {"notifications", "notification_monitor"}),
     ("projects", "民生实事", "check2-square", lambda key: key in {"project_rounds", "projects"}),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("q/", include("residents.public_urls")),
     path("projects/", include("projects.urls")),
     path("points/", include("points.urls")),
+    path("publicity/", include("publicity.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("audit.privacy_urls")),
     path("jobs/", include("jobs.urls")),

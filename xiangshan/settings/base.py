@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "residents",
     "projects",
     "points",
+    "publicity",
     "audit",
     "jobs",
     "api",
