@@ -59,6 +59,9 @@ DEFAULT_SCHEDULES = [
     # deleted (jobs/, manage.py purge_jobs by hand); jobs stuck in the queue are sent again.
     ("后台任务:清理过期结果文件", "jobs.purge_old_jobs", {"crontab": {"minute": "5"}},
      "每小时第5分钟删除完成超过24小时(JOB_KEEP_HOURS)的后台导出/导入结果文件,并重新发送排队过久的任务。"),
+    # Every hour at :25: API idempotency keys older than API_IDEMPOTENCY_HOURS are removed (api/, issue 14).
+    ("接口:清理过期幂等键", "api.purge_idempotency", {"crontab": {"minute": "25"}},
+     "每小时第25分钟删除超过保存期限(API_IDEMPOTENCY_HOURS,默认24小时)的接口幂等键记录。"),
 ]
 
 

@@ -52,6 +52,17 @@ def group_ranking(snapshot: Snapshot):
             .annotate(members=Count("id"), average=Avg("total"), best=Max("total")).order_by("-average", "group_name"))
 
 
+def ranked_groups(snapshot: Snapshot) -> list[dict]:
+    """group_ranking as a list, each with its `position` (equal averages share one, as RANK does)."""
+    groups = list(group_ranking(snapshot))
+    previous, position = None, 0
+    for i, g in enumerate(groups, 1):
+        if g["average"] != previous:
+            position, previous = i, g["average"]
+        g["position"] = position
+    return groups
+
+
 def group_members(snapshot: Snapshot, group_id):
     return (Total.objects.filter(snapshot=snapshot, group_id=group_id)
             .only("deputy_name", "total", "group_rank", "rank", "deputy_id").order_by("group_rank", "deputy_name"))

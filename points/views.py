@@ -37,6 +37,7 @@ from .models import (
 )
 
 PAGE_SIZE = 50
+GROUPS_PAGE = 30
 STAFF_READ = (*REVIEW_ROLES, "leader")
 
 
@@ -163,18 +164,25 @@ def mine(request):
 @role_required(*READ_ROLES)
 @require_GET
 def ranking(request, pk):
-    """The published ranking by group: every group's average, and one group's members in order."""
+    """The published ranking by group: the groups by average, GROUPS_PAGE to a page (the chosen group
+    pinned above when it is on another page), and one group's members in order."""
     snapshot = get_object_or_404(Snapshot.objects.visible_to(request.user), pk=pk)
-    groups = list(selectors.group_ranking(snapshot))
+    groups = selectors.ranked_groups(snapshot)
     chosen = request.GET.get("group", "")
     if not chosen and request.user.deputy_profile is not None:
         mine = Total.objects.filter(snapshot=snapshot, deputy=request.user.deputy_profile).values_list("group_id",
                                                                                                        flat=True).first()
         chosen = str(mine or "")
     group_id = int(chosen) if chosen.isdigit() else (groups[0]["group_id"] if groups else None)
+    current = next((g for g in groups if g["group_id"] == group_id), None)
+    if current is None:
+        group_id = None
+    page = Paginator(groups, GROUPS_PAGE).get_page(request.GET.get("page") or (
+        groups.index(current) // GROUPS_PAGE + 1 if current is not None and "page" not in request.GET else 1))
     members = selectors.group_members(snapshot, group_id) if group_id else []
-    return render(request, "points/ranking.html", {"snapshot": snapshot, "groups": groups, "group_id": group_id,
-                                                   "members": members})
+    return render(request, "points/ranking.html", {
+        "snapshot": snapshot, "page_obj": page, "group_count": len(groups), "group_id": group_id,
+        "current": current, "members": members})
 
 
 # ---------------------------------------------------------------------------------------------

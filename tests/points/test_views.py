@@ -217,6 +217,25 @@ class TestRanking(ViewAccessCases):
         assert len(many) == len(few) <= 12
 
 
+    def test_many_groups_come_in_pages_with_the_deputys_own_pinned(self, login, cast):
+        from points.views import GROUPS_PAGE
+
+        trip = Activity.objects.get(title="老旧小区改造调研")
+        for i in range(GROUPS_PAGE + 5):  # groups that all score above 刘芳's
+            deputy = factories.MandateFactory(deputy__name=f"代表乙{i:02d}").deputy
+            factories.GroupMembershipFactory(group=factories.DeputyGroupFactory(name=f"乙{i:02d}组"), deputy=deputy)
+            Attendance.objects.create(activity=trip, deputy=deputy, status="attended")
+            Attendance.objects.create(activity=Activity.objects.get(title="背街小巷整治视察"), deputy=deputy,
+                                      status="attended")
+        client = login(cast.deputy)
+        own_page = client.get(self.url(cast)).content.decode()  # opens on the page of her group
+        assert "东山街道区人大代表小组 · 第 36 名 / 共 37 组" in own_page  # 任圩's group is last, with 0
+        assert own_page.count('data-testid="current-group"') == 1
+        assert own_page.count("乙") == 5
+        first = client.get(self.url(cast) + "?page=1").content.decode()
+        assert first.count("乙") == GROUPS_PAGE and first.count('data-testid="current-group"') == 1  # pinned
+
+
 class TestClaimNew(ViewAccessCases):
     method = "post"
     allowed = ("deputy",)
