@@ -192,6 +192,8 @@ DEFAULT_RULES = [
     # name, basis, activity kind, points, max count, max points
     ("提交社情民意", RuleBasis.ITEM_SUBMITTED, "", "2", 12, "24"),
     ("社情民意办结且满意", RuleBasis.ITEM_SATISFIED, "", "1", None, "10"),
+    ("领衔提出代表建议", RuleBasis.SUGGESTION_LED, "", "3", None, "15"),
+    ("附议代表建议", RuleBasis.SUGGESTION_COSIGNED, "", "1", None, "5"),
     ("参加调研视察", RuleBasis.ACTIVITY, "research", "3", None, "15"),
     ("参加工作督查", RuleBasis.ACTIVITY, "supervision", "3", None, "12"),
     ("联系国家机关", RuleBasis.ACTIVITY, "organ_contact", "2", None, "8"),
