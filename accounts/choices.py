@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     DEPUTY = "deputy", _("代表")
     GROUP_LEADER = "group_leader", _("代表小组组长")
     LEADER = "leader", _("领导")
+    # A member of the district standing committee (常委会组成人员) who keeps in touch with deputies (双联).
+    COMMITTEE_MEMBER = "committee_member", _("常委会组成人员")
 
 
 # Roles that see the whole district.

@@ -46,7 +46,7 @@ def items_for(user) -> list[dict]:
 SECTIONS = [
     ("items", "社情民意", "chat-square-text", lambda key: key.startswith("items_")),
     ("people", "代表履职", "people", lambda key: key in {"roster", "groups", "my_group", "activities", "assessments", "points",
-                                                       "publicity"}),
+                                                       "publicity", "liaison"}),
     ("stats", "统计分析", "bar-chart", lambda key: key in {"dashboards", "ledger"}),
     ("notify", "通知", "bell", lambda key: key in {"notifications", "notification_monitor"}),
     ("projects", "民生实事", "check2-square", lambda key: key in {"project_rounds", "projects"}),

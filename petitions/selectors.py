@@ -33,7 +33,8 @@ class Box:
 
 
 BOXES: dict[str, Box] = {b.key: b for b in [
-    Box("all", _("社情民意"), EVERYONE - DEPUTY_ROLES, "chat-square-text"),
+    # Not for a committee member as such: the items they enter through 双联 are followed on the contact page.
+    Box("all", _("社情民意"), EVERYONE - DEPUTY_ROLES - {Role.COMMITTEE_MEMBER}, "chat-square-text"),
     Box("mine", _("我的社情民意"), DEPUTY_ROLES, "chat-square-text"),
     Box("evaluate", _("待评价"), DEPUTY_ROLES, "star-half"),
     Box("research", _("待研处"), STAFF_ROLES, "search"),

@@ -129,9 +129,9 @@ def _not_allowed_message(action) -> str:
     return _("您无权对该事项执行“%(action)s”。") % {"action": Action(action).label}
 
 
-def _lock(item, action: str, actor) -> tuple[Item, set[str]]:
+def _lock(item, action: str, actor, *, kinds_of=actor_kinds) -> tuple[Item, set[str]]:
     """Re-read the item under a row lock and check the transition and the actor against the table."""
-    return lock(item, action, actor, table=TRANSITIONS, actor_kinds=actor_kinds, stale_message=_stale_message,
+    return lock(item, action, actor, table=TRANSITIONS, actor_kinds=kinds_of, stale_message=_stale_message,
                 not_allowed_message=_not_allowed_message, model=Item, missing_message=_("事项不存在。"))
 
 
@@ -207,7 +207,8 @@ def _unit_users(unit_ids):
 
 def _deputies(item):
     out = [item.deputy]
-    if item.on_behalf and item.entered_by_id:
+    # Staff who entered it follow it; someone a channel vouched for (双联) cannot open the item page.
+    if item.on_behalf and item.entered_by_id and item.entered_by.is_staff_role:
         out.append(item.entered_by)
     return out
 
@@ -296,19 +297,25 @@ class DuplicateSubmission(StaleState):
 
 
 def item_create(*, actor, deputy, data: dict, files=(), co_deputies=(), submit: bool = False,
-                submission_token=None) -> Item:
+                submission_token=None, vouched_by: str = "") -> Item:
     """A new item as a draft (草稿) for `deputy`, entered by the deputy or by staff on their behalf
     (recorded as such); `submit=True` submits it at once.
 
     `submission_token`: the form's one-time token. A token already used (a double click, two parallel
     POSTs) raises DuplicateSubmission carrying the first item, and creates nothing; the unique index
-    decides the race, so this holds across parallel transactions."""
+    decides the race, so this holds across parallel transactions.
+
+    `vouched_by`: the name of another app's channel (e.g. 双联) whose service has already checked that
+    `actor` may enter items for this deputy (a standing-committee member linked to them): the staff
+    scope check is skipped, the actor counts as the one who entered it (提交人) for the submit, and the
+    creation event says through which channel. A read-only account is refused all the same."""
     from deputies.models import Deputy
 
     if actor.is_read_only:
         raise NotAllowed(_("领导账号只能查看,不能办理。"))
     own = actor.deputy_profile is not None and actor.deputy_profile.pk == deputy.pk
-    if not own and not (actor.is_staff_role and Deputy.objects.visible_to(actor).filter(pk=deputy.pk).exists()):
+    if not own and not vouched_by and not (
+            actor.is_staff_role and Deputy.objects.visible_to(actor).filter(pk=deputy.pk).exists()):
         raise NotAllowed(_("您不能为该代表录入社情民意。"))
     if submission_token is not None:
         _refuse_used_token(submission_token)
@@ -319,7 +326,12 @@ def item_create(*, actor, deputy, data: dict, files=(), co_deputies=(), submit: 
             _apply_fields(item, data)
             item.save()
             item.co_deputies.set([d for d in co_deputies if d.pk != deputy.pk])
-            comment = _("工作人员 %(who)s 代代表录入") % {"who": actor} if not own else ""
+            if own:
+                comment = ""
+            elif vouched_by:
+                comment = _("%(who)s 通过%(via)s代代表录入") % {"who": actor, "via": vouched_by}
+            else:
+                comment = _("工作人员 %(who)s 代代表录入") % {"who": actor}
             event = _event(item, Action.CREATE, actor, "", comment=comment)
             _attach(item, event, files, actor)
     except IntegrityError:
@@ -328,8 +340,17 @@ def item_create(*, actor, deputy, data: dict, files=(), co_deputies=(), submit: 
         _refuse_used_token(submission_token)  # the parallel POST committed first
         raise
     if submit:
-        item = item_submit(item=item, actor=actor)
+        item = _submit(item, actor, _vouched_kinds if vouched_by and not own else actor_kinds)
     return item
+
+
+def _vouched_kinds(user, item) -> set[str]:
+    """`actor_kinds` of someone a channel vouched for (item_create's `vouched_by`): the one who entered
+    the item is its 提交人 for submitting it."""
+    kinds = actor_kinds(user, item)
+    if user is not None and item.entered_by_id == user.pk:
+        kinds.add(Actor.OWNER)
+    return kinds
 
 
 def _refuse_used_token(token):
@@ -377,8 +398,12 @@ def _unchanged_since_return(item) -> bool:
 def item_submit(*, item, actor) -> Item:
     """草稿/退回补充 → 已提交: the 研处 clock starts (研处时限, working days). A returned item must
     have been changed first: resubmitting it as it was returned is refused."""
+    return _submit(item, actor, actor_kinds)
+
+
+def _submit(item, actor, kinds_of) -> Item:
     with transaction.atomic():
-        item, _kinds = _lock(item, Action.SUBMIT, actor)
+        item, _kinds = _lock(item, Action.SUBMIT, actor, kinds_of=kinds_of)
         if item.state == State.RETURNED and _unchanged_since_return(item):
             raise WorkflowError(_("该事项被退回补充后尚未作任何修改。请先按退回意见补充修改内容,再重新提交。"))
         missing = [str(Item._meta.get_field(f).verbose_name) for f in ("content", "category", "area")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("points/", include("points.urls")),
     path("publicity/", include("publicity.urls")),
+    path("liaison/", include("liaison.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("audit.privacy_urls")),
     path("jobs/", include("jobs.urls")),

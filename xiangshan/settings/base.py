@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "projects",
     "points",
     "publicity",
+    "liaison",
     "audit",
     "jobs",
     "api",
