@@ -81,8 +81,19 @@ def progress_of(job: Job) -> tuple[int, int]:
 
 
 def job_create(*, owner, kind: str, params: dict, total: int = 0) -> Job:
-    """A new job for `owner`, queued for the worker once the transaction commits."""
+    """A new job for `owner`, queued for the worker once the transaction commits — or the owner's same job
+    (kind and parameters) still waiting or running: a reload of an export link, a second click or a
+    browser's prefetch of the GET starts no second export."""
+    from accounts.models import User
+
     with transaction.atomic():
+        # One owner's requests one after another, so two parallel GETs cannot both miss the first job.
+        User.objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True).first()
+        same = (Job.objects.filter(owner=owner, kind=kind, params=params, state__in=(JobState.PENDING,
+                                                                                       JobState.RUNNING))
+                .order_by("-created_at").first())
+        if same is not None:
+            return same
         job = Job.objects.create(owner=owner, kind=JobKind(kind), params=params, total=total)
         transaction.on_commit(lambda: job_enqueue(job_id=job.pk))
     return job

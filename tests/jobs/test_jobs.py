@@ -69,6 +69,22 @@ def test_a_large_item_export_becomes_a_job_for_its_owner_only(cast, login, setti
         assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
 
 
+def test_a_reload_of_a_large_export_starts_no_second_job(cast, login, settings):
+    settings.JOB_EXPORT_ROWS = 1
+    make(cast, State.SUBMITTED)
+    make(cast, State.HANDLING)
+    client = login(cast.staff)
+    first = client.get(reverse("petitions:list"), {"export": "xlsx", "q": ""})
+    again = client.get(reverse("petitions:list"), {"export": "xlsx", "q": ""})  # reload, double click, prefetch
+    job = Job.objects.get()
+    assert first.url == again.url == reverse("jobs:detail", args=[job.token])
+    other_filter = client.get(reverse("petitions:list"), {"export": "xlsx", "q": "社区"})
+    assert Job.objects.count() == 2 and other_filter.url != first.url
+    job_run(job_id=job.pk)
+    client.get(reverse("petitions:list"), {"export": "xlsx", "q": ""})  # once finished, a new export is new
+    assert Job.objects.filter(params=job.params).count() == 2
+
+
 def test_a_small_export_still_answers_at_once(cast, login, settings):
     settings.JOB_EXPORT_ROWS = 20_000
     make(cast, State.SUBMITTED)
