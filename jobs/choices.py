@@ -6,6 +6,7 @@ class JobKind(models.TextChoices):
     ITEMS_EXPORT = "items_export", _("导出社情民意")
     ROSTER_EXPORT = "roster_export", _("导出代表名册")
     LEDGER_IMPORT = "ledger_import", _("导入台账")
+    LEDGER_DRY_RUN = "ledger_dry_run", _("台账试运行")
 
 
 class JobState(models.TextChoices):

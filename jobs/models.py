@@ -71,4 +71,11 @@ class Job(models.Model):
 
     @property
     def downloadable(self) -> bool:
-        return self.state == JobState.DONE and bool(self.result_file)
+        return self.state == JobState.DONE and bool(self.result_file) and self.kind != JobKind.LEDGER_DRY_RUN
+
+    @property
+    def report_url(self) -> str:
+        """Where a finished job's result is read on a page instead of downloaded (a ledger's 试运行)."""
+        if self.state == JobState.DONE and self.kind == JobKind.LEDGER_DRY_RUN:
+            return reverse("ledger:job_report", args=[self.token])
+        return ""

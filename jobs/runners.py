@@ -103,4 +103,38 @@ def ledger_import(job, progress) -> dict:
                 "n": report.created, "u": len(report.unchanged)}}
 
 
-RUNNERS = {"items_export": items_export, "roster_export": roster_export, "ledger_import": ledger_import}
+def ledger_dry_run(job, progress) -> dict:
+    """A large ledger's 试运行: the report is kept as JSON for the ledger's report page; the staged file
+    stays for the confirmation (which may itself become a ledger_import job)."""
+    import io
+    import json
+
+    from core import staging
+    from ledger.services import LedgerError, report_summary
+    from ledger.services import ledger_import as do_import
+    from ledger.views import ROLES, STAGING_KIND
+
+    user = _owner_active(job)
+    if not user.has_role(*ROLES):
+        raise JobError(_("您已无权导入台账。"))
+    loaded = staging.upload_load(kind=STAGING_KIND, token=job.params["staged"])
+    if loaded is None:
+        raise JobError(_("导入已过期,请重新上传文件。"))
+    data, _stored = loaded
+    try:
+        report = do_import(file=io.BytesIO(data), dry_run=True, create_units=bool(job.params.get("create_units")),
+                           filename=job.params.get("filename", ""))
+    except LedgerError as exc:
+        staging.upload_discard(kind=STAGING_KIND, token=job.params["staged"])
+        raise JobError(str(exc)) from exc
+    summary = report_summary(report)
+    path = job_file(job, ".json")
+    path.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    return {"file": path.name, "name": "", "done": report.rows, "total": report.rows,
+            "message": _("共 %(rows)d 行:将新增 %(new)d 条,已导入过(不变) %(same)d 条,拒绝 %(bad)d 行。") % {
+                "rows": report.rows, "new": summary["new"], "same": summary["unchanged"],
+                "bad": len(summary["refused"])}}
+
+
+RUNNERS = {"items_export": items_export, "roster_export": roster_export, "ledger_import": ledger_import,
+           "ledger_dry_run": ledger_dry_run}

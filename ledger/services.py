@@ -77,6 +77,24 @@ class LedgerReport:
         return not self.refused
 
 
+SAMPLE_ROWS = 200  # new rows listed on the dry-run page
+
+
+def report_summary(report: LedgerReport) -> dict:
+    """What the dry-run page shows, as plain data: the same whether the dry run ran in the request or in a
+    background job (which keeps it as JSON)."""
+    return {
+        "rows": report.rows, "new": len(report.new), "unchanged": len(report.unchanged), "ok": report.ok,
+        "refused": [{"row": r.row, "reason": r.reason} for r in report.refused],
+        "units_to_create": list(report.units_to_create),
+        "sample": [{"row": r["row"], "number": r["number"], "title": r["title"],
+                    "deputies": "、".join(d.name for d in [r["deputy"], *r["co_deputies"]] if d is not None),
+                    "state_text": r["state_text"], "unit_name": r["unit_name"] or "",
+                    "submitted": r["submitted"].isoformat() if r["submitted"] else ""}
+                   for r in report.new[:SAMPLE_ROWS]],
+    }
+
+
 def _month(value) -> datetime.date | None:
     if value in (None, ""):
         return None

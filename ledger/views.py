@@ -5,10 +5,12 @@ under a random token remembered in this session, with the options of the dry run
 ran the dry run can confirm it, and exactly the file and options that were checked are imported."""
 
 import io
+import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,7 +19,7 @@ from core.access import role_required
 
 from .forms import LedgerConfirmForm, LedgerUploadForm
 from .models import LedgerRow
-from .services import IMPORT_ROLES, LedgerError, ledger_import
+from .services import IMPORT_ROLES, LedgerError, ledger_import, report_summary
 
 ROLES = tuple(IMPORT_ROLES)
 STAGING_KIND = "ledger-uploads"
@@ -40,6 +42,14 @@ def dry_run(request):
         return render(request, "ledger/import.html", {"form": form, "recent": [], "total": None}, status=400)
     upload, create_units = form.cleaned_data["file"], form.cleaned_data["create_units"]
     data = upload.read()
+    if len(data) > settings.JOB_DRY_RUN_BYTES:  # too long to check in one request: the worker checks it
+        from jobs.services import job_create
+
+        token = staging.upload_stage(kind=STAGING_KIND, data=data, filename=upload.name)
+        job = job_create(owner=request.user, kind="ledger_dry_run", params={
+            "staged": token, "filename": upload.name[:200], "create_units": create_units})
+        messages.info(request, _("台账较大,已转为后台试运行,完成后可在本页查看结果并确认导入。"))
+        return redirect(job)
     try:
         report = ledger_import(file=io.BytesIO(data), dry_run=True, create_units=create_units, filename=upload.name)
     except LedgerError as exc:
@@ -52,7 +62,31 @@ def dry_run(request):
                                  info={"filename": upload.name[:200], "create_units": create_units,
                                        "rows": report.rows})
     return render(request, "ledger/report.html", {
-        "report": report, "token": token, "create_units": create_units, "filename": upload.name})
+        "summary": report_summary(report), "token": token, "create_units": create_units, "filename": upload.name})
+
+
+@require_GET
+@role_required(*ROLES)
+def job_report(request, token):
+    """The result of a dry run that ran in the worker (its job's page links here): the same report page,
+    and the staged file is remembered in this session so that only its owner, here, can confirm it."""
+    from jobs.models import Job
+    from jobs.services import job_directory
+
+    job = get_object_or_404(Job.objects.visible_to(request.user), token=token, kind="ledger_dry_run",
+                            state="done")
+    try:
+        summary = json.loads((job_directory() / job.result_file).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise Http404 from None
+    staged = job.params["staged"]
+    token = ""
+    if summary["ok"] and summary["new"] and staging.upload_load(kind=STAGING_KIND, token=staged) is not None:
+        token = staged
+        staging.session_remember(request, key=SESSION_KEY, token=token, info={
+            "filename": job.params["filename"], "create_units": job.params["create_units"], "rows": summary["rows"]})
+    return render(request, "ledger/report.html", {"summary": summary, "token": token, "filename": job.params["filename"],
+                                                  "create_units": job.params["create_units"]})
 
 
 @require_POST

@@ -124,6 +124,32 @@ def test_a_large_ledger_import_runs_as_a_job(cast, login, settings):
     assert "导入已过期" in client.get(reverse("jobs:detail", args=[job.token])).content.decode()
 
 
+def test_a_large_ledger_dry_run_runs_in_the_worker_and_its_owner_confirms_it(cast, login, settings):
+    settings.JOB_DRY_RUN_BYTES = 100
+    client = login(cast.staff)
+    f = workbook(good_rows())
+    f.name = "ledger.xlsx"
+    response = client.post(reverse("ledger:dry_run"), {"file": f, "create_units": "on"})
+    job = Job.objects.get(kind="ledger_dry_run")
+    assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.token])
+    assert not Item.objects.exists()
+    assert job_run(job_id=job.pk) == JobState.DONE
+    job.refresh_from_db()
+    assert "将新增 4 条" in job.message
+    page = client.get(response.url).content.decode()
+    assert 'data-testid="job-report"' in page and 'data-testid="job-download"' not in page
+    assert client.get(reverse("jobs:download", args=[job.token])).status_code == 404
+    report_url = reverse("ledger:job_report", args=[job.token])
+    assert login(cast.admin).get(report_url).status_code == 404  # another user, even an admin
+    client = login(cast.staff)
+    report = client.get(report_url)
+    html = report.content.decode()
+    assert "将新增 4 条" in html and "已撤并的老单位" in html and 'data-testid="ledger-confirm"' in html
+    assert not Item.objects.exists()
+    client.post(reverse("ledger:confirm"), {"token": report.context["token"]})
+    assert Item.objects.filter(imported=True).count() == 4
+
+
 def test_the_hourly_purge_removes_old_files_once(cast, settings):
     settings.JOB_KEEP_HOURS = 24
     old = Job.objects.create(owner=cast.staff, kind="items_export", state=JobState.DONE, result_file="a.xlsx",

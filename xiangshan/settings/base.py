@@ -257,6 +257,9 @@ SCHEDULE_CATCH_UP_GRACE = env.int("SCHEDULE_CATCH_UP_GRACE", default=120)
 # JOB_IMPORT_ROWS rows run in the worker with a progress page; their files are kept JOB_KEEP_HOURS.
 JOB_EXPORT_ROWS = env.int("JOB_EXPORT_ROWS", default=20_000)
 JOB_IMPORT_ROWS = env.int("JOB_IMPORT_ROWS", default=5_000)
+# A ledger upload larger than this is checked (试运行) in the worker too: 100,000 rows take about 50 s,
+# near the web worker's timeout; about 1 MB is 10,000 rows.
+JOB_DRY_RUN_BYTES = env.int("JOB_DRY_RUN_BYTES", default=1024 * 1024)
 JOB_KEEP_HOURS = env.int("JOB_KEEP_HOURS", default=24)
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
