@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.loops import LoopError, NotAllowed, StaleState
 
 from .choices import AttendanceStatus
 from .models import Activity, ActivityPhoto, Attendance, ReceptionProblem
@@ -55,6 +59,59 @@ def attendance_record(*, activity: Activity, actor, statuses: dict[int, tuple[st
             row.save(update_fields=["status", "note"])
             changed += 1
     return changed
+
+
+def _answer_refusal(activity: Activity, row: Attendance, status: str, note: str, today: datetime.date):
+    """Why this deputy may not answer `status` now (the LoopError to raise), or None."""
+    if row.status == AttendanceStatus.ABSENT:
+        return LoopError(_("工作人员已登记您为缺席,如有异议请联系工作人员。"))
+    if status == AttendanceStatus.ATTENDED:
+        if row.status == AttendanceStatus.ATTENDED:
+            return StaleState(_("您已签到。"))
+        if today != activity.date:
+            return LoopError(_("只能在活动当天(%(date)s)签到。") % {"date": activity.date.isoformat()})
+        return None
+    if status == AttendanceStatus.LEAVE:
+        if row.status == AttendanceStatus.ATTENDED:
+            return LoopError(_("您已签到,不能再请假。"))
+        if row.status == AttendanceStatus.LEAVE:
+            return StaleState(_("您已请假。"))
+        if today > activity.date:
+            return LoopError(_("活动已经结束,不能再请假;如有需要请联系工作人员。"))
+        if not note:
+            return LoopError(_("请填写请假事由。"))
+        return None
+    raise ValueError(status)
+
+
+def attendance_answers_open(*, activity: Activity, row: Attendance | None) -> list[str]:
+    """The answers (ATTENDED, LEAVE) the invited deputy of `row` may give now: the buttons to show."""
+    if row is None:
+        return []
+    today = timezone.localdate()
+    return [status for status in (AttendanceStatus.ATTENDED, AttendanceStatus.LEAVE)
+            if _answer_refusal(activity, row, status, "-", today) is None]
+
+
+@transaction.atomic
+def attendance_answer(*, activity: Activity, actor, status: str, note: str = "") -> Attendance:
+    """An invited deputy's own answer (the mini-program): 签到 (ATTENDED) on the activity's day, or 请假
+    (LEAVE, with the reason) up to that day. Only the deputy's own invitation row, and never over what
+    staff recorded as 缺席 (only absences are deducted, so that stays staff's word, via attendance_record)."""
+    deputy = actor.deputy_profile
+    row = (Attendance.objects.select_for_update().filter(activity=activity, deputy=deputy).first()
+           if deputy is not None and not actor.is_read_only else None)
+    if row is None:
+        raise NotAllowed(_("您不在该活动的邀请名单中。"))
+    note = (note or "").strip()[:200]
+    refusal = _answer_refusal(activity, row, status, note, timezone.localdate())
+    if refusal is not None:
+        raise refusal
+    row.status = status
+    if status == AttendanceStatus.LEAVE:
+        row.note = note
+    row.save(update_fields=["status", "note"])
+    return row
 
 
 @transaction.atomic

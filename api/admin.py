@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import services
-from .models import Device
+from .models import Device, WeChatBinding
 
 
 @admin.register(Device)
@@ -28,3 +28,20 @@ class DeviceAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         n = sum(services.device_revoke(device=d, actor=request.user, request=request) for d in queryset)
         self.message_user(request, _("已注销 %(n)s 台设备。") % {"n": n}, messages.SUCCESS)
+
+
+@admin.register(WeChatBinding)
+class WeChatBindingAdmin(admin.ModelAdmin):
+    """Admins unbind a WeChat account (delete the row) for a lost or handed-over phone; the account then
+    binds again by SMS. Revoke its devices too (above) to end the sessions already signed in."""
+
+    list_display = ("user", "created_at", "last_used_at")
+    search_fields = ("user__username", "user__full_name")
+    fields = ("user", "openid", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

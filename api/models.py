@@ -84,3 +84,54 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.key}"
+
+
+class WeChatBinding(models.Model):
+    """A WeChat account bound to a login account (微信绑定): the mini-program's ``openid`` for our app id.
+    Made once, by mobile number + SMS code (api.services.wechat_bind_confirm); afterwards a WeChat
+    sign-in of that openid gets the account's device tokens without a password. Nothing else of the
+    WeChat session is kept (the session_key never leaves code2Session's answer). Deleted by an admin to
+    unbind a lost or handed-over phone."""
+
+    openid = models.CharField(_("微信 openid"), max_length=128, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="wechat_bindings")
+    created_at = models.DateTimeField(_("绑定时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近登录"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("微信绑定")
+        verbose_name_plural = _("微信绑定")
+        ordering = ["-last_used_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} · {self.openid[:6]}…"
+
+
+class WeChatBindRequest(models.Model):
+    """A first WeChat sign-in waiting to be bound (待绑定): found by its opaque ``bind_token`` (stored as
+    a SHA-256 digest, like device tokens), good for ``expires_at``. It holds the mobile number the SMS
+    code went to, the code as a keyed digest, and the wrong attempts; ``user`` is the account the mobile
+    matched, if exactly one did (never shown: the answers are the same either way). Used once; rows past
+    their time are deleted when new ones are made."""
+
+    token_digest = models.CharField(max_length=64, unique=True)
+    openid = models.CharField(max_length=128)
+    expires_at = models.DateTimeField()
+    mobile = models.CharField(max_length=20, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    code_digest = models.CharField(max_length=64, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    sends = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("待绑定的微信登录")
+        verbose_name_plural = _("待绑定的微信登录")
+        indexes = [models.Index(fields=["expires_at"], name="api_wechat_bind_expires_idx")]
+
+    def __str__(self):
+        return f"{self.openid[:6]}… {self.created_at:%Y-%m-%d %H:%M}"

@@ -6,6 +6,7 @@ OpenAPI schema."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from petitions.choices import Category, Source, State
@@ -53,6 +54,49 @@ class TokenSerializer(serializers.Serializer):
         return {"access_token": issued.access_token, "refresh_token": issued.refresh_token, "token_type": "Bearer",
                 "expires_in": int((d.access_expires_at - now).total_seconds()),
                 "refresh_expires_in": int((d.refresh_expires_at - now).total_seconds()), "device_id": d.pk}
+
+
+class WeChatSignInSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=128, help_text="小程序 wx.login() 得到的登录凭证 code")
+    device = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                                   help_text="设备名称,如“刘芳的 iPhone 小程序”")
+
+
+class WeChatBindRequiredSerializer(serializers.Serializer):
+    """First sign-in of this WeChat account: bind it by mobile number and SMS code."""
+
+    bind_required = serializers.BooleanField()
+    bind_token = serializers.CharField(help_text="绑定凭证:用于 auth/wechat/bind 和 auth/wechat/bind/confirm")
+    expires_in = serializers.IntegerField(help_text="绑定凭证有效秒数")
+    message = serializers.CharField()
+
+
+def _mobile(value: str) -> str:
+    import re
+
+    digits = re.sub(r"[\s-]", "", value or "").removeprefix("+86")
+    if not re.fullmatch(r"1[3-9]\d{9}", digits):
+        raise serializers.ValidationError(gettext_lazy("请输入 11 位手机号码。"))
+    return digits
+
+
+class WeChatBindSerializer(serializers.Serializer):
+    bind_token = serializers.CharField(max_length=100)
+    mobile = serializers.CharField(max_length=20, help_text="登记在账号或代表名册中的手机号码")
+
+    def validate_mobile(self, value):
+        return _mobile(value)
+
+
+class WeChatBindSentSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    expires_in = serializers.IntegerField(help_text="验证码有效秒数")
+
+
+class WeChatBindConfirmSerializer(WeChatBindSerializer):
+    sms_code = serializers.RegexField(r"^\d{6}$", max_length=6, help_text="短信验证码(6 位数字)",
+                                      error_messages={"invalid": gettext_lazy("请输入 6 位数字验证码。")})
+    device = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class DeviceSerializer(serializers.Serializer):
@@ -299,6 +343,87 @@ class SuggestionDetailSerializer(SuggestionRowSerializer):
     concluded_at = serializers.DateTimeField(allow_null=True)
     replies = SuggestionReplySerializer(many=True, source="api_replies")
     timeline = SuggestionEventSerializer(many=True, source="api_events")
+    actions = serializers.ListField(child=serializers.CharField(), source="api_actions", default=list,
+                                    help_text="您现在可以执行的操作(POST /suggestions/{id}/actions/{action})")
 
     def get_co_signers(self, s) -> RefSerializer(many=True):
         return [{"id": c.deputy.pk, "name": c.deputy.name} for c in s.api_cosigners]
+
+
+class SuggestionCreateSerializer(serializers.Serializer):
+    """A new suggestion (the page's form, as JSON or multipart with ``files``)."""
+
+    session = serializers.IntegerField(required=False, help_text="会议 id;只有一个会议接收建议时可省略")
+    title = serializers.CharField(max_length=200, help_text="案由")
+    body = serializers.CharField(required=False, allow_blank=True, help_text="内容(提交前必填)")
+    category = serializers.IntegerField(required=False, allow_null=True, help_text="小类 id")
+    consent_public = serializers.BooleanField(required=False, default=True, help_text="同意公开")
+    co_deputies = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="附议代表 id")
+    lead_deputy = serializers.IntegerField(required=False, help_text="工作人员代为录入时:领衔代表 id")
+    paper_signed = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                         help_text="工作人员代为录入时:已收到纸质附议签名的代表 id")
+    submit = serializers.BooleanField(required=False, default=False, help_text="true:保存并提交;否则保存为草稿")
+
+
+class SuggestionActionSerializer(serializers.Serializer):
+    """The action's own fields, as the page's form for it has them: evaluate work_rating, result_rating
+    (satisfied / basic / dissatisfied) and comment; cosign by staff deputy (a paper signature)."""
+
+    work_rating = serializers.CharField(required=False)
+    result_rating = serializers.CharField(required=False)
+    comment = serializers.CharField(required=False, allow_blank=True)
+    deputy = serializers.IntegerField(required=False)
+
+
+class SuggestionResultSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    suggestion = SuggestionDetailSerializer(allow_null=True)
+
+
+# ---- activities ---------------------------------------------------------------------------------
+
+
+class ActivityRowSerializer(serializers.Serializer):
+    """An activity as the list shows it, with the reader's own invitation (null when not invited)."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    title = serializers.CharField()
+    date = serializers.DateField()
+    place = serializers.CharField()
+    organiser = serializers.SerializerMethodField()
+    home = RefSerializer(allow_null=True)
+    invited_count = serializers.IntegerField()
+    attended_count = serializers.IntegerField()
+    leave_count = serializers.IntegerField()
+    my_status = serializers.CharField(allow_null=True, help_text="本人的出席情况:invited/attended/leave/absent")
+
+    def get_organiser(self, a) -> str:
+        return str(a.organiser.name) if a.organiser is not None else ""
+
+
+class AttendanceSerializer(serializers.Serializer):
+    deputy = RefSerializer()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    note = serializers.CharField()
+
+
+class ActivityDetailSerializer(ActivityRowSerializer):
+    """An activity as its page shows it, and the answers the reader may give now
+    (POST /activities/{id}/actions/{action}: sign_in, ask_leave)."""
+
+    summary = serializers.CharField()
+    voters_received = serializers.IntegerField()
+    attendances = AttendanceSerializer(many=True, source="api_attendances")
+    actions = serializers.ListField(child=serializers.CharField(), source="api_actions")
+
+
+class AskLeaveSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="请假事由")
+
+
+class ActivityActionResultSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    activity = ActivityDetailSerializer()

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
@@ -22,6 +23,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.choices import Role
 from core.loops import LoopError
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
@@ -41,7 +43,8 @@ from .throttles import IPThrottle, SignInThrottle
 
 ERRORS = {code: OpenApiResponse(s.ErrorSerializer, description=text) for code, text in {
     400: "请求内容不正确(fields 说明各字段)", 401: "未登录或凭证无效", 403: "角色无权使用", 404: "不存在或不在您的范围内",
-    409: "当前状态不允许该操作", 422: "Idempotency-Key 已用于另一个请求", 429: "请求过于频繁"}.items()}
+    409: "当前状态不允许该操作", 422: "Idempotency-Key 已用于另一个请求", 429: "请求过于频繁",
+    503: "微信或短信服务暂时不可用"}.items()}
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[!-~]+$"},
     OpenApiParameter.HEADER, required=False,
@@ -129,6 +132,92 @@ class RefreshView(APIView):
         if issued is None:
             raise ApiError(_("刷新令牌无效、已过期或已注销,请重新登录。"), code="invalid_refresh_token", status_code=401)
         return Response(s.TokenSerializer.from_issued(issued))
+
+
+def _client_ip(request) -> str:
+    from audit.context import client_ip
+
+    return client_ip(request._request) or request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _wechat_refused(exc) -> ApiError:
+    return ApiError(exc.message, code=exc.code, status_code=exc.status_code)
+
+
+class WeChatSignInView(APIView):
+    """微信小程序登录:用 wx.login() 的 code 换取登录。已绑定的微信直接签发访问令牌和刷新令牌(201);
+    首次登录返回绑定凭证 bind_token(202),再用手机号和短信验证码绑定账号。
+    不接受 Idempotency-Key:code 只能用一次,重试请重新调用 wx.login()。"""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [SignInThrottle, IPThrottle]
+
+    @extend_schema(request=s.WeChatSignInSerializer,
+                   responses={201: s.TokenSerializer, 202: s.WeChatBindRequiredSerializer,
+                              **errors(400, 403, 429, 503)}, auth=[], operation_id="auth_wechat")
+    def post(self, request):
+        from .wechat import WeChatError
+
+        body = s.WeChatSignInSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            done = services.wechat_sign_in(code=body.validated_data["code"],
+                                           device_name=body.validated_data.get("device", ""), request=request._request)
+        except WeChatError as exc:
+            raise _wechat_refused(exc)
+        if done.tokens is not None:
+            return Response(s.TokenSerializer.from_issued(done.tokens), status=status.HTTP_201_CREATED)
+        return Response({"bind_required": True, "bind_token": done.bind_token,
+                         "expires_in": int((done.expires_at - timezone.now()).total_seconds()),
+                         "message": _("首次使用微信登录,请输入登记的手机号码,用短信验证码绑定账号。")},
+                        status=status.HTTP_202_ACCEPTED)
+
+
+class WeChatBindView(APIView):
+    """向手机号发送绑定验证码。只有登记在账号或代表名册中的手机号会收到短信,但无论是否登记,回答都相同。
+    同一手机号一分钟内重复请求(重试)不会重复发送。"""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [SignInThrottle, IPThrottle]
+
+    @extend_schema(request=s.WeChatBindSerializer, responses={200: s.WeChatBindSentSerializer,
+                                                              **errors(400, 429, 503)},
+                   auth=[], operation_id="auth_wechat_bind")
+    def post(self, request):
+        body = s.WeChatBindSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            expires = services.wechat_bind_send(bind_token=body.validated_data["bind_token"],
+                                                mobile=body.validated_data["mobile"], ip=_client_ip(request))
+        except services.WeChatBindRefused as exc:
+            raise _wechat_refused(exc)
+        return Response({"message": _("如果该手机号已在本平台登记,验证码短信已发送,10 分钟内有效。"),
+                         "expires_in": max(0, int((expires - timezone.now()).total_seconds()))})
+
+
+class WeChatBindConfirmView(APIView):
+    """核对短信验证码,把微信绑定到该手机号的账号,并签发访问令牌和刷新令牌。验证码最多输错 5 次。
+    绑定成功后 bind_token 即失效:如未收到应答,重新调用 wx.login() 和 auth/wechat 即可直接登录。"""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [SignInThrottle, IPThrottle]
+
+    @extend_schema(request=s.WeChatBindConfirmSerializer, responses={201: s.TokenSerializer, **errors(400, 429, 503)},
+                   auth=[], operation_id="auth_wechat_bind_confirm")
+    def post(self, request):
+        body = s.WeChatBindConfirmSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            issued = services.wechat_bind_confirm(bind_token=data["bind_token"], mobile=data["mobile"],
+                                                  sms_code=data["sms_code"], device_name=data.get("device", ""),
+                                                  request=request._request)
+        except services.WeChatBindRefused as exc:
+            raise _wechat_refused(exc)
+        return Response(s.TokenSerializer.from_issued(issued), status=status.HTTP_201_CREATED)
 
 
 class SignOutView(APIView):
@@ -436,7 +525,7 @@ def _suggestion_roles():
 
 
 class SuggestionListView(APIView):
-    """代表建议列表(与网页相同的范围和筛选:关键词、会议、状态、主办单位)。"""
+    """代表建议列表(与网页相同的范围和筛选:关键词、会议、状态、主办单位),以及提出一件新建议。"""
 
     @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=False),
                                OpenApiParameter("session", OpenApiTypes.INT, required=False),
@@ -464,25 +553,260 @@ class SuggestionListView(APIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(s.SuggestionRowSerializer(page, many=True).data)
 
+    @extend_schema(request={"application/json": s.SuggestionCreateSerializer,
+                            "multipart/form-data": s.SuggestionCreateSerializer},
+                   responses={201: s.SuggestionResultSerializer, **errors(400, 401, 403, idempotent=True)},
+                   parameters=[IDEMPOTENCY_HEADER], operation_id="suggestions_create")
+    @idempotent
+    def post(self, request):
+        """提出一件代表建议(领衔代表本人,或人大工作人员代为录入纸质建议),保存为草稿;submit=true 同时提交。"""
+        from suggestions import services as suggestion_services
+        from suggestions.draft_forms import DraftForm
+        from suggestions.drafting import _may_draft, _staff_entry
+
+        user = request.user
+        if not _may_draft(user):
+            raise ApiError(_("您无权提出代表建议。"), code="permission_denied", status_code=403)
+        staff = _staff_entry(user)
+        data = form_data(request.data, DraftForm)
+        blank = DraftForm(user=user, staff=staff)
+        for name in SUGGESTION_DEFAULTS:
+            value = blank.get_initial_for_field(blank.fields[name], name)
+            if name not in data and value not in (None, ""):
+                # (a bool is checked first: True == 1 would read as a session's id)
+                data[name] = ("true" if value else "false") if isinstance(value, bool) else str(getattr(value, "pk", value))
+        form = DraftForm(data, request.FILES, user=user, staff=staff)
+        if not form.is_valid():
+            raise form_error(form)
+        cleaned = form.cleaned_data
+        try:
+            suggestion = suggestion_services.suggestion_create(
+                actor=user, session=cleaned["session"], lead_deputy=cleaned["lead_deputy"] if staff else user.deputy_profile,
+                data=form.data_for_service(), co_deputies=cleaned.get("co_deputies") or (), files=cleaned["files"])
+            for deputy in cleaned.get("paper_signed") or ():  # staff hold these co-signers' paper signatures
+                suggestion_services.suggestion_cosign(suggestion=suggestion, actor=user, deputy=deputy, on_paper=True)
+        except LoopError as exc:
+            raise loop_error(exc)
+        message = _("草稿已保存。")
+        if wants(request.data, "submit"):
+            try:
+                suggestion_services.suggestion_submit(suggestion=suggestion, actor=user)
+                message = _("建议已提交。")
+            except LoopError as exc:
+                message = _("草稿已保存,但未能提交:%(m)s") % {"m": exc.message}
+        response = Response({"message": message, "suggestion": suggestion_detail_data(user, suggestion.pk)},
+                            status=status.HTTP_201_CREATED)
+        response["Location"] = f"/api/v1/suggestions/{suggestion.pk}"
+        return response
+
+
+def _suggestion_actions():
+    from suggestions.actions import ACTIONS
+
+    return {name: ACTIONS[name] for name in SUGGESTION_ACTIONS}
+
+
+# The page's actions a deputy takes from the mini-program (suggestions.actions.ACTIONS, same forms and
+# services): submit a draft, confirm a co-signature (附议), evaluate the answer.
+SUGGESTION_ACTIONS = ("submit", "cosign", "evaluate")
+
+
+def suggestion_detail_data(user, pk) -> dict:
+    """One suggestion in the reader's scope (404 otherwise), as its page shows it, with the actions the
+    reader may take now."""
+    from suggestions.models import CoSigner, Reply, Suggestion, SuggestionEvent
+    from suggestions.services import suggestion_actions
+
+    suggestion = get_object_or_404(Suggestion.objects.visible_to(user).select_related(
+        "session", "lead_deputy", "category"), pk=pk)
+    suggestion.lead_units = []
+    suggestion.api_cosigners = CoSigner.objects.filter(suggestion=suggestion).select_related("deputy").order_by("id")
+    suggestion.api_replies = (Reply.objects.filter(suggestion=suggestion).select_related("unit")
+                              .order_by("round", "submitted_at", "id"))
+    suggestion.api_events = (SuggestionEvent.objects.filter(suggestion=suggestion)
+                             .select_related("actor", "actor_unit").order_by("created_at", "id"))
+    allowed = suggestion_actions(user, suggestion)
+    suggestion.api_actions = [name for name, spec in _suggestion_actions().items()
+                              if user.has_role(*spec.roles) and allowed & set(spec.shows)]
+    return s.SuggestionDetailSerializer(suggestion).data
+
+
+def _refuse_suggestion_readers(user):
+    if not user.roles & _suggestion_roles():
+        raise ApiError(_("您无权查看代表建议。"), code="permission_denied", status_code=403)
+
 
 class SuggestionDetailView(APIView):
-    """一件代表建议:内容、附议代表、各轮答复、评价和办理记录(不含联系人和电话)。"""
+    """一件代表建议:内容、附议代表、各轮答复、评价和办理记录(不含联系人和电话),以及您现在可以执行的操作。"""
 
     @extend_schema(parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
                                                 required=False)],
                    responses={200: s.SuggestionDetailSerializer, 304: OpenApiResponse(description="未修改"),
                               **errors(401, 403, 404)}, operation_id="suggestion_detail")
     def get(self, request, pk):
-        from suggestions.models import CoSigner, Reply, Suggestion, SuggestionEvent
+        _refuse_suggestion_readers(request.user)
+        return etag_response(request, suggestion_detail_data(request.user, pk))
 
-        if not request.user.roles & _suggestion_roles():
-            raise ApiError(_("您无权查看代表建议。"), code="permission_denied", status_code=403)
-        suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user).select_related(
-            "session", "lead_deputy", "category"), pk=pk)
-        suggestion.lead_units = []
-        suggestion.api_cosigners = CoSigner.objects.filter(suggestion=suggestion).select_related("deputy").order_by("id")
-        suggestion.api_replies = (Reply.objects.filter(suggestion=suggestion).select_related("unit")
-                                  .order_by("round", "submitted_at", "id"))
-        suggestion.api_events = (SuggestionEvent.objects.filter(suggestion=suggestion)
-                                 .select_related("actor", "actor_unit").order_by("created_at", "id"))
-        return etag_response(request, s.SuggestionDetailSerializer(suggestion).data)
+
+# Fields the new-suggestion page shows filled in (the single open session, 同意公开 ticked).
+SUGGESTION_DEFAULTS = ("session", "consent_public")
+
+
+class SuggestionActionView(APIView):
+    """对一件代表建议执行一个操作(与网页相同):submit 提交草稿;cosign 附议代表确认附议(工作人员录入纸质签名时
+    带 deputy);evaluate 领衔代表评价办理工作和办理结果(work_rating、result_rating、comment)。"""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(SUGGESTION_ACTIONS)),
+                    IDEMPOTENCY_HEADER],
+        request={"application/json": s.SuggestionActionSerializer, "multipart/form-data": s.SuggestionActionSerializer},
+        responses={200: s.SuggestionResultSerializer, **errors(400, 401, 403, 404, idempotent=True)},
+        operation_id="suggestion_action")
+    @idempotent
+    def post(self, request, pk, action):
+        from suggestions.models import Suggestion
+
+        user = request.user
+        spec = _suggestion_actions().get(action)
+        if spec is None:
+            raise Http404
+        if not user.has_role(*spec.roles):
+            raise ApiError(_("您无权执行该操作。"), code="permission_denied", status_code=403)
+        suggestion = get_object_or_404(Suggestion.objects.visible_to(user), pk=pk)
+        data = {}
+        if spec.form is not None:
+            form = spec.form(form_data(request.data, spec.form), request.FILES, **spec.kwargs_for(user, suggestion))
+            if not form.is_valid():
+                raise form_error(form)
+            data = form.cleaned_data
+        try:
+            done = spec.run(user, suggestion, data)
+        except LoopError as exc:
+            raise loop_error(exc)
+        message = spec.done(done) if callable(spec.done) else str(spec.done)
+        try:
+            detail = suggestion_detail_data(user, pk)
+        except Http404:
+            detail = None
+        return Response({"message": str(message), "suggestion": detail})
+
+
+# ---- activities ---------------------------------------------------------------------------------
+
+
+def _activity_readers():
+    from activities.views import READERS
+
+    return READERS
+
+
+# An action endpoint → the deputy's answer it gives (activities.services.attendance_answer).
+ACTIVITY_ACTIONS = {"sign_in": "attended", "ask_leave": "leave"}
+ACTIVITY_DONE = {"sign_in": gettext_lazy("已签到。"), "ask_leave": gettext_lazy("已请假。")}
+# Who answers an invitation: the deputy in person (the service checks it is their own invitation).
+DEPUTY_API_ROLES = (Role.DEPUTY, Role.GROUP_LEADER)
+
+
+class ActivityPagination(Pagination):
+    """The list's order, newest activity first (the date, then the id breaks ties)."""
+
+    ordering = ("-date", "-id")
+
+
+def _with_my_status(qs, user):
+    from django.db.models import CharField, OuterRef, Subquery, Value
+
+    from activities.models import Attendance
+
+    deputy = user.deputy_profile
+    if deputy is None:
+        return qs.annotate(my_status=Value(None, output_field=CharField()))
+    return qs.annotate(my_status=Subquery(Attendance.objects.filter(activity=OuterRef("pk"), deputy=deputy)
+                                          .values("status")[:1]))
+
+
+def activity_detail_data(user, pk) -> dict:
+    """One activity in the reader's scope (404 otherwise), as its page shows it."""
+    from activities import selectors as activity_selectors
+    from activities import services as activity_services
+    activity = get_object_or_404(_with_my_status(activity_selectors.activity_list(user=user), user), pk=pk)
+    activity.api_attendances = list(activity_selectors.attendances_of(activity))
+    mine = next((a for a in activity.api_attendances if a.deputy_id == getattr(user.deputy_profile, "pk", None)),
+                None)
+    open_answers = activity_services.attendance_answers_open(activity=activity, row=mine) if mine else []
+    activity.api_actions = [name for name, answer in ACTIVITY_ACTIONS.items()
+                            if answer in open_answers and user.has_role(*DEPUTY_API_ROLES)]
+    return s.ActivityDetailSerializer(activity).data
+
+
+
+class ActivityListView(APIView):
+    """履职活动列表(与网页相同的范围和筛选:类型、年份、关键词),最新的在前;my_status 为本人的出席情况。"""
+
+    @extend_schema(parameters=[OpenApiParameter("kind", OpenApiTypes.STR, required=False),
+                               OpenApiParameter("year", OpenApiTypes.INT, required=False),
+                               OpenApiParameter("q", OpenApiTypes.STR, required=False),
+                               OpenApiParameter("cursor", OpenApiTypes.STR, required=False),
+                               OpenApiParameter("page_size", OpenApiTypes.INT, required=False)],
+                   responses={200: paginated(s.ActivityRowSerializer), **errors(400, 401, 403)},
+                   operation_id="activities_list")
+    def get(self, request):
+        from activities import selectors as activity_selectors
+
+        if not request.user.has_role(*_activity_readers()):
+            raise ApiError(_("您无权查看履职活动。"), code="permission_denied", status_code=403)
+        params = request.query_params
+        year = params.get("year") or None
+        if year is not None:
+            if not year.isdigit() or not 2000 <= int(year) <= 2100:
+                raise ApiError(_("未能办理,请按提示修改后重新提交。"), fields={"year": [_("请输入 2000 至 2100 之间的年份。")]})
+            year = int(year)
+        qs = activity_selectors.activity_list(user=request.user, kind=params.get("kind", ""), year=year,
+                                              q=params.get("q", "").strip()[:50])
+        paginator = ActivityPagination()
+        page = paginator.paginate_queryset(_with_my_status(qs, request.user), request, view=self)
+        return paginator.get_paginated_response(s.ActivityRowSerializer(page, many=True).data)
+
+
+class ActivityDetailView(APIView):
+    """一项履职活动:内容、邀请的代表及出席情况,以及您现在可以做的(签到、请假)。带 ETag。"""
+
+    @extend_schema(parameters=[OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
+                                                required=False)],
+                   responses={200: s.ActivityDetailSerializer, 304: OpenApiResponse(description="未修改"),
+                              **errors(401, 404)}, operation_id="activity_detail")
+    def get(self, request, pk):
+        return etag_response(request, activity_detail_data(request.user, pk))
+
+
+class ActivityActionView(APIView):
+    """受邀代表本人:活动当天签到(sign_in),或在活动当天及以前请假(ask_leave,须写明事由 reason)。"""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(ACTIVITY_ACTIONS)),
+                    IDEMPOTENCY_HEADER],
+        request=s.AskLeaveSerializer(required=False),
+        responses={200: s.ActivityActionResultSerializer, **errors(400, 401, 403, 404, idempotent=True)},
+        operation_id="activity_action")
+    @idempotent
+    def post(self, request, pk, action):
+        from activities import services as activity_services
+        from activities.models import Activity
+
+        if action not in ACTIVITY_ACTIONS:
+            raise Http404
+        user = request.user
+        if not user.has_role(*DEPUTY_API_ROLES):
+            raise ApiError(_("只有受邀代表本人可以签到或请假。"), code="permission_denied", status_code=403)
+        activity = get_object_or_404(Activity.objects.visible_to(user), pk=pk)
+        reason = ""
+        if action == "ask_leave":
+            body = s.AskLeaveSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            reason = body.validated_data["reason"]
+        try:
+            activity_services.attendance_answer(activity=activity, actor=user, status=ACTIVITY_ACTIONS[action],
+                                                note=reason)
+        except LoopError as exc:
+            raise loop_error(exc)
+        return Response({"message": str(ACTIVITY_DONE[action]), "activity": activity_detail_data(user, pk)})

@@ -77,3 +77,76 @@ def test_me_and_devices(api, cast):
     check(api, cast, "get", "/api/v1/me", dict.fromkeys(EVERYONE, 200))
     check(api, cast, "get", "/api/v1/notifications", dict.fromkeys(EVERYONE, 200))
     check(api, cast, "get", "/api/v1/auth/devices", dict.fromkeys(EVERYONE, 200))
+
+
+# ---- activities ---------------------------------------------------------------------------------
+
+DEPUTY_ONLY = dict.fromkeys(EVERYONE, 403) | {"deputy": 200, "group_leader": 404, "renwei_deputy": 404}
+
+
+def _activity(cast):
+    from django.utils import timezone
+
+    from activities.choices import AttendanceStatus
+    from tests.activities.factories import activity_with
+
+    # 东山街道's, today, 刘芳 invited (张伟 and 赵强 not).
+    return activity_with(cast.deputy.deputy, status=AttendanceStatus.INVITED, date=timezone.localdate())
+
+
+def test_activity_list_and_detail(api, cast):
+    activity = _activity(cast)
+    check(api, cast, "get", "/api/v1/activities", dict.fromkeys(EVERYONE, 200) | {"zhujian": 403, "huanbao": 403})
+    expected = dict.fromkeys(EVERYONE, 404) | dict.fromkeys(("admin", "staff", "dongshan_staff", "leader", "deputy"), 200)
+    check(api, cast, "get", f"/api/v1/activities/{activity.pk}", expected)
+
+
+def test_activity_sign_in_and_ask_leave(api, cast):
+    from activities.models import Attendance
+
+    activity = _activity(cast)
+    url = f"/api/v1/activities/{activity.pk}/actions/"
+    check(api, cast, "post", url + "sign_in", DEPUTY_ONLY)
+    check(api, cast, "post", url + "ask_leave", DEPUTY_ONLY, {"reason": "出差"})
+    assert Attendance.objects.get(activity=activity).status == "invited"  # every try was rolled back
+    assert api(cast.deputy).post(url + "sign_in").status_code == 200
+    assert Attendance.objects.get(activity=activity).status == "attended"  # in scope: the effect
+
+
+# ---- suggestions (writes) -----------------------------------------------------------------------
+
+
+def test_suggestion_create(api, cast):
+    from suggestions.models import Suggestion
+    from tests.suggestions.helpers import session
+
+    session()
+    body = {"title": "关于增设信号灯的建议", "body": "东山路口拥堵。", "submit": True}
+    expected = dict.fromkeys(EVERYONE, 403) | dict.fromkeys(("deputy", "group_leader", "renwei_deputy"), 201)
+    expected |= {"admin": 400, "staff": 400}  # staff entry: the form asks whose suggestion it is
+    check(api, cast, "post", "/api/v1/suggestions", expected, body)
+    assert api(cast.deputy).post("/api/v1/suggestions", body, format="json").status_code == 201
+    assert Suggestion.objects.get().state == "submitted"
+
+
+def test_suggestion_cosign(api, cast):
+    from tests.suggestions.helpers import draft
+
+    s = draft(cast)  # 刘芳's draft, 张伟 to co-sign: a draft is its deputies' only
+    expected = dict.fromkeys(EVERYONE, 403) | {"admin": 404, "staff": 404, "renwei_deputy": 404, "group_leader": 200}
+    check(api, cast, "post", f"/api/v1/suggestions/{s.pk}/actions/cosign", expected)
+    assert api(cast.group_leader).post(f"/api/v1/suggestions/{s.pk}/actions/cosign").status_code == 200
+    assert s.cosigners.get().confirmed_at is not None
+
+
+def test_suggestion_evaluate(api, cast):
+    from suggestions.choices import State as SuggestionState
+    from tests.suggestions.helpers import make as make_suggestion
+
+    s = make_suggestion(cast, SuggestionState.ANSWERED)
+    body = {"work_rating": "satisfied", "result_rating": "basic"}
+    expected = dict.fromkeys(EVERYONE, 403) | {"deputy": 200, "renwei_deputy": 404}
+    check(api, cast, "post", f"/api/v1/suggestions/{s.pk}/actions/evaluate", expected, body)
+    assert api(cast.deputy).post(f"/api/v1/suggestions/{s.pk}/actions/evaluate", body, format="json").status_code == 200
+    s.refresh_from_db()
+    assert s.state == SuggestionState.CONCLUDED

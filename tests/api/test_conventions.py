@@ -15,7 +15,10 @@ def test_it_serves_the_openapi_schema_for_every_endpoint(client):
     assert schema["openapi"].startswith("3.")
     assert {"/api/v1/auth/token", "/api/v1/auth/refresh", "/api/v1/auth/devices", "/api/v1/me",
             "/api/v1/notifications", "/api/v1/notifications/read", "/api/v1/items", "/api/v1/items/{id}",
-            "/api/v1/items/{id}/actions/{action}"} <= set(schema["paths"])
+            "/api/v1/items/{id}/actions/{action}", "/api/v1/auth/wechat", "/api/v1/auth/wechat/bind",
+            "/api/v1/auth/wechat/bind/confirm", "/api/v1/activities", "/api/v1/activities/{id}",
+            "/api/v1/activities/{id}/actions/{action}", "/api/v1/suggestions/{id}/actions/{action}"} <= set(schema["paths"])
+    assert "post" in schema["paths"]["/api/v1/suggestions"]
     assert schema["components"]["securitySchemes"]["deviceToken"]["scheme"] == "bearer"
     actions = next(p for p in schema["paths"]["/api/v1/items/{id}/actions/{action}"]["post"]["parameters"]
                    if p["name"] == "action")

@@ -339,3 +339,8 @@ API_THROTTLE_RATES = {
 }
 # Stored answers of POSTs with an Idempotency-Key are kept this long.
 API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
+# WeChat mini-program sign-in (api/wechat.py): code2Session's base URL (tests point it at a local fake),
+# and the mini-program's app id and secret (empty: WeChat sign-in answers that it is not configured).
+WECHAT_API_BASE_URL = env("WECHAT_API_BASE_URL", default="https://api.weixin.qq.com")
+WECHAT_APP_ID = env("WECHAT_APP_ID", default="")
+WECHAT_APP_SECRET = env("WECHAT_APP_SECRET", default="")
