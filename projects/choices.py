@@ -1,8 +1,9 @@
 """Choices of livelihood projects by deputy vote (民生实事项目票决) and the two transition tables of their
-loops: the vote round (征集 → 候选项目 → 投票 → 已票决) and the passed project (实施中 → 已完工 → 已验收).
+loops: the vote round (征集 → 候选项目 → 投票 → 已票决) and the passed project (实施中 → 已完工 → 已验收),
+and a third, the supervision group's issues to fix (问题清单: 待整改 → 已整改 → 已销号, or back to 待整改).
 
-`ROUND_TRANSITIONS` and `PROJECT_TRANSITIONS` are the single source of truth for which action may happen
-from which state and by whom; `projects/services.py` has one function per action and checks every call
+`ROUND_TRANSITIONS`, `PROJECT_TRANSITIONS` and `ISSUE_TRANSITIONS` are the single source of truth for
+which action may happen from which state and by whom; `projects/services.py` has one function per action and checks every call
 against them through `core.loops.lock` (issue 12)."""
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ class RoundAction(models.TextChoices):
     ENTER_TALLY = "enter_tally", _("录入计票")
     SIGN_OFF = "sign_off", _("监票人签字确认")
     CLOSE_VOTE = "close_vote", _("结束投票并计票")
+    TAG_IDEA = "tag_idea", _("意见标签")
+    MERGE_IDEA = "merge_idea", _("合并征集意见")
 
 
 class ProjectAction(models.TextChoices):
@@ -80,6 +83,29 @@ class ProjectAction(models.TextChoices):
     ACCEPT = "accept", _("验收")
     RATE = "rate", _("满意度测评")
     GRADE = "grade", _("测评结果")
+    SET_GROUP = "set_group", _("组建监督小组")
+    INSPECT = "inspect", _("视察记录")
+    RAISE_ISSUE = "raise_issue", _("提出整改问题")
+    FOLLOW = "follow", _("关注项目")
+    CLOSE_ISSUE = "close_issue", _("整改问题销号")  # recorded on the project; checked on the issue
+
+
+class GroupRole(models.TextChoices):
+    LEADER = "leader", _("组长")
+    MEMBER = "member", _("组员")
+
+
+class IssueState(models.TextChoices):
+    OPEN = "open", _("待整改")
+    FIXED = "fixed", _("已整改")
+    CLOSED = "closed", _("已销号")
+
+
+class IssueAction(models.TextChoices):
+    RAISE = "raise", _("提出问题")
+    REPORT_FIXED = "report_fixed", _("报告已整改")
+    CONFIRM = "confirm", _("监督小组确认销号")
+    REOPEN = "reopen", _("退回重新整改")
 
 
 class Actor(models.TextChoices):
@@ -87,6 +113,7 @@ class Actor(models.TextChoices):
     PRESIDIUM = "presidium", _("主席团(人大工委)工作人员")
     MEMBER = "member", _("本级代表")
     UNIT = "unit", _("责任单位")
+    SUPERVISOR = "supervisor", _("监督小组成员")
     SYSTEM = "system", _("系统")
 
 
@@ -103,6 +130,9 @@ ROUND_TRANSITIONS: dict[str, Transition] = {
     RoundAction.ENTER_TALLY: transition((RoundState.VOTING,), (Actor.PRESIDIUM,), None),
     RoundAction.SIGN_OFF: transition((RoundState.VOTING,), (Actor.PRESIDIUM,), None),
     RoundAction.CLOSE_VOTE: transition((RoundState.VOTING,), (Actor.PRESIDIUM,), RoundState.CLOSED),
+    # Tags and merges tidy the collected ideas until the candidates are confirmed.
+    RoundAction.TAG_IDEA: transition(_EDITABLE, (Actor.STAFF,), None),
+    RoundAction.MERGE_IDEA: transition((RoundState.COLLECTING,), (Actor.STAFF,), None),
 }
 
 _LIVE = (ProjectState.IMPLEMENTING, ProjectState.COMPLETED, ProjectState.ACCEPTED)
@@ -114,4 +144,16 @@ PROJECT_TRANSITIONS: dict[str, Transition] = {
     ProjectAction.ACCEPT: transition((ProjectState.COMPLETED,), (Actor.STAFF,), ProjectState.ACCEPTED),
     ProjectAction.RATE: transition(_LIVE, (Actor.MEMBER,), None),
     ProjectAction.GRADE: transition(_LIVE, (Actor.STAFF,), None),
+    # Supervision (监督小组) runs through delivery and after it: an accepted project can still have issues.
+    ProjectAction.SET_GROUP: transition(_LIVE, (Actor.STAFF,), None),
+    ProjectAction.INSPECT: transition(_LIVE, (Actor.SUPERVISOR,), None),
+    ProjectAction.RAISE_ISSUE: transition(_LIVE, (Actor.SUPERVISOR,), None),
+    ProjectAction.FOLLOW: transition(_LIVE, (Actor.MEMBER, Actor.SUPERVISOR), None),
+}
+
+# The unit answers an issue; only the supervision group closes it (销号) or sends it back.
+ISSUE_TRANSITIONS: dict[str, Transition] = {
+    IssueAction.REPORT_FIXED: transition((IssueState.OPEN,), (Actor.UNIT,), IssueState.FIXED),
+    IssueAction.CONFIRM: transition((IssueState.FIXED,), (Actor.SUPERVISOR,), IssueState.CLOSED),
+    IssueAction.REOPEN: transition((IssueState.FIXED,), (Actor.SUPERVISOR,), IssueState.OPEN),
 }

@@ -5,6 +5,10 @@
   (3,500,000 元, 1,200 solar street lights) — and a third candidate that did not win a place;
 - 东山街道 2026, an electronic vote of the 居民代表会议 in progress (the demo deputy and group leader vote).
 
+Each 2022 project has a supervision group (监督小组) of town deputies led by one with a login
+(qugou_daibiao), an inspection, one issue closed (已销号) and one open (待整改); the unit answers through a
+demo account of 区交通运输局 / 区农业农村水利局 when it has none (jiaotong / nongye).
+
 Also an area staff account of 渠沟镇 (qugou), the presidium's staff. Idempotent: does nothing once the
 2022 round exists. The 2022 timestamps are moved back to the session's dates after the walk."""
 
@@ -13,6 +17,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
@@ -122,6 +128,51 @@ def _deliver(rnd, staff) -> None:
                                 comment="经镇人大主席团组织代表视察验收,工程质量合格。")
         ProgressReport.objects.filter(project=project).update(
             created_at=datetime.datetime(last.year, last.month, last.day, 9, tzinfo=TZ))
+        _supervise(project, staff, last)
+
+
+def _login_for(username: str, full_name: str, **fields) -> User:
+    from accounts.demo import DEMO_PASSWORD
+    from accounts.services import user_create
+
+    return User.objects.filter(username=username).first() or user_create(
+        username=username, password=DEMO_PASSWORD, full_name=full_name, **fields)
+
+
+def _supervise(project, staff, last) -> None:
+    """The project's supervision group, an inspection, a closed issue and an open one."""
+    from .models import Inspection, Issue, IssueEvent
+
+    town = project.candidate.round.electorate
+    deputies = list(town.members().order_by("pk")[:4])
+    leader = deputies[0]
+    if leader.user_id is None:
+        leader.user = _login_for("qugou_daibiao", f"{leader.name}(渠沟镇人大代表)", roles=[Role.DEPUTY])
+        leader.save(update_fields=["user"])
+    supervisor = User.objects.get(pk=leader.user_id)
+    unit = project.candidate.unit
+    unit_user = User.objects.filter(unit=unit, is_active=True).first() or _login_for(
+        "jiaotong" if "交通" in unit.name else "nongye", f"{unit.short_name or unit.name}(责任单位)",
+        roles=[Role.UNIT], unit=unit)
+    services.supervision_set(project=project, actor=staff, leader=leader, members=deputies[1:])
+    name = project.candidate.name
+    on = last - datetime.timedelta(days=40)
+    services.inspection_record(project=project, actor=supervisor, inspected_on=on,
+                               place="吕庄桥施工现场" if name == BRIDGES else "渠沟镇主干道",
+                               findings="工程按计划推进;部分路段警示标志不足。")
+    today = timezone.localdate()
+    closed = services.issue_raise(project=project, actor=supervisor, description="施工路段警示标志不足,夜间存在安全隐患。",
+                                  owner=unit.name, due_on=today)
+    services.issue_report_fixed(issue=closed, actor=unit_user, note="已增设警示标志和夜间警示灯。")
+    services.issue_confirm(issue=closed, actor=supervisor, note="现场核实,同意销号。")
+    services.issue_raise(project=project, actor=supervisor,
+                         description="桥头引道排水不畅,雨后积水。" if name == BRIDGES else "部分路灯电池续航不足,凌晨熄灭。",
+                         owner=unit.name, due_on=today + datetime.timedelta(days=30))
+    # Back to the delivery year (the services stamp today); the open issue keeps its coming due date.
+    Inspection.objects.filter(project=project).update(created_at=datetime.datetime(on.year, on.month, on.day, 16, tzinfo=TZ))
+    Issue.objects.filter(pk=closed.pk).update(due_on=on + datetime.timedelta(days=15),
+                                              closed_on=on + datetime.timedelta(days=12))
+    IssueEvent.objects.filter(issue=closed).update(created_at=datetime.datetime(on.year, on.month, on.day, 17, tzinfo=TZ))
 
 
 def _seed_2026(dongshan) -> None:

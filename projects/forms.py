@@ -202,3 +202,119 @@ class AcceptForm(BootstrapMixin, forms.Form):
 
 class RateForm(forms.Form):
     rating = forms.ChoiceField(label=_("测评意见"), choices=Rating.choices, widget=forms.RadioSelect)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ideas: tags and merges
+
+
+class _IdeaChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.receipt_number} {obj.title}"
+
+
+_NO_IDEA = {"invalid_choice": _("找不到这条征集意见(或已并入其他意见)。"), "required": _("请选择征集意见。")}
+
+
+class IdeaTagForm(BootstrapMixin, forms.Form):
+    idea = _IdeaChoice(label=_("征集意见"), queryset=None, error_messages=_NO_IDEA)
+    tags = forms.CharField(label=_("标签"), required=False, max_length=80, help_text=_("多个标签用顿号或空格分开,如:交通、照明"))
+
+    def __init__(self, *args, round=None, **kwargs):  # noqa: A002
+        super().__init__(*args, **kwargs)
+        from .models import Idea
+
+        self.fields["idea"].queryset = Idea.objects.filter(round=round).select_related("round__electorate__area")
+
+
+class IdeaMergeForm(BootstrapMixin, forms.Form):
+    idea = _IdeaChoice(label=_("并入的意见"), queryset=None, error_messages=_NO_IDEA)
+    into = _IdeaChoice(label=_("主意见"), queryset=None, error_messages=_NO_IDEA)
+
+    def __init__(self, *args, round=None, **kwargs):  # noqa: A002
+        super().__init__(*args, **kwargs)
+        from .models import Idea
+
+        masters = Idea.objects.filter(round=round, merged_into__isnull=True).select_related("round__electorate__area")
+        self.fields["idea"].queryset = masters
+        self.fields["into"].queryset = masters
+
+    def clean(self):
+        data = super().clean()
+        if data.get("idea") and data.get("into") and data["idea"] == data["into"]:
+            self.add_error("into", _("不能把意见并入它自己。"))
+        return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Supervision (监督小组), inspections, issues to fix
+
+
+class _DeputyChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class _DeputiesChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class GroupForm(BootstrapMixin, forms.Form):
+    leader = _DeputyChoice(label=_("组长"), queryset=None, error_messages={
+        "invalid_choice": _("所选组长不是本票决主体的代表,也不是在任区人大代表。"), "required": _("请选择监督小组组长。")})
+    members = _DeputiesChoice(label=_("组员"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple,
+                              error_messages={"invalid_choice": _("所选代表不是本票决主体的代表,不能加入监督小组。"),
+                                              "invalid_pk_value": _("代表编号无效。")})
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from deputies.models import Deputy
+
+        from .services import group_candidates
+
+        if project is None:
+            self.fields["leader"].queryset = self.fields["members"].queryset = Deputy.objects.none()
+            return
+        self.fields["leader"].queryset = group_candidates(project).distinct().order_by("name", "pk")
+        self.fields["members"].queryset = project.candidate.round.electorate.members().order_by("name", "pk")
+
+
+def _not_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("日期不能晚于今天。"))
+    return value
+
+
+class InspectionForm(BootstrapMixin, forms.Form):
+    inspected_on = forms.DateField(label=_("视察日期"), widget=DateInput())
+    place = forms.CharField(label=_("视察地点"), max_length=120)
+    findings = forms.CharField(label=_("视察发现"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_inspected_on(self):
+        return _not_future(self.cleaned_data.get("inspected_on"))
+
+
+class IssueForm(BootstrapMixin, forms.Form):
+    description = forms.CharField(label=_("问题描述"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(label=_("整改责任人"), max_length=60, help_text=_("责任单位或具体责任人"))
+    due_on = forms.DateField(label=_("整改期限"), widget=DateInput())
+
+    def clean_due_on(self):
+        value = self.cleaned_data.get("due_on")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("整改期限不能早于今天。"))
+        return value
+
+
+class IssueFixForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(label=_("整改情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IssueConfirmForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(label=_("销号意见"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class IssueReopenForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("退回理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
@@ -24,7 +25,9 @@ from deputies.choices import Level, MandateStatus
 from .choices import (
     Choice,
     ElectorateKind,
+    GroupRole,
     IdeaSource,
+    IssueState,
     Outcome,
     ProjectState,
     Rating,
@@ -230,7 +233,32 @@ class Idea(models.Model):
 
     @property
     def receipt_number(self) -> str:
-        return f"{self.round.year}-{self.receipt:03d}"
+        """The receipt (回执号), e.g. 2026-东山-征集-0007: numbered per round, never reused."""
+        return receipt_number(self.round, self.receipt)
+
+    @property
+    def tag_list(self) -> list[str]:
+        return split_tags(self.tags)
+
+
+def split_tags(value: str) -> list[str]:
+    """Free tags, typed with any of the usual separators (、,,;空格), without repeats."""
+    import re
+
+    out = []
+    for tag in re.split(r"[、,,;;\s]+", value or ""):
+        if tag and tag not in out:
+            out.append(tag)
+    return out
+
+
+def receipt_number(rnd, n: int) -> str:
+    short = rnd.electorate.area.name
+    for suffix in ("街道", "镇", "乡"):
+        if short.endswith(suffix) and len(short) > len(suffix):
+            short = short[: -len(suffix)]
+            break
+    return f"{rnd.year}-{short}-征集-{n:04d}"
 
 
 class Candidate(models.Model):
@@ -357,6 +385,10 @@ class ProjectQuerySet(models.QuerySet):
             return self.all()
         if user.has_role(Role.UNIT) and user.unit_id:
             q |= Q(candidate__unit_id=user.unit_id)
+        if user.deputy_profile is not None:
+            # A supervision group's leader may come from outside the electorate (常委会/主席团).
+            q |= Q(Exists(SupervisionMember.objects.filter(project_id=OuterRef("pk"),
+                                                           deputy_id=user.deputy_profile.pk)))
         return self.filter(q)
 
 
@@ -442,3 +474,121 @@ class ProjectEvent(LoopEvent):
     class Meta(LoopEvent.Meta):
         verbose_name = _("项目记录")
         verbose_name_plural = _("项目记录")
+
+
+class SupervisionMember(models.Model):
+    """A member of a project's supervision group (监督小组): a deputy of the electorate, or as its leader
+    (组长) also a district deputy (the standing committee and the presidium are drawn from them)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="supervisors")
+    deputy = models.ForeignKey("deputies.Deputy", verbose_name=_("代表"), on_delete=models.PROTECT,
+                               related_name="project_supervisions")
+    role = models.CharField(_("职务"), max_length=10, choices=GroupRole.choices, default=GroupRole.MEMBER)
+    added_at = models.DateTimeField(_("加入时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("监督小组成员")
+        verbose_name_plural = _("监督小组成员")
+        ordering = ["project", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "deputy"], name="supervision_member_unique"),
+            models.UniqueConstraint(fields=["project"], condition=Q(role=GroupRole.LEADER),
+                                    name="supervision_one_leader"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.deputy} {self.get_role_display()}"
+
+
+class Inspection(models.Model):
+    """An inspection of the supervision group (视察记录): when, where, what was found."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="inspections")
+    inspected_on = models.DateField(_("视察日期"))
+    place = models.CharField(_("视察地点"), max_length=120)
+    findings = models.TextField(_("视察发现"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("视察记录")
+        verbose_name_plural = _("视察记录")
+        ordering = ["project", "-inspected_on", "-id"]
+
+    def __str__(self):
+        return f"{self.project} {self.inspected_on} {self.place}"
+
+
+class IssueQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The issues of the projects the user sees (the responsible unit's users included)."""
+        return self.filter(project__in=Project.objects.visible_to(user))
+
+    def overdue(self, today):
+        from core.loops import overdue_q
+
+        return self.exclude(state=IssueState.CLOSED).filter(overdue_q("due_on", today))
+
+
+class Issue(models.Model):
+    """An issue to fix (问题清单) raised by the supervision group: the owner is the responsible unit or a
+    named person (text); 待整改 → 已整改 (the unit's note) → 已销号 (the group confirms), or back to 待整改.
+    Overdue when past due and not 已销号. The state is written only by `projects.services`."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="issues")
+    description = models.TextField(_("问题描述"))
+    owner = models.CharField(_("整改责任人"), max_length=60)
+    due_on = models.DateField(_("整改期限"))
+    state = models.CharField(_("状态"), max_length=20, choices=IssueState.choices, default=IssueState.OPEN,
+                             db_index=True)
+    fixed_note = models.TextField(_("整改情况"), blank=True)
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出人"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("整改问题")
+        verbose_name_plural = _("问题清单")
+        ordering = ["project", "due_on", "id"]
+
+    def __str__(self):
+        return self.description[:40]
+
+    def get_absolute_url(self):
+        return f"{self.project.get_absolute_url()}#issue-{self.pk}"
+
+    def is_overdue(self, today) -> bool:
+        from core.loops import is_overdue
+
+        return self.state != IssueState.CLOSED and is_overdue(self.due_on, today)
+
+
+class IssueEvent(LoopEvent):
+    """The append-only timeline of an issue to fix."""
+
+    issue = models.ForeignKey(Issue, verbose_name=_("整改问题"), on_delete=models.CASCADE, related_name="events")
+
+    class Meta(LoopEvent.Meta):
+        verbose_name = _("整改记录")
+        verbose_name_plural = _("整改记录")
+
+
+class ProjectFollow(models.Model):
+    """A deputy following a project (关注): told of its progress, issues and completion."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="follows")
+    deputy = models.ForeignKey("deputies.Deputy", verbose_name=_("代表"), on_delete=models.CASCADE,
+                               related_name="project_follows")
+    created_at = models.DateTimeField(_("关注时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("关注项目")
+        verbose_name_plural = _("关注项目")
+        constraints = [models.UniqueConstraint(fields=["project", "deputy"], name="project_follow_unique")]
+
+    def __str__(self):
+        return f"{self.deputy} {self.project}"

@@ -20,7 +20,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,11 +29,15 @@ from accounts.choices import Role
 from core.loops import LoopError, NotAllowed, StaleState, allowed_actions, lock, notify_on_commit, record_event
 
 from .choices import (
+    ISSUE_TRANSITIONS,
     PROJECT_TRANSITIONS,
     ROUND_TRANSITIONS,
     Actor,
     Choice,
+    GroupRole,
     IdeaSource,
+    IssueAction,
+    IssueState,
     Outcome,
     ProjectAction,
     ProjectState,
@@ -50,12 +54,18 @@ from .models import (
     Candidate,
     Electorate,
     Idea,
+    Inspection,
+    Issue,
+    IssueEvent,
     ProgressReport,
     Project,
     ProjectEvent,
+    ProjectFollow,
     ProjectRating,
     RoundEvent,
+    SupervisionMember,
     VoteRound,
+    split_tags,
 )
 
 __all__ = ["LoopError", "NotAllowed", "StaleState"]
@@ -95,7 +105,14 @@ def project_actor_kinds(user, project: Project) -> set[str]:
     kinds = round_actor_kinds(user, rnd) - {Actor.PRESIDIUM}
     if user.has_role(Role.UNIT) and user.unit_id and user.unit_id == project.candidate.unit_id:
         kinds.add(Actor.UNIT)
+    if user.deputy_profile is not None and SupervisionMember.objects.filter(
+            project_id=project.pk, deputy_id=user.deputy_profile.pk).exists():
+        kinds.add(Actor.SUPERVISOR)
     return kinds
+
+
+def issue_actor_kinds(user, issue: Issue) -> set[str]:
+    return project_actor_kinds(user, issue.project)
 
 
 def round_actions(user, rnd) -> set[str]:
@@ -104,10 +121,18 @@ def round_actions(user, rnd) -> set[str]:
     return allowed_actions(ROUND_TRANSITIONS, rnd.state, round_actor_kinds(user, rnd))
 
 
-def project_actions(user, project) -> set[str]:
+def project_actions(user, project, kinds=None) -> set[str]:
     if user.is_authenticated and user.is_read_only:
         return set()
-    return allowed_actions(PROJECT_TRANSITIONS, project.state, project_actor_kinds(user, project))
+    kinds = project_actor_kinds(user, project) if kinds is None else kinds
+    return allowed_actions(PROJECT_TRANSITIONS, project.state, kinds)
+
+
+def issue_actions(issue, kinds: set[str], user) -> set[str]:
+    """What the user (of `kinds` on the issue's project) may do to the issue now."""
+    if user.is_authenticated and user.is_read_only:
+        return set()
+    return allowed_actions(ISSUE_TRANSITIONS, issue.state, kinds)
 
 
 def _round_stale(rnd) -> str:
@@ -142,6 +167,22 @@ def _lock_project(project, action, actor) -> tuple[Project, set[str]]:
     return lock(project, action, actor, table=PROJECT_TRANSITIONS, actor_kinds=project_actor_kinds,
                 stale_message=_project_stale, not_allowed_message=_project_not_allowed, model=Project,
                 missing_message=_("项目不存在。"))
+
+
+def _issue_stale(issue) -> str:
+    return _("该问题当前为“%(state)s”,请刷新后查看。") % {"state": issue.get_state_display()}
+
+
+def _issue_not_allowed(action) -> str:
+    if action == IssueAction.REPORT_FIXED:
+        return _("只有责任单位可以报告整改情况。")
+    return _("只有本项目监督小组成员可以执行“%(a)s”。") % {"a": IssueAction(action).label}
+
+
+def _lock_issue(issue, action, actor) -> tuple[Issue, set[str]]:
+    return lock(issue, action, actor, table=ISSUE_TRANSITIONS, actor_kinds=issue_actor_kinds,
+                stale_message=_issue_stale, not_allowed_message=_issue_not_allowed, model=Issue,
+                missing_message=_("问题不存在。"))
 
 
 def _event(rnd, action, actor, from_state, *, comment="", data=None) -> RoundEvent:
@@ -198,6 +239,45 @@ def idea_add(*, round, actor, title: str, body: str = "", item=None, tags: str =
                                    source=IdeaSource.ITEM if item is not None else IdeaSource.STAFF,
                                    tags=_text(tags, _("标签"), required=False, limit=80), entered_by=actor)
         _event(rnd, RoundAction.ADD_IDEA, actor, rnd.state, comment=idea.title, data={"idea": idea.pk})
+    return idea
+
+
+def idea_tag(*, idea, actor, tags: str) -> Idea:
+    """Staff tag an idea (free tags, e.g. 交通、照明); tags are kept normalised, separated by 、."""
+    with transaction.atomic():
+        rnd, _kinds = _lock_round(idea.round_id, RoundAction.TAG_IDEA, actor)
+        idea = Idea.objects.select_for_update().get(pk=idea.pk, round=rnd)
+        value = "、".join(split_tags(tags))
+        _text(value, _("标签"), required=False, limit=80)
+        old, idea.tags = idea.tags, value
+        idea.save(update_fields=["tags"])
+        _event(rnd, RoundAction.TAG_IDEA, actor, rnd.state, comment=idea.receipt_number,
+               data={"idea": idea.pk, "old": old, "new": value})
+    return idea
+
+
+def idea_merge(*, idea, into, actor) -> Idea:
+    """Merge an idea into a master idea of the same round (合并): it keeps its receipt and points to the
+    master, which lists it; ideas already merged into it follow it to the master."""
+    with transaction.atomic():
+        rnd, _kinds = _lock_round(idea.round_id, RoundAction.MERGE_IDEA, actor)
+        rows = {i.pk: i for i in Idea.objects.select_for_update().filter(round=rnd, pk__in=[idea.pk, into.pk])}
+        if into.pk == idea.pk:
+            raise LoopError(_("不能把意见并入它自己。"))
+        if len(rows) < 2:
+            raise LoopError(_("只能合并同一票决年度的征集意见。"))
+        idea, into = rows[idea.pk], rows[into.pk]
+        if idea.merged_into_id is not None:
+            raise StaleState(_("%(n)s 已经并入其他意见。") % {"n": idea.receipt_number})
+        if into.merged_into_id is not None:
+            raise LoopError(_("%(n)s 本身已并入其他意见,请并入主意见。") % {"n": into.receipt_number})
+        moved = list(Idea.objects.filter(merged_into=idea).values_list("pk", flat=True))
+        Idea.objects.filter(merged_into=idea).update(merged_into=into)
+        idea.merged_into = into
+        idea.save(update_fields=["merged_into"])
+        _event(rnd, RoundAction.MERGE_IDEA, actor, rnd.state,
+               comment=f"{idea.receipt_number} → {into.receipt_number}",
+               data={"idea": idea.pk, "into": into.pk, "moved": moved})
     return idea
 
 
@@ -484,13 +564,8 @@ def project_report(*, project, actor, percent: int, text: str, reported_on: date
         event = _pevent(p, ProjectAction.REPORT, actor, p.state, comment=report.text[:500],
                         data={"old_percent": old_percent, "percent": percent,
                               "spent": str(spent) if spent is not None else None})
-        if percent != old_percent:
-            rnd = p.candidate.round
-            deputies = [d.user for d in rnd.electorate.members().select_related("user") if d.user_id]
-            notify_on_commit(key=f"projects:project:{p.pk}:event:{event.pk}", kind="projects.report",
-                             recipients=deputies, title=_("民生实事项目进度更新:%(n)s %(p)s%%") % {
-                                 "n": p.candidate.name, "p": percent}, url=p.get_absolute_url(),
-                             subject=f"projects_project:{p.pk}")
+        _tell_watchers(p, event, kind="projects.report", title=_("民生实事项目进度更新:%(n)s %(p)s%%") % {
+            "n": p.candidate.name, "p": percent})
     return report
 
 
@@ -502,7 +577,9 @@ def project_complete(*, project, actor, completed_on: datetime.date) -> Project:
         old = p.state
         p.state, p.completed_on, p.percent = ProjectState.COMPLETED, completed_on, 100
         p.save(update_fields=["state", "completed_on", "percent"])
-        _pevent(p, ProjectAction.COMPLETE, actor, old)
+        event = _pevent(p, ProjectAction.COMPLETE, actor, old)
+        _tell_watchers(p, event, kind="projects.complete", title=_("民生实事项目已完工:%(n)s") % {
+            "n": p.candidate.name})
     return p
 
 
@@ -514,7 +591,9 @@ def project_accept(*, project, actor, accepted_on: datetime.date, comment: str =
         old = p.state
         p.state, p.accepted_on = ProjectState.ACCEPTED, accepted_on
         p.save(update_fields=["state", "accepted_on"])
-        _pevent(p, ProjectAction.ACCEPT, actor, old, comment=_text(comment, _("验收意见"), required=False))
+        event = _pevent(p, ProjectAction.ACCEPT, actor, old, comment=_text(comment, _("验收意见"), required=False))
+        _tell_watchers(p, event, kind="projects.accept", title=_("民生实事项目已验收:%(n)s") % {
+            "n": p.candidate.name})
     return p
 
 
@@ -556,3 +635,171 @@ def project_grade(*, project, actor) -> Project:
         p.save(update_fields=["grade"])
         _pevent(p, ProjectAction.GRADE, actor, p.state, comment=p.get_grade_display(), data=counts)
     return p
+
+
+# ---------------------------------------------------------------------------------------------
+# Supervision (监督小组), inspections, issues to fix (问题清单), following (关注)
+
+
+def watchers(p: Project) -> list:
+    """Who is told of a project's progress, issues and completion: its followers and its supervision
+    group (deputies; one without a login is reached by SMS), each once."""
+    from deputies.models import Deputy
+
+    return list(Deputy.objects.filter(Q(project_follows__project=p) | Q(project_supervisions__project=p))
+                .select_related("user").distinct().order_by("pk"))
+
+
+def _tell_watchers(p, event, *, kind: str, title: str, also=()) -> None:
+    recipients = [*watchers(p), *also]
+    if recipients:
+        notify_on_commit(key=f"projects:project:{p.pk}:event:{event.pk}", kind=kind, recipients=recipients,
+                         title=title, url=p.get_absolute_url(), subject=f"projects_project:{p.pk}")
+
+
+def group_candidates(p: Project):
+    """Deputies who may sit in the group: the electorate's (any role); as leader also district deputies
+    in office (常委会组成人员、主席团成员 are drawn from them)."""
+    from deputies.models import Deputy
+
+    return p.candidate.round.electorate.members() | Deputy.objects.filter(_district_q())
+
+
+def _district_q():
+    from deputies.choices import Level, MandateStatus
+
+    return Q(mandates__term__level=Level.DISTRICT, mandates__status=MandateStatus.IN_OFFICE)
+
+
+def supervision_set(*, project, actor, leader, members=()) -> list[SupervisionMember]:
+    """Set up (or change) a project's supervision group: a leader and members. The members must be
+    deputies of the electorate; the leader a deputy of it or a district deputy in office."""
+    from deputies.models import Deputy
+
+    with transaction.atomic():
+        p, _kinds = _lock_project(project, ProjectAction.SET_GROUP, actor)
+        electorate = p.candidate.round.electorate
+        if leader is None:
+            raise LoopError(_("请选择监督小组组长。"))
+        members = [d for d in dict.fromkeys(members) if d.pk != leader.pk]
+        in_electorate = set(electorate.members().filter(pk__in=[leader.pk, *[d.pk for d in members]])
+                            .values_list("pk", flat=True))
+        outsiders = [d.name for d in members if d.pk not in in_electorate]
+        if outsiders:
+            raise LoopError(_("%(names)s 不是%(e)s的代表,不能加入监督小组。") % {
+                "names": "、".join(outsiders), "e": electorate.name})
+        if leader.pk not in in_electorate and not Deputy.objects.filter(_district_q(), pk=leader.pk).exists():
+            raise LoopError(_("组长 %(n)s 既不是%(e)s的代表,也不是在任区人大代表。") % {
+                "n": leader.name, "e": electorate.name})
+        before = set(p.supervisors.values_list("deputy_id", flat=True))
+        p.supervisors.all().delete()
+        rows = SupervisionMember.objects.bulk_create(
+            [SupervisionMember(project=p, deputy=leader, role=GroupRole.LEADER)]
+            + [SupervisionMember(project=p, deputy=d, role=GroupRole.MEMBER) for d in members])
+        event = _pevent(p, ProjectAction.SET_GROUP, actor, p.state, comment="、".join(
+            [f"{leader.name}(组长)"] + [d.name for d in members]),
+            data={"leader": leader.pk, "members": [d.pk for d in members]})
+        new = [d for d in [leader, *members] if d.pk not in before]
+        if new:
+            notify_on_commit(key=f"projects:project:{p.pk}:event:{event.pk}", kind="projects.group",
+                             recipients=new, title=_("您已加入民生实事项目监督小组:%(n)s") % {"n": p.candidate.name},
+                             url=p.get_absolute_url(), subject=f"projects_project:{p.pk}")
+    return rows
+
+
+def inspection_record(*, project, actor, inspected_on: datetime.date, place: str, findings: str) -> Inspection:
+    """A supervision group member records an inspection (视察记录)."""
+    with transaction.atomic():
+        p, _kinds = _lock_project(project, ProjectAction.INSPECT, actor)
+        if inspected_on > timezone.localdate():
+            raise LoopError(_("视察日期不能晚于今天。"))
+        row = Inspection.objects.create(project=p, inspected_on=inspected_on, recorded_by=actor,
+                                        place=_text(place, _("视察地点"), limit=120),
+                                        findings=_text(findings, _("视察发现")))
+        _pevent(p, ProjectAction.INSPECT, actor, p.state, comment=f"{row.place}:{row.findings[:200]}",
+                data={"inspection": row.pk, "on": inspected_on.isoformat()})
+    return row
+
+
+def _ievent(issue, action, actor, from_state, *, comment="", data=None) -> IssueEvent:
+    return record_event(IssueEvent, action=action, actor=actor, from_state=from_state, to_state=issue.state,
+                        comment=comment, data=data or {}, issue=issue)
+
+
+def issue_raise(*, project, actor, description: str, owner: str, due_on: datetime.date) -> Issue:
+    """A supervision group member puts an issue on the list (问题清单); the unit, the group and the
+    followers are told."""
+    with transaction.atomic():
+        p, _kinds = _lock_project(project, ProjectAction.RAISE_ISSUE, actor)
+        if due_on < timezone.localdate():
+            raise LoopError(_("整改期限不能早于今天。"))
+        issue = Issue.objects.create(project=p, description=_text(description, _("问题描述")),
+                                     owner=_text(owner, _("整改责任人"), limit=60), due_on=due_on, raised_by=actor)
+        _ievent(issue, IssueAction.RAISE, actor, "", data={"due_on": due_on.isoformat(), "owner": issue.owner})
+        event = _pevent(p, ProjectAction.RAISE_ISSUE, actor, p.state, comment=issue.description[:200],
+                        data={"issue": issue.pk})
+        _tell_watchers(p, event, kind="projects.issue", also=[p.candidate.unit],
+                       title=_("民生实事项目监督小组提出整改问题:%(n)s") % {"n": p.candidate.name})
+    return issue
+
+
+def issue_report_fixed(*, issue, actor, note: str) -> Issue:
+    """The responsible unit reports the issue fixed (已整改), with a note; the group is told."""
+    with transaction.atomic():
+        i, _kinds = _lock_issue(issue, IssueAction.REPORT_FIXED, actor)
+        old, i.state, i.fixed_note = i.state, IssueState.FIXED, _text(note, _("整改情况"))
+        i.save(update_fields=["state", "fixed_note"])
+        event = _ievent(i, IssueAction.REPORT_FIXED, actor, old, comment=i.fixed_note)
+        group = list(SupervisionMember.objects.filter(project_id=i.project_id).select_related("deputy__user"))
+        if group:
+            notify_on_commit(key=f"projects:issue:{i.pk}:event:{event.pk}", kind="projects.issue_fixed",
+                             recipients=[m.deputy for m in group], title=_("责任单位已报告整改,请确认销号:%(d)s") % {
+                                 "d": i.description[:30]}, url=i.project.get_absolute_url(),
+                             subject=f"projects_project:{i.project_id}")
+    return i
+
+
+def issue_confirm(*, issue, actor, note: str = "") -> Issue:
+    """The supervision group confirms the fix: the issue is closed (已销号); everyone watching is told."""
+    with transaction.atomic():
+        i, _kinds = _lock_issue(issue, IssueAction.CONFIRM, actor)
+        old, i.state, i.closed_on = i.state, IssueState.CLOSED, timezone.localdate()
+        i.save(update_fields=["state", "closed_on"])
+        event = _ievent(i, IssueAction.CONFIRM, actor, old, comment=_text(note, _("销号意见"), required=False))
+        p = i.project
+        pevent = _pevent(p, ProjectAction.CLOSE_ISSUE, actor, p.state, comment=_("已销号:%(d)s") % {
+            "d": i.description[:200]}, data={"issue": i.pk, "closed": True, "issue_event": event.pk})
+        _tell_watchers(p, pevent, kind="projects.issue_closed", also=[p.candidate.unit],
+                       title=_("整改问题已销号:%(d)s") % {"d": i.description[:30]})
+    return i
+
+
+def issue_reopen(*, issue, actor, reason: str) -> Issue:
+    """The supervision group sends the issue back to 待整改, with the reason; the unit is told."""
+    with transaction.atomic():
+        i, _kinds = _lock_issue(issue, IssueAction.REOPEN, actor)
+        reason = _text(reason, _("退回理由"))
+        old, i.state = i.state, IssueState.OPEN
+        i.save(update_fields=["state"])
+        event = _ievent(i, IssueAction.REOPEN, actor, old, comment=reason)
+        notify_on_commit(key=f"projects:issue:{i.pk}:event:{event.pk}", kind="projects.issue_reopened",
+                         recipients=[i.project.candidate.unit], title=_("整改问题被退回,请继续整改:%(d)s") % {
+                             "d": i.description[:30]}, url=i.project.get_absolute_url(),
+                         subject=f"projects_project:{i.project_id}")
+    return i
+
+
+def project_follow(*, project, actor, follow: bool = True) -> bool:
+    """A deputy of the electorate follows (关注) or stops following a project. Returns whether they
+    follow it now."""
+    with transaction.atomic():
+        p, _kinds = _lock_project(project, ProjectAction.FOLLOW, actor)
+        deputy = actor.deputy_profile
+        if follow:
+            _row, created = ProjectFollow.objects.get_or_create(project=p, deputy=deputy)
+            changed = created
+        else:
+            changed = ProjectFollow.objects.filter(project=p, deputy=deputy).delete()[0] > 0
+        if changed:
+            _pevent(p, ProjectAction.FOLLOW, actor, p.state, data={"follow": follow})
+    return follow

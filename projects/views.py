@@ -25,13 +25,31 @@ from core.loops.views import ActionSpec, action_forms, action_view
 from suggestions.public import over_limit
 
 from . import services
-from .choices import Actor, Outcome, ProjectAction, ProjectState, RoundAction, RoundState, VoteMethod
+from .choices import (
+    Actor,
+    GroupRole,
+    IssueAction,
+    Outcome,
+    ProjectAction,
+    ProjectState,
+    RoundAction,
+    RoundState,
+    VoteMethod,
+)
 from .forms import (
     AcceptForm,
     BoxForm,
     CandidateForm,
     CompleteForm,
+    GroupForm,
     IdeaForm,
+    IdeaMergeForm,
+    IdeaTagForm,
+    InspectionForm,
+    IssueConfirmForm,
+    IssueFixForm,
+    IssueForm,
+    IssueReopenForm,
     ProgressForm,
     RateForm,
     RoundForm,
@@ -39,8 +57,16 @@ from .forms import (
     TallyForm,
     VoteForm,
 )
-from .models import Ballot, BallotBox, Project, ProjectRating, VoteRound
-from .selectors import projects_for, public_candidates, rounds_for
+from .models import Ballot, BallotBox, Issue, Project, ProjectFollow, ProjectRating, VoteRound
+from .selectors import (
+    idea_summary,
+    project_figures,
+    project_supervision,
+    projects_for,
+    public_candidates,
+    round_figures,
+    rounds_for,
+)
 
 STAFF = (Role.ADMIN, Role.DISTRICT_STAFF, Role.AREA_STAFF)
 PRESIDIUM = (Role.ADMIN, Role.AREA_STAFF)
@@ -127,6 +153,14 @@ ROUND_ACTIONS = {
     RoundAction.CLOSE_VOTE: ActionSpec(
         roles=PRESIDIUM, form=None, run=lambda u, r, d: services.round_close(round=r, actor=u),
         done=_("投票已结束,票决结果已产生。")),
+    RoundAction.TAG_IDEA: ActionSpec(
+        roles=STAFF, form=IdeaTagForm, shows=(RoundAction.TAG_IDEA,), form_args=lambda u, r: {"round": r},
+        run=lambda u, r, d: services.idea_tag(idea=d["idea"], actor=u, tags=d["tags"]),
+        done=lambda idea: _("已更新 %(n)s 的标签。") % {"n": idea.receipt_number}),
+    RoundAction.MERGE_IDEA: ActionSpec(
+        roles=STAFF, form=IdeaMergeForm, shows=(RoundAction.MERGE_IDEA,), form_args=lambda u, r: {"round": r},
+        run=lambda u, r, d: services.idea_merge(idea=d["idea"], into=d["into"], actor=u),
+        done=lambda idea: _("%(a)s 已并入 %(b)s。") % {"a": idea.receipt_number, "b": idea.merged_into.receipt_number}),
 }
 
 
@@ -177,6 +211,7 @@ def round_context(request, rnd, bound=None) -> dict:
         "turnout": rnd.ballots.count() if rnd.method == VoteMethod.ELECTRONIC else None,
         "in_office_now": rnd.electorate.members().count(),
         "events": _labelled(rnd.events.select_related("actor").order_by("-created_at", "-id")[:50], RoundAction),
+        "figures": round_figures(rnd),
         "is_member": Actor.MEMBER in kinds,
         "public_url": request.build_absolute_uri(reverse("projects:public", args=[rnd.public_token])),
     }
@@ -279,23 +314,84 @@ PROJECT_ACTIONS = {
     ProjectAction.GRADE: ActionSpec(
         roles=STAFF, form=None, run=lambda u, p, d: services.project_grade(project=p, actor=u),
         done=_("满意度测评等次已评定。")),
+    ProjectAction.SET_GROUP: ActionSpec(
+        roles=STAFF, form=GroupForm, shows=(ProjectAction.SET_GROUP,), form_args=lambda u, p: {"project": p},
+        initial=lambda p: {"leader": next((m.deputy_id for m in p.supervisors.all() if m.role == GroupRole.LEADER),
+                                          None),
+                           "members": [m.deputy_id for m in p.supervisors.all() if m.role == GroupRole.MEMBER]},
+        run=lambda u, p, d: services.supervision_set(project=p, actor=u, leader=d["leader"], members=d["members"]),
+        done=_("监督小组已确定。")),
+    ProjectAction.INSPECT: ActionSpec(
+        roles=DEPUTIES, form=InspectionForm, shows=(ProjectAction.INSPECT,),
+        initial=lambda p: {"inspected_on": timezone.localdate()},
+        run=lambda u, p, d: services.inspection_record(project=p, actor=u, **d), done=_("视察记录已保存。")),
+    ProjectAction.RAISE_ISSUE: ActionSpec(
+        roles=DEPUTIES, form=IssueForm, shows=(ProjectAction.RAISE_ISSUE,),
+        initial=lambda p: {"owner": p.candidate.unit.name},
+        run=lambda u, p, d: services.issue_raise(project=p, actor=u, **d), done=_("整改问题已列入问题清单。")),
+    ProjectAction.FOLLOW: ActionSpec(
+        roles=DEPUTIES, form=None, run=lambda u, p, d: services.project_follow(project=p, actor=u),
+        done=_("已关注该项目,进度更新时会通知您。")),
+    "unfollow": ActionSpec(
+        roles=DEPUTIES, form=None, run=lambda u, p, d: services.project_follow(project=p, actor=u, follow=False),
+        done=_("已取消关注。")),
+}
+
+SUPERVISION_FORMS = (ProjectAction.SET_GROUP, ProjectAction.INSPECT, ProjectAction.RAISE_ISSUE)
+
+ISSUE_ACTIONS = {
+    IssueAction.REPORT_FIXED: ActionSpec(
+        roles=(Role.UNIT,), form=IssueFixForm, shows=(IssueAction.REPORT_FIXED,),
+        run=lambda u, i, d: services.issue_report_fixed(issue=i, actor=u, **d), done=_("已报告整改情况。")),
+    IssueAction.CONFIRM: ActionSpec(
+        roles=DEPUTIES, form=IssueConfirmForm, shows=(IssueAction.CONFIRM,),
+        run=lambda u, i, d: services.issue_confirm(issue=i, actor=u, **d), done=_("问题已销号。")),
+    IssueAction.REOPEN: ActionSpec(
+        roles=DEPUTIES, form=IssueReopenForm, shows=(IssueAction.REOPEN,),
+        run=lambda u, i, d: services.issue_reopen(issue=i, actor=u, **d), done=_("问题已退回重新整改。")),
 }
 
 
-def project_context(request, p, bound=None) -> dict:
-    allowed = services.project_actions(request.user, p)
+def _issue_rows(request, p, kinds, today, bound=None) -> list[dict]:
+    """Each issue with its events and the forms of what the user may do to it now (no query per row)."""
+    rows = []
+    for issue in p.issues.all():
+        allowed = services.issue_actions(issue, kinds, request.user)
+        forms = []
+        for name, spec in ISSUE_ACTIONS.items():
+            if name not in allowed:
+                continue
+            form = spec.form(auto_id=f"id_issue{issue.pk}_{name}_%s")
+            if bound and bound[0] == issue.pk and bound[1] == name:
+                form = bound[2]
+            forms.append((name, IssueAction(name).label, form, reverse("projects:issue_action", args=[issue.pk, name])))
+        rows.append({"issue": issue, "overdue": issue.is_overdue(today), "forms": forms,
+                     "events": _labelled(issue.events.all(), IssueAction)})
+    return rows
+
+
+def project_context(request, p, bound=None, issue_bound=None) -> dict:
+    kinds = services.project_actor_kinds(request.user, p)
+    allowed = services.project_actions(request.user, p, kinds)
     today = timezone.localdate()
+    p = project_supervision(p)
     ratings = None
-    if p.grade or request.user.is_district_wide or Actor.STAFF in services.project_actor_kinds(request.user, p):
+    if p.grade or request.user.is_district_wide or Actor.STAFF in kinds:
         from django.db.models import Count
 
         ratings = dict(p.ratings.values_list("rating").annotate(n=Count("id")).values_list("rating", "n"))
     mine = None
     if request.user.deputy_profile is not None:
         mine = ProjectRating.objects.filter(project=p, deputy=request.user.deputy_profile).first()
+    cards = _cards(action_forms(PROJECT_ACTIONS, request.user, p, allowed, bound), "projects:project_action", p.pk)
+    deputy = request.user.deputy_profile
     return {"p": p, "c": p.candidate, "r": p.candidate.round, "allowed": allowed, "overdue": p.is_overdue(today),
-            "forms": _cards(action_forms(PROJECT_ACTIONS, request.user, p, allowed, bound), "projects:project_action",
-                            p.pk),
+            "forms": [card for card in cards if card[0] not in SUPERVISION_FORMS],
+            "supervision_forms": [card for card in cards if card[0] in SUPERVISION_FORMS],
+            "group": list(p.supervisors.all()), "inspections": list(p.inspections.all()),
+            "issues": _issue_rows(request, p, kinds, today, issue_bound),
+            "figures": project_figures(p, today),
+            "following": deputy is not None and ProjectFollow.objects.filter(project=p, deputy=deputy).exists(),
             "reports": p.reports.select_related("reported_by"),
             "events": _labelled(p.events.select_related("actor").order_by("-created_at", "-id")[:50], ProjectAction),
             "ratings": ratings, "my_rating": mine, "can_report": ProjectAction.REPORT in allowed}
@@ -317,6 +413,26 @@ def _rerender_project(request, p, action, form):
 def project_action(request, pk: int, action: str):
     return action_view(request, actions=PROJECT_ACTIONS, action=action, get_object=_get_project,
                        rerender=_rerender_project, refused=_refused)
+
+
+def _get_issue(request, pk=None):
+    pk = pk if pk is not None else request.resolver_match.kwargs["pk"]
+    return get_object_or_404(Issue.objects.visible_to(request.user).select_related(
+        "project__candidate__round__electorate__area", "project__candidate__unit"), pk=pk)
+
+
+def _rerender_issue(request, issue, action, form):
+    p = _get_project(request, issue.project_id)
+    return render(request, "projects/project_detail.html",
+                  project_context(request, p, issue_bound=(issue.pk, action, form)))
+
+
+@login_required
+@require_POST
+def issue_action(request, pk: int, action: str):
+    """The unit's 已整改 and the group's 销号 / 退回 of one issue (问题清单)."""
+    return action_view(request, actions=ISSUE_ACTIONS, action=action, get_object=_get_issue,
+                       rerender=_rerender_issue, refused=_refused)
 
 
 @role_required(*STAFF, Role.UNIT)
@@ -344,6 +460,27 @@ def project_progress(request, pk: int):
         else:
             messages.error(request, _("未能报送,请按下面的提示修改后重新提交。"))
     return render(request, "projects/progress_form.html", {"p": p, "c": p.candidate, "form": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# The published summary of the call for ideas (征集情况)
+
+
+@role_required(*ROUND_ROLES)
+@require_GET
+def round_summary(request, pk: int):
+    rnd = _get_round(request, pk)
+    return render(request, "projects/summary.html", {"r": rnd, **idea_summary(rnd), "figures": round_figures(rnd)})
+
+
+@require_GET
+def public_summary(request, token: str):
+    """The public version of the summary: counts by tag and titles with their outcome, no names."""
+    if over_limit(request, "projects-public"):
+        return HttpResponse(_("访问过于频繁,请稍后再试。"), status=429, content_type="text/plain; charset=utf-8")
+    rnd = get_object_or_404(VoteRound.objects.select_related("electorate__area"), public_token=token)
+    return render(request, "projects/public_summary.html", {"r": rnd, **idea_summary(rnd),
+                                                            "figures": round_figures(rnd)})
 
 
 # ---------------------------------------------------------------------------------------------

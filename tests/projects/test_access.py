@@ -204,6 +204,10 @@ class TestProgress(ViewAccessCases):
     test_it_refuses_get_on_a_post_endpoint = None  # the form page is GET, the report POST
 
     def test_it_works_in_scope(self, login, cast):
+        from projects import services
+
+        services.project_follow(project=project_of(cast), actor=cast.deputy)
+        services.project_follow(project=project_of(cast), actor=cast.group_leader)
         client = login(cast.zhujian)
         assert client.get(self.url(cast)).status_code == 200
         assert client.post(self.url(cast), self.data(cast)).status_code == 302
@@ -213,7 +217,7 @@ class TestProgress(ViewAccessCases):
         from notifications.models import Notification
 
         told = set(Notification.objects.filter(kind="projects.report").values_list("recipient__username", flat=True))
-        assert told == {"deputy", "zuzhang"}  # the members with a login are told the progress changed
+        assert told == {"deputy", "zuzhang"}  # the followers are told the progress changed
 
     def test_it_refuses_a_lower_percent_and_keeps_the_text(self, login, cast):
         client = login(cast.zhujian)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from projects.choices import Outcome, ProjectState, RoundState, VoteMethod
+from projects.choices import GroupRole, IssueState, Outcome, ProjectState, RoundState, VoteMethod
 from projects.models import Project, RoundEvent, VoteRound
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,10 @@ def test_the_demo_has_qugou_2022_projects_and_a_2026_vote_in_progress(db):
     assert {p.state for p in projects.values()} == {ProjectState.ACCEPTED} and bridges.percent == 100
     assert all(c.yes * 2 > 73 for c in r2022.candidates.filter(outcome=Outcome.WON))
     assert r2022.candidates.filter(outcome=Outcome.FAILED).count() == 1
+    for p in projects.values():  # supervised: a group with a leader, an inspection, one issue closed, one open
+        assert p.supervisors.filter(role=GroupRole.LEADER).count() == 1 and p.supervisors.count() >= 2
+        assert p.inspections.count() == 1
+        assert sorted(p.issues.values_list("state", flat=True)) == [IssueState.CLOSED, IssueState.OPEN]
     r2026 = VoteRound.objects.get(electorate__area__name="东山街道", year=2026)
     assert r2026.state == RoundState.VOTING and r2026.method == VoteMethod.ELECTRONIC
     assert r2026.ballots.count() == 1 and r2026.ideas.count() == 3
