@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ResidentCode
+from .models import BlockedPhone, ResidentCode
 
 
 @admin.register(ResidentCode)
@@ -18,3 +18,17 @@ class ResidentCodeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(BlockedPhone)
+class BlockedPhoneAdmin(admin.ModelAdmin):
+    """The blocklist (also kept on the 屏蔽号码 page)."""
+
+    list_display = ("__str__", "reason", "created_by", "created_at")
+    search_fields = ("phone", "reason")
+    fields = ("phone", "reason")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -61,3 +61,9 @@ def ip_rules() -> list[tuple[int, int]]:
 
 def code_rules() -> list[tuple[int, int]]:
     return [(getattr(settings, "RESIDENT_CODE_LIMIT_PER_HOUR", 60), HOUR)]
+
+
+def rate_rules() -> list[tuple[int, int]]:
+    """Ratings from the status page, per IP and per report: a few a minute, 20 an hour."""
+    per_minute, per_hour = getattr(settings, "RESIDENT_RATE_LIMITS", (5, 20))
+    return [(per_minute, MINUTE), (per_hour, HOUR)]

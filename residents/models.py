@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -14,7 +15,7 @@ from accounts.choices import Role
 from areas.models import Area
 from core.loops import LoopEvent
 
-from .choices import Action, Category, CodeKind, State
+from .choices import Action, Category, CodeKind, Satisfaction, State
 
 
 def new_token() -> str:
@@ -30,6 +31,10 @@ def new_receipt_no() -> str:
 # Roles that may open the 群众来信 pages at all (visible_to decides which reports).
 READ_ROLES = frozenset({Role.ADMIN, Role.DISTRICT_STAFF, Role.AREA_STAFF, Role.DEPUTY, Role.GROUP_LEADER})
 STAFF_ROLES = frozenset({Role.ADMIN, Role.DISTRICT_STAFF, Role.AREA_STAFF})
+# Roles that may open the figures page (leaders read the aggregates; they do not open the reports).
+FIGURE_ROLES = frozenset({Role.ADMIN, Role.DISTRICT_STAFF, Role.AREA_STAFF, Role.LEADER})
+# Roles that keep the district-wide blocklist of phone numbers.
+BLOCKLIST_ROLES = frozenset({Role.ADMIN, Role.DISTRICT_STAFF})
 
 
 class ResidentCodeQuerySet(models.QuerySet):
@@ -117,6 +122,16 @@ class ReportQuerySet(models.QuerySet):
     def counted(self):
         return self.exclude(state=State.PENDING)
 
+    def figures_for(self, user):
+        """The reports the user's figures (统计) count: district-wide roles (leaders too, read only)
+        all, area staff their area's, nobody else any. Aggregates only: the rows themselves are opened
+        through `visible_to`."""
+        if not user.is_authenticated or not user.has_role(*FIGURE_ROLES):
+            return self.none()
+        if user.is_district_wide:
+            return self.all()
+        return self.filter(area__in=Area.objects.subtree(user.area)) if user.area_id else self.none()
+
 
 class Report(models.Model):
     """A resident's report (群众来信) sent through a code, without an account. It counts once the phone
@@ -135,7 +150,16 @@ class Report(models.Model):
     state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.PENDING, db_index=True)
     receipt_no = models.CharField(_("回执号"), max_length=12, unique=True, default=new_receipt_no, editable=False)
     status_token = models.CharField(_("查询令牌"), max_length=40, unique=True, default=new_token, editable=False)
-    public_reply = models.TextField(_("答复"), blank=True)
+    public_reply = models.TextField(_("答复"), blank=True,
+                                    help_text=_("显示在群众查询页面上的答复;原文保存在办理记录中"))
+    reply_hidden = models.BooleanField(_("不在查询页显示答复"), default=False)
+    moderated_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    satisfaction = models.CharField(_("群众评价"), max_length=20, choices=Satisfaction.choices, blank=True)
+    rating_comment = models.TextField(_("评价意见"), max_length=500, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    dissatisfied_count = models.PositiveSmallIntegerField(_("不满意次数"), default=0)
     item = models.OneToOneField("petitions.Item", verbose_name=_("转成的社情民意"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="resident_report")
     verify_hash = models.CharField(max_length=128, blank=True, editable=False)
@@ -144,6 +168,10 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("填写时间"), auto_now_add=True, db_index=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     accept_due = models.DateField(_("受理期限"), null=True, blank=True)
+    # The first response (受理, or an answer, conversion, transfer or refusal straight away): the
+    # figures' 按时受理 compares its date with accept_due.
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    transferred_at = models.DateTimeField(_("转交时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     purged_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
@@ -179,3 +207,56 @@ class ReportEvent(LoopEvent):
         verbose_name = _("来信办理记录")
         verbose_name_plural = _("来信办理记录")
 
+
+
+def photo_path(instance, filename):
+    # A random stored name under MEDIA_ROOT (never served directly): no path tricks, no guessing.
+    import uuid
+
+    from django.utils import timezone
+
+    ext = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "img"
+    return f"residents/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+class ReportPhoto(models.Model):
+    """A photo a resident sent with a report (at most 3), content-checked on upload, stored privately
+    and served only through views that check the report's scope. Shown on the resident's status page
+    only once staff marked it public (`is_public`, moderation); erased with the personal fields."""
+
+    report = models.ForeignKey(Report, verbose_name=_("群众来信"), on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("照片"), upload_to=photo_path, max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    is_public = models.BooleanField(_("在查询页显示"), default=False)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("来信照片")
+        verbose_name_plural = _("来信照片")
+        ordering = ["id"]
+
+    def __str__(self):
+        return _("照片 %(n)s") % {"n": self.pk}
+
+
+class BlockedPhone(models.Model):
+    """A phone number that may not send reports (abuse): it gets the same neutral message as a number
+    over its rate limit, and no SMS is sent to it."""
+
+    phone = models.CharField(_("手机号码"), max_length=11, unique=True)
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("屏蔽时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("屏蔽号码")
+        verbose_name_plural = _("屏蔽号码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        from core.text import mask_mobile
+
+        return mask_mobile(self.phone)

@@ -1,11 +1,60 @@
-"""Read queries of resident reports (lists and the navigation badge)."""
+"""Read queries of resident reports (the navigation badge, the figures)."""
 
 from __future__ import annotations
 
-from .choices import NEW_STATES
-from .models import Report
+from django.conf import settings
+from django.db.models import Case, Count, F, Q, When
+
+from areas.choices import STAFFED_KINDS
+
+from .choices import FINAL_STATES, NEW_STATES, STAFF_NEW_STATES, Satisfaction, State
+from .models import STAFF_ROLES, Report
 
 
 def new_count(user) -> int:
-    """Reports waiting to be accepted in the user's scope (the 群众来信 badge): one query."""
-    return Report.objects.visible_to(user).filter(state__in=NEW_STATES).count()
+    """Reports waiting for the user in their scope (the 群众来信 badge): new ones, and for staff those
+    transferred to them or waiting for review. One query."""
+    states = (*NEW_STATES, *STAFF_NEW_STATES) if user.has_role(*STAFF_ROLES) else NEW_STATES
+    return Report.objects.visible_to(user).filter(state__in=states).count()
+
+
+# What each figure counts, as aggregates over counted reports (one GROUP BY query per table).
+_ON_TIME = Q(accepted_at__isnull=False, accept_due__isnull=False, accepted_at__date__lte=F("accept_due"))
+_RATED = ~Q(satisfaction="")
+_PLEASED = Q(satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.BASIC))
+
+
+def _measures() -> dict:
+    return {"received": Count("id"), "on_time": Count("id", filter=_ON_TIME),
+            "closed": Count("id", filter=Q(state__in=FINAL_STATES)),
+            "rated": Count("id", filter=_RATED), "pleased": Count("id", filter=_PLEASED),
+            "review": Count("id", filter=Q(state=State.REVIEW))}
+
+
+def _rates(row: dict, id_key: str = "", name_key: str = "") -> dict:
+    if id_key:
+        row["id"], row["name"] = row.pop(id_key), row.pop(name_key)
+    row["on_time_rate"] = round(100 * row["on_time"] / row["received"]) if row["received"] else None
+    row["satisfaction_rate"] = round(100 * row["pleased"] / row["rated"]) if row["rated"] else None
+    return row
+
+
+def figures(qs) -> dict:
+    """Per deputy (代表码), per station (联络站码) and per area (the town-level area; a community's report
+    counts for its town), plus the totals: received, accepted on time (first response by accept_due,
+    i.e. within RESIDENT_ACCEPT_WORKDAYS), closed (办结 or 不予受理), satisfaction (满意 + 基本满意 of
+    those rated). Four queries whatever the number of reports."""
+    qs = qs.counted()
+    m = _measures()
+    deputies = (qs.filter(code__deputy__isnull=False).values("code__deputy_id", "code__deputy__name")
+                .annotate(**m).order_by("-received", "code__deputy__name"))
+    stations = (qs.filter(code__home__isnull=False).values("code__home_id", "code__home__name")
+                .annotate(**m).order_by("-received", "code__home__name"))
+    areas = (qs.annotate(
+        town_id=Case(When(area__kind__in=STAFFED_KINDS, then=F("area_id")), default=F("area__parent_id")),
+        town_name=Case(When(area__kind__in=STAFFED_KINDS, then=F("area__name")), default=F("area__parent__name")))
+        .values("town_id", "town_name").annotate(**m).order_by("-received", "town_name"))
+    return {"deputies": [_rates(r, "code__deputy_id", "code__deputy__name") for r in deputies],
+            "stations": [_rates(r, "code__home_id", "code__home__name") for r in stations],
+            "areas": [_rates(r, "town_id", "town_name") for r in areas], "total": _rates(qs.aggregate(**m)),
+            "accept_workdays": settings.RESIDENT_ACCEPT_WORKDAYS}

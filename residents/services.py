@@ -23,13 +23,15 @@ from core.loops import LoopError, NotAllowed, allowed_actions, due_in_workdays, 
 from deputies.models import Deputy, DeputyHome
 
 from . import limits
-from .choices import CLOSED_STATES, TRANSITIONS, Action, Actor, CodeKind, State
-from .models import STAFF_ROLES, Report, ReportEvent, ResidentCode
+from .choices import CLOSED_STATES, TRANSITIONS, Action, Actor, CodeKind, Satisfaction, State
+from .models import BLOCKLIST_ROLES, STAFF_ROLES, BlockedPhone, Report, ReportEvent, ReportPhoto, ResidentCode
 from .sms import SmsClient, SmsError
 
 CODE_TTL = datetime.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 MAX_REPLY = 2000
+MAX_RATING_COMMENT = 500
+MAX_PHOTOS = 3
 
 __all__ = ["LoopError", "NotAllowed"]
 
@@ -121,7 +123,8 @@ def _check_send_limits(*, phone: str, ip: str, code: ResidentCode | None = None)
         raise LoopError(_("本网络提交过于频繁,请稍后再试。"))
     if code is not None and _limited("code", str(code.pk), limits.code_rules()):
         raise LoopError(_("该二维码收到的来信过多,请稍后再试。"))
-    if _limited("phone", phone, limits.phone_rules()):
+    # A blocked number is told exactly what a number over its limit is told (nothing to learn from it).
+    if BlockedPhone.objects.filter(phone=phone).exists() or _limited("phone", phone, limits.phone_rules()):
         raise LoopError(_("该手机号获取验证码过于频繁(每分钟 1 次、每小时 5 次、每天 10 次),请稍后再试。"))
 
 
@@ -138,15 +141,22 @@ def _send_code(report: Report) -> None:
 
 def report_start(*, code: ResidentCode, data: dict, ip: str) -> Report:
     """A resident's new report (待验证), and the SMS code sent to the number given. The limits per IP,
-    per code and per number are checked first: a refused request stores nothing but its counters."""
+    per code and per number (and the blocklist) are checked first: a refused request stores nothing but
+    its counters. `data["photos"]`: up to 3 uploads already content-checked by the form."""
     if not code_usable(code):
         raise LoopError(_("该二维码已失效。"))
+    photos = list(data.get("photos") or ())
+    if len(photos) > MAX_PHOTOS:
+        raise LoopError(_("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS})
     _check_send_limits(phone=data["phone"], ip=ip, code=code)
     with transaction.atomic():
         report = Report.objects.create(
             code=code, area=code.area, category=data["category"], text=data["text"],
             address=data.get("address", ""), name=data.get("name", ""), show_name=bool(data.get("show_name")),
             phone=data["phone"])
+        for upload in photos:
+            ReportPhoto.objects.create(report=report, file=upload, size=upload.size,
+                                       content_type=getattr(upload, "xs_content_type", "") or upload.content_type)
         record_event(ReportEvent, report=report, action=Action.CREATE, actor=None, from_state="",
                      to_state=report.state)
     _send_code(report)
@@ -167,7 +177,8 @@ def actor_kinds(user, report) -> set[str]:
         return {Actor.RESIDENT}
     kinds = set()
     deputy = user.deputy_profile
-    if deputy is not None:
+    # Once transferred (转交) the report is the area staff's: its deputy follows it but acts no more.
+    if deputy is not None and report.state != State.TRANSFERRED:
         code = report.code
         if code.deputy_id == deputy.pk or code.on_duty.filter(pk=deputy.pk).exists():
             kinds.add(Actor.DEPUTY)
@@ -179,7 +190,13 @@ def actor_kinds(user, report) -> set[str]:
 def report_actions(user, report) -> set[str]:
     if user.is_read_only:
         return set()
-    return allowed_actions(TRANSITIONS, report.state, actor_kinds(user, report))
+    allowed = allowed_actions(TRANSITIONS, report.state, actor_kinds(user, report))
+    if report.item_id:  # reopened after conversion: the item exists, it is not converted twice
+        allowed.discard(Action.CONVERT)
+    # Moderation is offered once the status page could show something (a reply, photos).
+    if Action.MODERATE in allowed and not report.public_reply and not report.photos.exists():
+        allowed.discard(Action.MODERATE)
+    return allowed
 
 
 def _stale(report) -> str:
@@ -203,6 +220,25 @@ def _handlers(report) -> list:
         from accounts.models import User
 
         people = list(User.objects.filter(is_active=True, groups__name=Role.AREA_STAFF, area=report.area))
+    return people
+
+
+def _area_staff(report, *, or_district=False) -> list:
+    """The area staff of the report's area (or of its town, where area staff are attached); with
+    `or_district`, district staff when the area has none."""
+    from accounts.choices import Role
+    from accounts.models import User
+
+    people = []
+    if report.area_id:
+        areas = {report.area_id}
+        town = report.area.town()
+        if town is not None:
+            areas.add(town.pk)
+        people = list(User.objects.filter(is_active=True, groups__name=Role.AREA_STAFF, area_id__in=areas)
+                      .distinct().order_by("id"))
+    if not people and or_district:
+        people = list(User.objects.filter(is_active=True, groups__name=Role.DISTRICT_STAFF).distinct().order_by("id"))
     return people
 
 
@@ -267,20 +303,30 @@ def _event(report, action, actor, from_state, comment="", data=None):
                         to_state=report.state, comment=comment, data=data or {})
 
 
+def _responded(report, now) -> list[str]:
+    """The first response (受理 or any answer straight away) is what 按时受理 is measured by."""
+    if report.accepted_at is not None:
+        return []
+    report.accepted_at = now
+    return ["accepted_at"]
+
+
 def report_accept(*, report: Report, actor) -> Report:
     """受理: the deputy or station staff take the report on."""
     with transaction.atomic():
         report, _k = _lock(report, Action.ACCEPT, actor)
         report.state = State.ACCEPTED
-        report.save(update_fields=["state"])
+        report.save(update_fields=["state", *_responded(report, timezone.now())])
         _event(report, Action.ACCEPT, actor, State.SUBMITTED)
     return report
 
 
 def _close(report, actor, action, state, *, reply, comment="", data=None, extra=()):
-    old = report.state
-    report.state, report.public_reply, report.closed_at = state, reply, timezone.now()
-    report.save(update_fields=["state", "public_reply", "closed_at", *extra])
+    old, now = report.state, timezone.now()
+    report.state, report.public_reply, report.closed_at = state, reply, now
+    report.reply_hidden = False
+    report.save(update_fields=["state", "public_reply", "closed_at", "reply_hidden", *_responded(report, now),
+                               *extra])
     _event(report, action, actor, old, comment=comment or reply, data=data)
     return report
 
@@ -332,6 +378,8 @@ def report_convert(*, report: Report, actor, note: str = "") -> Report:
 
     with transaction.atomic():
         report, _k = _lock(report, Action.CONVERT, actor)
+        if report.item_id:
+            raise LoopError(_("该来信已转为社情民意,不能再次转换;请直接答复。"))
         deputy = _item_deputy(report, actor)
         content = report.text + (f"\n{_('地点')}:{report.address}" if report.address else "")
         if note.strip():
@@ -346,6 +394,169 @@ def report_convert(*, report: Report, actor, note: str = "") -> Report:
                       comment=note.strip(), data={"item": item.pk}, extra=["item"])
 
 
+def report_transfer(*, report: Report, actor, note: str = "") -> Report:
+    """转交: the deputy passes the report to the area staff of the code's area, who then answer,
+    convert or refuse it (the deputy follows it but no longer acts on it)."""
+    note = (note or "").strip()
+    if len(note) > MAX_REPLY:
+        raise LoopError(_("%(label)s过长(最多 %(n)s 字)。") % {"label": _("转交说明"), "n": MAX_REPLY})
+    with transaction.atomic():
+        report, _k = _lock(report, Action.TRANSFER, actor)
+        staff = _area_staff(report)
+        if not staff:
+            raise LoopError(_("所属街道还没有工作人员账号,无法转交;请联系区人大工作人员。"))
+        old, now = report.state, timezone.now()
+        report.state, report.transferred_at = State.TRANSFERRED, now
+        report.save(update_fields=["state", "transferred_at", *_responded(report, now)])
+        event = _event(report, Action.TRANSFER, actor, old, comment=note)
+        notify_on_commit(key=f"resident_report:{report.pk}:event:{event.pk}", kind="residents.transfer",
+                         recipients=staff, title=_("代表转交的群众来信:%(t)s") % {"t": report.title},
+                         body=note, url=report.get_absolute_url(), subject=f"resident_report:{report.pk}",
+                         task="answer")
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# The resident rates the answer; staff review what stays unsatisfied
+
+
+def report_may_rate(report: Report) -> bool:
+    """The status page offers the rating now: answered, or converted and the item concluded."""
+    if report.state == State.ANSWERED:
+        return True
+    if report.state == State.CONVERTED and report.item_id:
+        from petitions.choices import State as ItemState
+
+        return report.item.state == ItemState.CLOSED
+    return False
+
+
+def report_rate(*, report: Report, satisfaction: str, comment: str = "", ip: str) -> Report:
+    """The resident's rating from the status page: 满意 / 基本满意 → 已办结; the first 不满意 reopens the
+    report for its handler (已受理, or 已转交 when the area staff had it), with the resident's comment;
+    the second 不满意 goes to staff review (待复核). Rate-limited per IP and per report."""
+    if satisfaction not in Satisfaction.values:
+        raise LoopError(_("请选择评价结果。"))
+    comment = (comment or "").strip()
+    if satisfaction == Satisfaction.DISSATISFIED and not comment:
+        raise LoopError(_("请写下不满意的原因,代表会据此重新办理。"))
+    if len(comment) > MAX_RATING_COMMENT:
+        raise LoopError(_("%(label)s过长(最多 %(n)s 字)。") % {"label": _("评价意见"), "n": MAX_RATING_COMMENT})
+    if _limited("rate-ip", ip, limits.rate_rules()) or _limited("rate", str(report.pk), limits.rate_rules()):
+        raise LoopError(_("操作过于频繁,请稍后再试。"))
+    with transaction.atomic():
+        report, _k = lock(report, Action.RATE, None, table=TRANSITIONS, actor_kinds=actor_kinds, model=Report,
+                          stale_message=_("该来信已经评价过了。"))
+        if not report_may_rate(report):
+            raise LoopError(_("转成的社情民意还在办理中,办结后才能评价。"))
+        old, now = report.state, timezone.now()
+        report.satisfaction, report.rating_comment, report.rated_at = satisfaction, comment, now
+        fields = ["state", "satisfaction", "rating_comment", "rated_at"]
+        recipients, title, task = [], "", ""
+        if satisfaction != Satisfaction.DISSATISFIED:
+            report.state = State.CLOSED
+            recipients, title = _handlers(report), _("群众评价:%(r)s") % {"r": Satisfaction(satisfaction).label}
+        else:
+            report.dissatisfied_count += 1
+            fields.append("dissatisfied_count")
+            if report.dissatisfied_count >= 2:
+                report.state = State.REVIEW
+                recipients, task = _area_staff(report, or_district=True), "review"
+                title = _("群众再次不满意,请复核:%(t)s") % {"t": report.title}
+            else:
+                # Reopened once: back to whoever had it; the old answer stays in the timeline.
+                report.state = State.TRANSFERRED if report.transferred_at else State.ACCEPTED
+                report.public_reply, report.reply_hidden, report.closed_at = "", False, None
+                fields += ["public_reply", "reply_hidden", "closed_at"]
+                recipients = _area_staff(report) if report.transferred_at else _handlers(report)
+                title, task = _("群众不满意,请重新办理:%(t)s") % {"t": report.title}, "answer"
+        report.save(update_fields=fields)
+        event = _event(report, Action.RATE, None, old, comment=comment, data={"satisfaction": satisfaction})
+        if recipients:
+            notify_on_commit(key=f"resident_report:{report.pk}:event:{event.pk}", kind="residents.rated",
+                             recipients=recipients, title=title, body=comment, url=report.get_absolute_url(),
+                             subject=f"resident_report:{report.pk}", task=task)
+    return report
+
+
+def report_review_close(*, report: Report, actor, note: str) -> Report:
+    """复核办结: staff close a report the resident was twice unsatisfied with, with a note (kept in the
+    timeline, not shown to the resident)."""
+    note = _text(note, _("复核意见"))
+    with transaction.atomic():
+        report, _k = _lock(report, Action.REVIEW_CLOSE, actor)
+        report.state = State.CLOSED
+        report.save(update_fields=["state"])
+        _event(report, Action.REVIEW_CLOSE, actor, State.REVIEW, comment=note)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Moderation of what the status page shows; the blocklist
+
+
+def report_moderate(*, report: Report, actor, public_reply: str, reply_hidden: bool,
+                    public_photos=()) -> Report:
+    """审核公开内容: staff edit or hide the reply shown on the resident's status page and choose which
+    photos it shows (none until then). The original reply stays in the timeline."""
+    public_reply = (public_reply or "").strip()
+    if len(public_reply) > MAX_REPLY:
+        raise LoopError(_("%(label)s过长(最多 %(n)s 字)。") % {"label": _("公开答复"), "n": MAX_REPLY})
+    photo_ids = sorted({p.pk if isinstance(p, ReportPhoto) else int(p) for p in public_photos})
+    with transaction.atomic():
+        report, _k = _lock(report, Action.MODERATE, actor)
+        if report.purged_at is not None and photo_ids:
+            raise LoopError(_("照片已按保存期限删除。"))
+        edited = public_reply != report.public_reply
+        now = timezone.now()
+        report.public_reply, report.reply_hidden = public_reply, bool(reply_hidden)
+        report.moderated_at, report.moderated_by = now, actor
+        report.save(update_fields=["public_reply", "reply_hidden", "moderated_at", "moderated_by"])
+        photos = ReportPhoto.objects.filter(report=report)
+        photos.exclude(pk__in=photo_ids).update(is_public=False)
+        shown = photos.filter(pk__in=photo_ids).update(is_public=True)
+        _event(report, Action.MODERATE, actor, report.state,
+               data={"edited": edited, "reply_hidden": report.reply_hidden, "public_photos": shown})
+    return report
+
+
+def _blocklist_check(actor):
+    if actor.is_read_only or not actor.has_role(*BLOCKLIST_ROLES):
+        raise NotAllowed(_("只有区人大工作人员可以屏蔽号码。"))
+
+
+def phone_block(*, actor, phone: str, reason: str = "") -> BlockedPhone:
+    """屏蔽: the number can no longer send reports (and is sent no SMS)."""
+    from .forms import MOBILE
+
+    _blocklist_check(actor)
+    phone = (phone or "").strip()
+    if not MOBILE.match(phone):
+        raise LoopError(_("请填写 11 位手机号码。"))
+    blocked, created = BlockedPhone.objects.get_or_create(
+        phone=phone, defaults={"reason": (reason or "").strip()[:200], "created_by": actor})
+    if not created:
+        raise LoopError(_("该号码已在屏蔽名单中。"))
+    return blocked
+
+
+def report_block_phone(*, report: Report, actor, reason: str = "") -> BlockedPhone:
+    """屏蔽 the number a report came from, without showing it (the report must be in the actor's scope)."""
+    _blocklist_check(actor)
+    if not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
+        raise NotAllowed(_("您无权办理该来信。"))
+    if not report.phone:
+        raise LoopError(_("该来信的手机号码已按保存期限删除。"))
+    return phone_block(actor=actor, phone=report.phone,
+                       reason=(reason or "").strip() or _("来信 %(n)s") % {"n": report.receipt_no})
+
+
+def phone_unblock(*, actor, blocked: BlockedPhone) -> None:
+    """解除屏蔽."""
+    _blocklist_check(actor)
+    BlockedPhone.objects.filter(pk=blocked.pk).delete()
+
+
 # ---------------------------------------------------------------------------------------------
 # Retention
 
@@ -358,6 +569,13 @@ def reports_purge_personal(*, now: datetime.datetime | None = None) -> int:
     cutoff = now - datetime.timedelta(days=settings.RESIDENT_DATA_RETENTION_DAYS)
     due = Q(state__in=CLOSED_STATES, closed_at__lt=cutoff) | Q(state=State.PENDING,
                                                                created_at__lt=now - datetime.timedelta(days=1))
-    return Report.objects.filter(due, purged_at__isnull=True).update(
-        name="", phone="", address="", show_name=False, verify_hash="", verify_expires_at=None, purged_at=now)
+    ids = list(Report.objects.filter(due, purged_at__isnull=True).values_list("pk", flat=True))
+    # Photos are personal data too: their files go first, then their rows.
+    photos = ReportPhoto.objects.filter(report_id__in=ids)
+    for photo in photos:
+        photo.file.delete(save=False)
+    photos.delete()
+    return Report.objects.filter(pk__in=ids, purged_at__isnull=True).update(
+        name="", phone="", address="", show_name=False, rating_comment="", verify_hash="", verify_expires_at=None,
+        purged_at=now)
 

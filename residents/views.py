@@ -3,12 +3,15 @@ nothing personal shown) and the deputy's and staff's 群众来信 list, report p
 
 from __future__ import annotations
 
+import datetime
+
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import Count, Window
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +26,32 @@ from core.text import mask_mobile
 from deputies.choices import MandateStatus
 from deputies.models import Deputy, DeputyHome
 
-from . import services
-from .choices import Action, State
-from .forms import AnswerForm, ConvertForm, RejectForm, ReportForm, VerifyForm
+from . import selectors, services
+from .choices import OPEN_STATES, Action, State
+from .forms import (
+    AnswerForm,
+    BlockForm,
+    ConvertForm,
+    ModerateForm,
+    RateForm,
+    RejectForm,
+    ReportForm,
+    ReviewCloseForm,
+    TransferForm,
+    VerifyForm,
+)
 from .limits import client_ip
-from .models import READ_ROLES, STAFF_ROLES, Report, ReportEvent, ResidentCode
+from .models import (
+    BLOCKLIST_ROLES,
+    FIGURE_ROLES,
+    READ_ROLES,
+    STAFF_ROLES,
+    BlockedPhone,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    ResidentCode,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Public pages (no login)
@@ -49,7 +73,7 @@ def intake(request, token: str):
     code = _code_for(token)
     if code is None:
         return _gone(request)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_start(code=code, data=form.cleaned_data, ip=client_ip(request))
@@ -100,15 +124,67 @@ def resend(request, token: str):
     return redirect("residents_public:verify", token)
 
 
+def _render_status(request, report, rate_form=None, status=200):
+    may_rate = services.report_may_rate(report)
+    return render(request, "residents/status.html", {
+        "report": report, "new": request.GET.get("new") == "1",
+        "item_state": report.item.get_state_display() if report.item_id else "",
+        "show_reply": bool(report.public_reply) and not report.reply_hidden,
+        "photos": list(report.photos.filter(is_public=True)) if not report.purged_at else [],
+        "may_rate": may_rate, "rate_form": (rate_form or RateForm(auto_id="id_rate_%s")) if may_rate else None},
+        status=status)
+
+
 @require_GET
 def status(request, token: str):
-    """The resident's status page: the receipt number, the state and the public reply only."""
+    """The resident's status page: the receipt number, the state, the converted item's state, the reply
+    and photos as moderated, and the rating form once it may be rated. Nothing personal."""
     report = _report_for(token)
     if report.state == State.PENDING:
         return redirect("residents_public:verify", token)
-    return render(request, "residents/status.html", {
-        "report": report, "new": request.GET.get("new") == "1",
-        "item_state": report.item.get_state_display() if report.item_id else ""})
+    return _render_status(request, report)
+
+
+@require_POST
+def rate(request, token: str):
+    """The resident rates the answer (满意 / 基本满意 / 不满意): POST, CSRF, rate-limited."""
+    report = _report_for(token)
+    if report.state == State.PENDING:
+        return redirect("residents_public:verify", token)
+    form = RateForm(request.POST, auto_id="id_rate_%s")
+    if form.is_valid():
+        try:
+            services.report_rate(report=report, satisfaction=form.cleaned_data["satisfaction"],
+                                 comment=form.cleaned_data["comment"], ip=client_ip(request))
+        except LoopError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("感谢您的评价。"))
+            return redirect("residents_public:status", token)
+    else:
+        messages.error(request, _("未能提交评价,请按提示修改。"))
+    return _render_status(request, Report.objects.select_related("item").get(pk=report.pk), form, status=400)
+
+
+def _photo_response(photo):
+    try:
+        handle = photo.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=photo.content_type, filename=f"photo-{photo.pk}")
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def public_photo(request, token: str, photo: str):
+    """A photo staff chose to show on the status page; nothing else is reachable from a token."""
+    found = get_object_or_404(ReportPhoto.objects.filter(
+        report__status_token=token, report__purged_at__isnull=True, is_public=True), token=photo)
+    return _photo_response(found)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,7 +192,30 @@ def status(request, token: str):
 
 PAGE_SIZE = 30
 STATE_FILTERS = [("", gettext_lazy("全部")), (State.SUBMITTED, gettext_lazy("待受理")),
-                 (State.ACCEPTED, gettext_lazy("已受理")), ("closed", gettext_lazy("已办结"))]
+                 (State.ACCEPTED, gettext_lazy("已受理")), (State.TRANSFERRED, gettext_lazy("已转交")),
+                 (State.REVIEW, gettext_lazy("待复核")), ("closed", gettext_lazy("已答复/办结"))]
+# The figures' drill-down filters: ?deputy=, ?home=, ?area= (the area and below), ?on_time=0/1, ?final=1.
+DRILL_FILTERS = ("deputy", "home", "area")
+
+
+def _drill(request, qs):
+    """Apply the figures' drill-down filters; a value that is not a number is ignored."""
+    from areas.models import Area
+
+    chosen = {}
+    for key in DRILL_FILTERS:
+        value = request.GET.get(key, "")
+        if not value.isdigit() or len(value) > 12:
+            continue
+        chosen[key] = int(value)
+        if key == "deputy":
+            qs = qs.filter(code__deputy_id=chosen[key])
+        elif key == "home":
+            qs = qs.filter(code__home_id=chosen[key])
+        else:
+            area = Area.objects.filter(pk=chosen[key]).first()
+            qs = qs.filter(area__in=Area.objects.subtree(area)) if area else qs.none()
+    return qs, chosen
 
 
 @role_required(*READ_ROLES)
@@ -126,11 +225,12 @@ def report_list(request):
     qs = Report.objects.visible_to(request.user).counted().select_related("code__deputy", "code__home", "area")
     state = request.GET.get("state", "")
     if state == "closed":
-        qs = qs.exclude(state__in=(State.SUBMITTED, State.ACCEPTED))
-    elif state in (State.SUBMITTED, State.ACCEPTED):
+        qs = qs.exclude(state__in=(*OPEN_STATES, State.REVIEW))
+    elif state in (State.SUBMITTED, State.ACCEPTED, State.TRANSFERRED, State.REVIEW):
         qs = qs.filter(state=state)
     else:
         state = ""
+    qs, drill = _drill(request, qs)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for r in page.object_list:
@@ -139,8 +239,11 @@ def report_list(request):
     # A deputy prints their own 代表码 (and their stations' codes) from here.
     my_codes = (ResidentCode.objects.visible_to(request.user).filter(is_active=True).select_related("deputy", "home")
                 if request.user.deputy_profile is not None else [])
-    return render(request, "residents/list.html", {"page_obj": page, "state": state, "filters": STATE_FILTERS,
-                                                   "my_codes": my_codes})
+    return render(request, "residents/list.html", {
+        "page_obj": page, "state": state, "filters": STATE_FILTERS, "my_codes": my_codes,
+        "drill": "".join(f"&{k}={v}" for k, v in drill.items()),
+        "may_see_figures": request.user.has_role(*FIGURE_ROLES),
+        "may_block": request.user.has_role(*BLOCKLIST_ROLES)})
 
 
 def _get_report(request, pk):
@@ -161,18 +264,51 @@ ACTIONS = {
     "reject": ActionSpec(roles=tuple(READ_ROLES), form=RejectForm, shows=(Action.REJECT,),
                          run=lambda user, r, d: services.report_reject(report=r, actor=user, reason=d["reason"]),
                          done=gettext_lazy("已不予受理,理由会告知群众。")),
+    "transfer": ActionSpec(roles=tuple(READ_ROLES), form=TransferForm, shows=(Action.TRANSFER,),
+                           run=lambda user, r, d: services.report_transfer(report=r, actor=user, note=d["note"]),
+                           done=gettext_lazy("已转交街道工作人员办理。")),
+    "review_close": ActionSpec(roles=tuple(STAFF_ROLES), form=ReviewCloseForm, shows=(Action.REVIEW_CLOSE,),
+                               run=lambda user, r, d: services.report_review_close(report=r, actor=user,
+                                                                                   note=d["note"]),
+                               done=gettext_lazy("已复核办结。")),
+    "moderate": ActionSpec(roles=tuple(STAFF_ROLES), form=ModerateForm, shows=(Action.MODERATE,),
+                           form_args=lambda user, r: {"report": r},
+                           initial=lambda r: {"public_reply": r.public_reply, "reply_hidden": r.reply_hidden,
+                                              "public_photos": [p.pk for p in r.photos.all() if p.is_public]},
+                           run=lambda user, r, d: services.report_moderate(
+                               report=r, actor=user, public_reply=d["public_reply"], reply_hidden=d["reply_hidden"],
+                               public_photos=d.get("public_photos") or ()),
+                           done=gettext_lazy("已保存查询页显示的内容。")),
 }
+ACTION_TITLES = {"answer": gettext_lazy("直接答复"), "convert": gettext_lazy("转为社情民意"),
+                 "transfer": gettext_lazy("转交街道"), "reject": gettext_lazy("不予受理"),
+                 "review_close": gettext_lazy("复核办结"), "moderate": gettext_lazy("审核查询页内容")}
+
+
+def _similar(user, report):
+    """近30天同类问题: reports in the user's scope of the same category and area in the last 30 days
+    (the first few, with the total in the same query)."""
+    since = timezone.now() - datetime.timedelta(days=30)
+    rows = list(Report.objects.visible_to(user).counted()
+                .filter(category=report.category, area_id=report.area_id, submitted_at__gte=since)
+                .exclude(pk=report.pk).annotate(total=Window(Count("id"))).order_by("-submitted_at", "-id")[:5])
+    return rows, (rows[0].total if rows else 0)
 
 
 def _render_detail(request, report, bound=None, status=200):
-    allowed = services.report_actions(request.user, report)
+    user = request.user
+    allowed = services.report_actions(user, report)
     events = ReportEvent.objects.filter(report=report).select_related("actor")
-    is_staff = request.user.has_role(*STAFF_ROLES)
+    is_staff = user.has_role(*STAFF_ROLES)
+    forms = action_forms(ACTIONS, user, report, allowed, bound)
+    similar, similar_total = _similar(user, report)
     return render(request, "residents/detail.html", {
         "report": report, "events": events, "allowed": allowed,
-        "forms": action_forms(ACTIONS, request.user, report, allowed, bound),
+        "forms": [(name, ACTION_TITLES.get(name, ""), form) for name, form in forms.items()],
         "show_name": report.show_name or is_staff, "masked_phone": mask_mobile(report.phone),
-        "may_reveal": may_see_full_personal_data(request.user) and bool(report.phone)}, status=status)
+        "photos": list(report.photos.all()), "similar": similar, "similar_total": similar_total,
+        "may_block": user.has_role(*BLOCKLIST_ROLES) and bool(report.phone) and not user.is_read_only,
+        "may_reveal": may_see_full_personal_data(user) and bool(report.phone)}, status=status)
 
 
 @role_required(*READ_ROLES)
@@ -191,6 +327,85 @@ def report_action(request, pk, action):
     return action_view(request, actions=ACTIONS, action=action, get_object=lambda req: _get_report(req, pk),
                        rerender=lambda req, obj, act, form: _render_detail(req, obj, (act, form), status=400),
                        refused=_refused)
+
+
+@role_required(*READ_ROLES)
+@require_GET
+def report_photo(request, pk):
+    """A report's photo, to those who may read the report (nosniff, a CSP that runs nothing)."""
+    photo = get_object_or_404(ReportPhoto.objects.filter(report__in=Report.objects.visible_to(request.user)
+                                                         .counted()), pk=pk)
+    return _photo_response(photo)
+
+
+# ---------------------------------------------------------------------------------------------
+# The blocklist (district staff)
+
+
+@role_required(*BLOCKLIST_ROLES)
+@require_http_methods(["GET", "POST"])
+def blocked_list(request):
+    """屏蔽号码: the numbers that may not send reports; add one by hand."""
+    form = BlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phone_block(actor=request.user, phone=form.cleaned_data["phone"],
+                                 reason=form.cleaned_data["reason"])
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from None
+        except LoopError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已屏蔽该号码。"))
+            return redirect("residents:blocked")
+    rows = BlockedPhone.objects.select_related("created_by")
+    for row in rows:
+        row.masked = mask_mobile(row.phone)
+    return render(request, "residents/blocked.html", {"rows": rows, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@role_required(*BLOCKLIST_ROLES)
+@require_POST
+def blocked_remove(request, pk):
+    blocked = get_object_or_404(BlockedPhone, pk=pk)
+    try:
+        services.phone_unblock(actor=request.user, blocked=blocked)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    messages.success(request, _("已解除屏蔽。"))
+    return redirect("residents:blocked")
+
+
+@role_required(*BLOCKLIST_ROLES)
+@require_POST
+def report_block(request, pk):
+    """屏蔽 the number a report came from (the number itself is not shown)."""
+    report = _get_report(request, pk)
+    try:
+        services.report_block_phone(report=report, actor=request.user, reason=request.POST.get("reason", "")[:200])
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    except LoopError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已屏蔽该来信的手机号码,此后该号码无法再提交来信。"))
+    return redirect(report)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+
+
+@role_required(*FIGURE_ROLES)
+@require_GET
+def figures(request):
+    """统计: per deputy, station and area — received, accepted on time, closed, satisfaction; drill-down
+    to the filtered list for those who may open it."""
+    user = request.user
+    return render(request, "residents/figures.html", {
+        **selectors.figures(Report.objects.figures_for(user)),
+        "drill": user.has_role(*READ_ROLES) and not user.is_read_only})
 
 
 # ---------------------------------------------------------------------------------------------

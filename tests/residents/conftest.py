@@ -103,3 +103,26 @@ def submit_report(client, code, sms, **extra):
     assert response.status_code == 302
     report.refresh_from_db()
     return report
+
+
+# A 1x1 PNG: real image content for the photo checks (the same bytes as the petitions tests use).
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def png(name="photo.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def conclude_item(cast, item, satisfaction="satisfied"):
+    """Run a converted item through its own loop to 办结 with the petitions services (the units' part)."""
+    from petitions import workflow
+
+    item = workflow.item_start_research(item=item, actor=cast.staff)
+    item = workflow.item_assign(item=item, actor=cast.staff, lead_unit=cast.zhujian.unit)
+    item = workflow.item_submit_result(item=item, actor=cast.zhujian, result="已更换灯具,恢复照明。")
+    item = workflow.item_review_reply(item=item, actor=cast.staff, approve=True)
+    return workflow.item_evaluate(item=item, actor=cast.deputy, satisfaction=satisfaction)

@@ -18,9 +18,10 @@ def _code(cast) -> ResidentCode:
     return ResidentCode.objects.get_or_create(kind="deputy", deputy=deputy, defaults={"area": deputy.area})[0]
 
 
-def make_report(code, *, state="submitted", phone="13912345678", text="路灯坏了,晚上很黑。", **extra) -> Report:
+def make_report(code, *, state="submitted", phone="13912345678", text="路灯坏了,晚上很黑。", category="urban",
+                **extra) -> Report:
     """A confirmed report (the public path is tested in test_public.py)."""
-    return Report.objects.create(code=code, area=code.area, category="urban", text=text, phone=phone,
+    return Report.objects.create(code=code, area=code.area, category=category, text=text, phone=phone,
                                  name="王大妈", state=state, submitted_at=timezone.now(), **extra)
 
 
