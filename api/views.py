@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.choices import Role
+from core import downloads
 from core.loops import LoopError
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
@@ -498,21 +499,12 @@ class AttachmentDownloadView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **errors(401, 404)},
                    operation_id="attachment_download")
     def get(self, request, pk):
-        from django.http import FileResponse
-
         attachment = get_object_or_404(
             Attachment.objects.filter(item__in=Item.objects.visible_to(request.user)).select_related("item"), pk=pk)
         if not timeline.attachment_visible(request.user, attachment):
             raise Http404  # a file of a note this reader may not read (a reply not yet passed on)
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError:
-            raise Http404
-        response = FileResponse(handle, as_attachment=True, filename=attachment.name,
-                                content_type=attachment.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'"
-        return response
+        return downloads.stored_file(attachment.file, filename=attachment.name, content_type=attachment.content_type,
+                                     inline=False, csp="default-src 'none'")
 
 
 # ---- deputy suggestions (read) ------------------------------------------------------------------

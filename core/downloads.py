@@ -26,7 +26,7 @@ import re
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.functional import Promise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,6 +61,27 @@ def attach(response: HttpResponse, filename: str, *, fallback: str | None = None
            inline: bool = False) -> HttpResponse:
     response["Content-Disposition"] = content_disposition(filename, fallback=fallback, inline=inline)
     response.xs_download = filename  # audit.middleware records every download as an export event
+    return response
+
+
+# What a stored upload's own page may do when opened in the browser: show itself (an image, a PDF), nothing else.
+STORED_FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+
+
+def stored_file(field_file, *, filename: str, content_type: str, inline: bool | None = None,
+                csp: str = STORED_FILE_CSP) -> FileResponse:
+    """An uploaded file (attachment, evidence, photo) served to someone the view has already let read it:
+    404 when the file is gone; photos and PDFs open in the browser unless `inline` says otherwise, anything
+    else downloads; the browser may not sniff it into something that runs."""
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    if inline is None:
+        inline = content_type.startswith("image/") or content_type == "application/pdf"
+    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type or None)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = csp
     return response
 
 

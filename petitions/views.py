@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -425,16 +425,7 @@ def attachment_download(request, pk):
         Attachment.objects.filter(item__in=Item.objects.visible_to(request.user)), pk=pk)
     if not timeline.attachment_visible(request.user, attachment):
         raise Http404  # a file of a note the deputy may not read (e.g. a reply not yet passed on)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
-    response = FileResponse(handle, as_attachment=not inline, filename=attachment.name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    return response
+    return downloads.stored_file(attachment.file, filename=attachment.name, content_type=attachment.content_type)
 
 
 @role_required(*SETTINGS_ROLES)

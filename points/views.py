@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import downloads
 from core.access import role_required
 from core.loops import LoopError, NotAllowed, allowed_actions
 from core.loops.views import ActionSpec, action_forms, action_view
@@ -329,12 +329,4 @@ def evidence(request, pk):
     user = request.user
     item = get_object_or_404(Evidence.objects.filter(
         Q(claim__in=Claim.objects.visible_to(user)) | Q(correction__in=Correction.objects.visible_to(user))), pk=pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    inline = item.is_image or item.content_type == "application/pdf"
-    response = FileResponse(handle, as_attachment=not inline, filename=item.name, content_type=item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    return response
+    return downloads.stored_file(item.file, filename=item.name, content_type=item.content_type)

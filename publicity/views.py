@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import downloads
 from core.access import role_required
 
 from . import selectors, services
@@ -130,14 +131,7 @@ def piece_file(request, pk):
     piece = _visible(request, pk)
     if not piece.file:
         raise Http404
-    try:
-        handle = piece.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, filename=piece.file_name or "file", content_type=piece.file_type or None)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    return response
+    return downloads.stored_file(piece.file, filename=piece.file_name or "file", content_type=piece.file_type)
 
 
 @role_required(*FIGURE_ROLES)

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.privacy import may_see_full_personal_data
+from core import downloads
 from core.access import role_required
 from core.loops import LoopError, NotAllowed
 from core.loops.views import ActionSpec, action_forms, action_view
@@ -167,14 +168,8 @@ def rate(request, token: str):
 
 
 def _photo_response(photo):
-    try:
-        handle = photo.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=photo.content_type, filename=f"photo-{photo.pk}")
-    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response = downloads.stored_file(photo.file, filename=f"photo-{photo.pk}", content_type=photo.content_type,
+                                     inline=True)
     response["Cache-Control"] = "private, no-store"
     return response
 
