@@ -456,6 +456,30 @@ class ItemDetailView(APIView):
         return etag_response(request, item_detail_data(request.user, item))
 
 
+def run_action(request, actions: dict, action: str, get_object) -> str:
+    """One workflow action through the pages' own action table (core.loops.views.ActionSpec): unknown
+    action 404, a role that may not 403, the object out of scope 404 (`get_object`), the action's form
+    validated as on the page, then its service. Returns the page's success message."""
+    user = request.user
+    spec = actions.get(action)
+    if spec is None:
+        raise Http404
+    if not user.has_role(*spec.roles):
+        raise ApiError(_("您无权执行该操作。"), code="permission_denied", status_code=403)
+    obj = get_object()
+    data = {}
+    if spec.form is not None:
+        form = spec.form(form_data(request.data, spec.form), request.FILES, **spec.kwargs_for(user, obj))
+        if not form.is_valid():
+            raise form_error(form)
+        data = form.cleaned_data
+    try:
+        done = spec.run(user, obj, data)
+    except LoopError as exc:
+        raise loop_error(exc)
+    return str(spec.done(done) if callable(spec.done) else spec.done)
+
+
 class ItemActionView(APIView):
     """对一条社情民意执行一个办理操作(与网页的按钮相同:提交、交办、办理结果、评价……),请求内容为该操作
     表单的字段。"""
@@ -468,23 +492,8 @@ class ItemActionView(APIView):
     @idempotent
     def post(self, request, pk, action):
         user = request.user
-        spec = _actions().get(action)
-        if spec is None:
-            raise Http404
-        if not user.has_role(*spec.roles):
-            raise ApiError(_("您无权执行该操作。"), code="permission_denied", status_code=403)
-        item = get_object_or_404(Item.objects.visible_to(user), pk=pk)
-        data = {}
-        if spec.form is not None:
-            form = spec.form(form_data(request.data, spec.form), request.FILES, **spec.kwargs_for(user, item))
-            if not form.is_valid():
-                raise form_error(form)
-            data = form.cleaned_data
-        try:
-            done = spec.run(user, item, data)
-        except LoopError as exc:
-            raise loop_error(exc)
-        message = spec.done(done) if callable(spec.done) else str(spec.done)
+        message = run_action(request, _actions(), action,
+                             lambda: get_object_or_404(Item.objects.visible_to(user), pk=pk))
         try:
             detail = item_detail_data(user, item_selectors.item_detail(user, pk))
         except Http404:  # the action took it out of this user's scope
@@ -659,23 +668,8 @@ class SuggestionActionView(APIView):
         from suggestions.models import Suggestion
 
         user = request.user
-        spec = _suggestion_actions().get(action)
-        if spec is None:
-            raise Http404
-        if not user.has_role(*spec.roles):
-            raise ApiError(_("您无权执行该操作。"), code="permission_denied", status_code=403)
-        suggestion = get_object_or_404(Suggestion.objects.visible_to(user), pk=pk)
-        data = {}
-        if spec.form is not None:
-            form = spec.form(form_data(request.data, spec.form), request.FILES, **spec.kwargs_for(user, suggestion))
-            if not form.is_valid():
-                raise form_error(form)
-            data = form.cleaned_data
-        try:
-            done = spec.run(user, suggestion, data)
-        except LoopError as exc:
-            raise loop_error(exc)
-        message = spec.done(done) if callable(spec.done) else str(spec.done)
+        message = run_action(request, _suggestion_actions(), action,
+                             lambda: get_object_or_404(Suggestion.objects.visible_to(user), pk=pk))
         try:
             detail = suggestion_detail_data(user, pk)
         except Http404:
