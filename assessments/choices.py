@@ -14,6 +14,8 @@ class RuleBasis(models.TextChoices):
     SUGGESTION_COSIGNED = "suggestion_cosigned", _("附议代表建议(件)")
     SUGGESTION_A = "suggestion_a", _("领衔建议答复为 A 类(件)")
     SUGGESTION_B = "suggestion_b", _("领衔建议答复为 B 类(件)")
+    # 群众来信 to the deputy's own code answered or turned into an opinion item in the year (issue 13).
+    RESIDENT_ANSWERED = "resident_answered", _("答复群众来信(件)")
     # The year's published quarterly points (points app): "points" is then per point, not per record.
     POINTS_YEAR = "points_year", _("年度履职积分(每分)")
 

@@ -118,6 +118,10 @@ def basis_records(basis: str, start, end, *, activity_kind: str = "") -> dict[in
         qs, deputy, key = suggestion_records(basis, start, end)
         rows = qs.order_by().values(deputy).annotate(ids=ArrayAgg(key, order_by=key, distinct=True))
         return {r[deputy]: r["ids"] for r in rows}
+    if basis == RuleBasis.RESIDENT_ANSWERED:
+        from residents.selectors import answered_records
+
+        return answered_records(start, end)
     if basis == RuleBasis.ITEM_SUBMITTED:
         qs, key = collected_items(start, end), "pk"
     elif basis == RuleBasis.ITEM_SATISFIED:
@@ -263,6 +267,10 @@ def part_records(part: ScorePart):
 
         return "suggestions", (Suggestion.objects.filter(pk__in=part.record_ids).select_related("session")
                                .order_by("session", "number"))
+    if part.basis == RuleBasis.RESIDENT_ANSWERED:
+        from residents.models import Report
+
+        return "residents", Report.objects.filter(pk__in=part.record_ids).order_by("submitted_at", "id")
     if part.basis in (RuleBasis.ITEM_SUBMITTED, RuleBasis.ITEM_SATISFIED):
         return "items", Item.objects.filter(pk__in=part.record_ids).select_related("deputy").order_by("period", "id")
     return "activities", (Activity.objects.filter(pk__in=part.record_ids)
@@ -361,6 +369,11 @@ def records(pairs) -> list[dict]:
         for pk in dict.fromkeys([row.lead_deputy_id, *row.co_ids]):
             if pk in spans and spans[pk][0] <= day <= spans[pk][1]:
                 suggestions[pk].append({"suggestion": row, "led": pk == row.lead_deputy_id})
+    # 群众来信 to the deputy's own code, submitted in the term: received, accepted on time, closed, satisfaction.
+    from residents.models import Report
+    from residents.selectors import NO_COUNTS, deputy_counts
+
+    resident_counts = deputy_counts(Report.objects.filter(within("submitted_at__date", "code__deputy_id")))
     scores = grouped(AssessmentScore.objects.filter(within("assessment__year", year=True),
                                                     assessment__status=AssessmentStatus.PUBLISHED)
                      .select_related("assessment").order_by("assessment__year", "id"))
@@ -389,6 +402,7 @@ def records(pairs) -> list[dict]:
             "reports": by_kind[ActivityKind.REPORT], "problems": problems.get(pk, dict(no_problems)),
             "suggestions": {**no_suggestions, **suggestion_counts.get(pk, {})},
             "suggestion_list": suggestions[pk],
+            "residents": resident_counts.get(pk, dict(NO_COUNTS)),
             "scores": scores[pk], "mandates": mandates[pk], "groups": groups[pk],
         })
     return out

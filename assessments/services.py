@@ -194,6 +194,7 @@ DEFAULT_RULES = [
     ("社情民意办结且满意", RuleBasis.ITEM_SATISFIED, "", "1", None, "10"),
     ("领衔提出代表建议", RuleBasis.SUGGESTION_LED, "", "3", None, "15"),
     ("附议代表建议", RuleBasis.SUGGESTION_COSIGNED, "", "1", None, "5"),
+    ("答复群众来信", RuleBasis.RESIDENT_ANSWERED, "", "1", None, "6"),
     ("参加调研视察", RuleBasis.ACTIVITY, "research", "3", None, "15"),
     ("参加工作督查", RuleBasis.ACTIVITY, "supervision", "3", None, "12"),
     ("联系国家机关", RuleBasis.ACTIVITY, "organ_contact", "2", None, "8"),

@@ -53,12 +53,9 @@ def _items_concluded(start, end, activity_kind=""):
 
 def _residents_answered(start, end, activity_kind=""):
     """Resident reports (群众来信) to the deputy's own code answered, or turned into an item, in the period."""
-    from residents.choices import Action
-    from residents.models import ReportEvent
+    from residents.selectors import answered_records
 
-    qs = ReportEvent.objects.filter(action__in=(Action.ANSWER, Action.CONVERT), created_at__date__range=(start, end),
-                                    report__code__deputy_id__isnull=False)
-    return _grouped(qs, "report__code__deputy_id", "report_id")
+    return answered_records(start, end)
 
 
 

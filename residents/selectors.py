@@ -39,6 +39,33 @@ def _rates(row: dict, id_key: str = "", name_key: str = "") -> dict:
     return row
 
 
+def deputy_counts(qs) -> dict[int, dict]:
+    """The figures of each deputy's own code (代表码) over `qs`: {deputy id: received, on time, closed,
+    rated, pleased and the two rates}, one query (the 履职档案 of a batch of deputies)."""
+    rows = (qs.counted().filter(code__deputy__isnull=False).order_by().values("code__deputy_id")
+            .annotate(**_measures()))
+    return {r.pop("code__deputy_id"): _rates(r) for r in rows}
+
+
+def answered_records(start, end) -> dict[int, list[int]]:
+    """{deputy id: [report ids]} of reports to the deputy's own code answered, or turned into an opinion
+    item, between `start` and `end` (dates): what the points and the annual assessment count, one query."""
+    from django.contrib.postgres.aggregates import ArrayAgg
+
+    from .choices import Action
+    from .models import ReportEvent
+
+    rows = (ReportEvent.objects.filter(action__in=(Action.ANSWER, Action.CONVERT), created_at__date__range=(start, end),
+                                       report__code__deputy_id__isnull=False)
+            .order_by().values("report__code__deputy_id")
+            .annotate(ids=ArrayAgg("report_id", order_by="report_id", distinct=True)))
+    return {r["report__code__deputy_id"]: r["ids"] for r in rows}
+
+
+NO_COUNTS = {"received": 0, "on_time": 0, "closed": 0, "rated": 0, "pleased": 0, "review": 0, "on_time_rate": None,
+             "satisfaction_rate": None}
+
+
 def figures(qs) -> dict:
     """Per deputy (代表码), per station (联络站码) and per area (the town-level area; a community's report
     counts for its town), plus the totals: received, accepted on time (first response by accept_due,
