@@ -374,6 +374,13 @@ def records(pairs) -> list[dict]:
     from residents.selectors import NO_COUNTS, deputy_counts
 
     resident_counts = deputy_counts(Report.objects.filter(within("submitted_at__date", "code__deputy_id")))
+    # 民生实事: electronic votes cast, and the supervision groups joined, in the term (issue 12).
+    from projects.models import Ballot, SupervisionMember
+
+    votes = dict(Ballot.objects.filter(within("cast_at__date")).order_by().values("deputy_id")
+                 .annotate(n=count_agg("pk")).values_list("deputy_id", "n"))
+    supervised = dict(SupervisionMember.objects.filter(within("added_at__date")).order_by().values("deputy_id")
+                      .annotate(n=count_agg("project_id")).values_list("deputy_id", "n"))
     scores = grouped(AssessmentScore.objects.filter(within("assessment__year", year=True),
                                                     assessment__status=AssessmentStatus.PUBLISHED)
                      .select_related("assessment").order_by("assessment__year", "id"))
@@ -403,6 +410,7 @@ def records(pairs) -> list[dict]:
             "suggestions": {**no_suggestions, **suggestion_counts.get(pk, {})},
             "suggestion_list": suggestions[pk],
             "residents": resident_counts.get(pk, dict(NO_COUNTS)),
+            "votes": votes.get(pk, 0), "supervised": supervised.get(pk, 0),
             "scores": scores[pk], "mandates": mandates[pk], "groups": groups[pk],
         })
     return out

@@ -49,3 +49,15 @@ def test_answered_reports_score_and_show_on_the_record(login, cast):
     row = record[record.index('data-testid="count-residents"'):].split("</tr>")[0]
     assert "收到群众来信</th><td class=\"num\">2<" in row and "按时受理</th><td class=\"num\">1<" in row
     assert "已办结</th><td class=\"num\">0" in row  # answered, not yet rated: 已答复, not 办结
+
+
+def test_the_record_counts_votes_cast_and_supervision_groups_joined(login, cast):
+    from projects import services as projects
+    from tests.projects.helpers import project_of
+
+    project = project_of(cast)  # the round closed after 刘芳 and 张伟 voted on their phones
+    projects.supervision_set(project=project, actor=cast.dongshan_staff, leader=cast.group_leader.deputy,
+                             members=[cast.deputy.deputy])
+    record = login(cast.staff).get(reverse("assessments:record", args=[cast.deputy.deputy.pk])).content.decode()
+    row = record[record.index('data-testid="count-projects"'):].split("</tr>")[0]
+    assert "民生实事票决</th><td class=\"num\">1<" in row and "参加项目监督</th><td class=\"num\">1<" in row
