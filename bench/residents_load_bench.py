@@ -1,0 +1,177 @@
+"""Residents' intake load test (issue 13): `--residents` residents open a deputy's QR page, submit a report
+and confirm the SMS code all at once, against a real server on 127.0.0.1 (gunicorn, the test settings)
+with a local fake SMS gateway over HTTP.
+
+    createdb -h 127.0.0.1 -U postgres xs_residents_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/xs_residents_bench REDIS_URL=redis://127.0.0.1:6379/14
+    .venv/bin/python manage.py migrate
+    .venv/bin/python bench/residents_load_bench.py [--residents 50] [--workers 50]
+
+Each resident comes from an address of their own (X-Real-IP, as the proxy in front sets it) with a number
+of their own: GET the intake page, POST the report (the server sends the code through the gateway), read
+the code the gateway received, POST it to the verify page. All start together (a barrier). Reported:
+errors, median / p95 / max of each step (ms), reports confirmed against residents (a warm-up of 24 page loads first, untimed). Target: no error,
+none lost, p95 ≤ 500 ms.
+"""
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiangshan.settings.test")
+
+
+def seed():
+    from django.core.management import call_command
+
+    from areas.models import Area
+    from deputies.choices import Level, MandateStatus
+    from deputies.models import CongressTerm, Deputy, Mandate
+    from residents.models import Report, ResidentCode
+
+    if not Area.objects.exists():
+        call_command("loaddata", "xiangshan_areas", verbosity=0)
+    area = Area.objects.get(name="东山街道")
+    deputy = Deputy.objects.get_or_create(name="刘芳", defaults={"area": area})[0]
+    term = CongressTerm.objects.get_or_create(level=Level.DISTRICT, number=12)[0]
+    Mandate.objects.get_or_create(deputy=deputy, term=term, defaults={"area": area, "status": MandateStatus.IN_OFFICE})
+    code = ResidentCode.objects.filter(deputy=deputy, kind="deputy").first() or ResidentCode.objects.create(
+        kind="deputy", deputy=deputy, area=area)
+    Report.objects.filter(code=code).delete()  # a previous run's reports
+    return code
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--residents", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=50)
+    args = parser.parse_args()
+    if "bench" not in os.environ.get("DATABASE_URL", ""):
+        sys.exit("DATABASE_URL must name a bench database (its reports are deleted)")
+    import django
+
+    django.setup()
+    import redis
+    from django.conf import settings
+
+    from tests.residents.conftest import FakeGateway
+
+    code = seed()
+    conn = redis.Redis.from_url(settings.REDIS_URL)
+    for key in conn.scan_iter("xiangshan:residents:*"):
+        conn.delete(key)
+    gateway = FakeGateway()
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "xiangshan.settings.test", "ALLOWED_HOSTS": "127.0.0.1",
+           "RESIDENT_SMS_BASE_URL": gateway.url}
+    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "xiangshan.wsgi", "-b", f"127.0.0.1:{port}",
+                               "-w", "3", "--threads", "4", "--log-level", "warning"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            break
+        except Exception:
+            time.sleep(0.2)
+    url = f"{base}/q/{code.token}/"
+    # Warm-up: every gunicorn worker imports and connects on its first requests, not timed.
+    with ThreadPoolExecutor(12) as pool:
+        list(pool.map(lambda n: urllib.request.urlopen(urllib.request.Request(
+            url, headers={"X-Real-IP": f"10.8.0.{n + 1}"}), timeout=15).read(), range(24)))
+    steps = {"page": [], "submit": [], "verify": []}
+    errors, lock = [], threading.Lock()
+    barrier = threading.Barrier(min(args.residents, args.workers))
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+
+    def timed(step, fn):
+        t = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            with lock:
+                steps[step].append((time.perf_counter() - t) * 1000)
+
+    def post(opener, target, data, ip):
+        request = urllib.request.Request(target, data=urllib.parse.urlencode(data).encode(),
+                                         headers={"Referer": target, "X-Real-IP": ip})
+        try:
+            response = opener.open(request, timeout=15)
+            return response.status, response.headers.get("Location", "")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers.get("Location", "")
+
+    def resident(i):
+        ip, phone = f"10.9.{i // 250}.{i % 250 + 1}", f"139{i:08d}"
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), NoRedirect)
+        try:
+            barrier.wait(timeout=60)
+        except threading.BrokenBarrierError:
+            pass
+        try:
+            html = timed("page", lambda: opener.open(urllib.request.Request(url, headers={"X-Real-IP": ip}),
+                                                     timeout=15).read().decode())
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+            status, location = timed("submit", lambda: post(opener, url, {
+                "csrfmiddlewaretoken": token, "category": "urban", "text": f"小区路灯坏了,第 {i} 号居民反映。",
+                "address": "周庄社区", "phone": phone, "consent": "on"}, ip))
+            if status != 302 or "/verify/" not in location:
+                raise RuntimeError(f"submit answered {status} {location}")
+            sms = gateway.last_code(phone)
+            verify = urllib.parse.urljoin(base, location)
+            status, location = timed("verify", lambda: post(opener, verify, {"csrfmiddlewaretoken": token,
+                                                                              "code": sms}, ip))
+            if status != 302 or "new=1" not in location:
+                raise RuntimeError(f"verify answered {status} {location}")
+        except Exception as exc:
+            with lock:
+                errors.append((i, repr(exc)[:200]))
+
+    start = time.monotonic()
+    try:
+        with ThreadPoolExecutor(args.workers) as pool:
+            list(pool.map(resident, range(args.residents)))
+        wall = time.monotonic() - start
+    finally:
+        server.terminate()
+        server.wait(10)
+        gateway.close()
+    from residents.models import Report
+
+    confirmed = Report.objects.filter(code=code).exclude(state="pending").count()
+
+    def p95(xs):
+        return statistics.quantiles(xs, n=20)[-1] if len(xs) > 1 else (xs[0] if xs else 0)
+
+    print(f"residents {args.residents} in {wall:.1f} s, load {os.getloadavg()[0]:.1f}")
+    print(f"errors {len(errors)} {errors[:5]}")
+    for step, xs in steps.items():
+        if xs:
+            print(f"{step:7} median {statistics.median(xs):.0f} ms, p95 {p95(xs):.0f} ms, max {max(xs):.0f} ms")
+    print(f"reports confirmed {confirmed} (expected {args.residents}), SMS sent {len(gateway.messages)}")
+
+
+if __name__ == "__main__":
+    main()
