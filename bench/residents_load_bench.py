@@ -10,8 +10,8 @@ with a local fake SMS gateway over HTTP.
 Each resident comes from an address of their own (X-Real-IP, as the proxy in front sets it) with a number
 of their own: GET the intake page, POST the report (the server sends the code through the gateway), read
 the code the gateway received, POST it to the verify page. All start together (a barrier). Reported:
-errors, median / p95 / max of each step (ms), reports confirmed against residents (a warm-up of 24 page loads first, untimed). Target: no error,
-none lost, p95 ≤ 500 ms.
+errors, median / p95 / max of each step (ms), reports confirmed against residents (after a warm-up of 24
+page loads, untimed). Target: no error, none lost, p95 ≤ 500 ms.
 """
 
 import argparse
