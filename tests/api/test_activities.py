@@ -136,3 +136,21 @@ def test_the_service_keeps_absences_to_staff(cast):
         services.attendance_answer(activity=came, actor=cast.deputy, status=AttendanceStatus.ATTENDED)
     with pytest.raises(ValueError):
         services.attendance_answer(activity=came, actor=cast.deputy, status=AttendanceStatus.ABSENT)
+
+
+def test_the_detail_keeps_its_queries_as_the_invited_grow(api, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import MandateFactory
+
+    few = invited(cast, cast.deputy.deputy, cast.group_leader.deputy)
+    many = invited(cast, cast.deputy.deputy, *[MandateFactory().deputy for _ in range(12)])
+    client = api(cast.deputy)
+    client.get(f"/api/v1/activities/{few.pk}")  # the token's device row is touched once, on the first call
+    counts = []
+    for activity in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/activities/{activity.pk}").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 10, counts
