@@ -19,6 +19,7 @@ from accounts.choices import Role
 from activities.choices import ActivityKind, AttendanceStatus
 from activities.models import Activity, Attendance
 from areas.models import Area
+from core.queries import ids_by
 from deputies.choices import MandateStatus
 from deputies.models import Deputy, Mandate
 from groups.models import DeputyGroup, GroupMembership
@@ -116,8 +117,7 @@ def basis_records(basis: str, start, end, *, activity_kind: str = "") -> dict[in
     The annual assessment counts a year; the quarterly points (points app) count a quarter."""
     if basis in SUGGESTION_BASES:
         qs, deputy, key = suggestion_records(basis, start, end)
-        rows = qs.order_by().values(deputy).annotate(ids=ArrayAgg(key, order_by=key, distinct=True))
-        return {r[deputy]: r["ids"] for r in rows}
+        return ids_by(qs, deputy, key)
     if basis == RuleBasis.RESIDENT_ANSWERED:
         from residents.selectors import answered_records
 
@@ -132,8 +132,7 @@ def basis_records(basis: str, start, end, *, activity_kind: str = "") -> dict[in
         qs, key = absent(start, end, activity_kind), "activity_id"
     else:
         raise ValueError(f"no records for basis {basis!r}")
-    rows = qs.order_by().values("deputy_id").annotate(ids=ArrayAgg(key, order_by=key, distinct=True))
-    return {r["deputy_id"]: r["ids"] for r in rows}
+    return ids_by(qs, "deputy_id", key)
 
 
 def assessed_deputies(year: int):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.postgres.aggregates import ArrayAgg
+from core.queries import ids_by
 
 from .choices import Basis, RecordKind
 
@@ -30,11 +30,6 @@ def get(basis: str) -> Source | None:
     return _SOURCES.get(basis)
 
 
-def _grouped(qs, deputy: str, key: str) -> dict[int, list[int]]:
-    rows = qs.order_by().values(deputy).annotate(ids=ArrayAgg(key, order_by=key, distinct=True))
-    return {r[deputy]: r["ids"] for r in rows}
-
-
 def _assessment_basis(basis):
     def records(start, end, activity_kind=""):
         from assessments.selectors import basis_records
@@ -47,8 +42,7 @@ def _items_concluded(start, end, activity_kind=""):
     """Opinion items the deputy filed that reached 已办结 in the period."""
     from petitions.models import Item
 
-    return _grouped(Item.objects.collected().concluded().filter(concluded_at__date__range=(start, end)),
-                    "deputy_id", "pk")
+    return ids_by(Item.objects.collected().concluded().filter(concluded_at__date__range=(start, end)), "deputy_id")
 
 
 def _residents_answered(start, end, activity_kind=""):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -227,27 +229,16 @@ CLAIM_ACTIONS = {
 }
 
 
-def _render_claim(request, claim, bound=None, status=200):
-    allowed = set() if request.user.is_read_only else allowed_actions(
-        CLAIM_TRANSITIONS, claim.state, services.staff_kinds(request.user, claim))
-    return render(request, "points/claim.html", {
-        "claim": claim, "files": claim.files.all(), "allowed": allowed,
-        "events": ClaimEvent.objects.filter(claim=claim).select_related("actor"),
-        "forms": action_forms(CLAIM_ACTIONS, request.user, claim, allowed, bound)}, status=status)
-
-
 @role_required(*READ_ROLES)
 @require_GET
 def claim_detail(request, pk):
-    return _render_claim(request, _get_claim(request, pk))
+    return _render_review(request, "claim", _get_claim(request, pk))
 
 
 @role_required(*REVIEW_ROLES)
 @require_POST
 def claim_action(request, pk, action):
-    return action_view(request, actions=CLAIM_ACTIONS, action=action, get_object=lambda req: _get_claim(req, pk),
-                       rerender=lambda req, obj, act, form: _render_claim(req, obj, (act, form), status=400),
-                       refused=_refused)
+    return _review_action(request, "claim", action, lambda req: _get_claim(req, pk))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -298,27 +289,48 @@ CORRECTION_ACTIONS = {
 }
 
 
-def _render_correction(request, correction, bound=None, status=200):
-    allowed = set() if request.user.is_read_only else allowed_actions(
-        CORRECTION_TRANSITIONS, correction.state, services.staff_kinds(request.user, correction))
-    return render(request, "points/correction.html", {
-        "correction": correction, "files": correction.files.all(), "allowed": allowed,
-        "events": CorrectionEvent.objects.filter(correction=correction).select_related("actor"),
-        "forms": action_forms(CORRECTION_ACTIONS, request.user, correction, allowed, bound)}, status=status)
-
-
 @role_required(*READ_ROLES)
 @require_GET
 def correction_detail(request, pk):
-    return _render_correction(request, _get_correction(request, pk))
+    return _render_review(request, "correction", _get_correction(request, pk))
 
 
 @role_required(*REVIEW_ROLES)
 @require_POST
 def correction_action(request, pk, action):
-    return action_view(request, actions=CORRECTION_ACTIONS, action=action,
-                       get_object=lambda req: _get_correction(req, pk),
-                       rerender=lambda req, obj, act, form: _render_correction(req, obj, (act, form), status=400),
+    return _review_action(request, "correction", action, lambda req: _get_correction(req, pk))
+
+
+# ---------------------------------------------------------------------------------------------
+# The two reviewed loops' pages: a self-report and a correction request, each with its evidence, its
+# timeline and the reviewer's forms.
+
+
+@dataclass(frozen=True)
+class Review:
+    table: dict
+    actions: dict
+    events: type
+    template: str
+
+
+REVIEWS = {"claim": Review(CLAIM_TRANSITIONS, CLAIM_ACTIONS, ClaimEvent, "points/claim.html"),
+           "correction": Review(CORRECTION_TRANSITIONS, CORRECTION_ACTIONS, CorrectionEvent, "points/correction.html")}
+
+
+def _render_review(request, kind, obj, bound=None, status=200):
+    review = REVIEWS[kind]
+    allowed = set() if request.user.is_read_only else allowed_actions(
+        review.table, obj.state, services.staff_kinds(request.user, obj))
+    return render(request, review.template, {
+        kind: obj, "files": obj.files.all(), "allowed": allowed,
+        "events": review.events.objects.filter(**{kind: obj}).select_related("actor"),
+        "forms": action_forms(review.actions, request.user, obj, allowed, bound)}, status=status)
+
+
+def _review_action(request, kind, action, get_object):
+    return action_view(request, actions=REVIEWS[kind].actions, action=action, get_object=get_object,
+                       rerender=lambda req, obj, act, form: _render_review(req, kind, obj, (act, form), status=400),
                        refused=_refused)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Q
+
+from core.queries import ids_by
 
 from .choices import CITY_UP, PROVINCIAL_UP, Level
 from .models import Piece
@@ -58,6 +59,4 @@ def awards(*, user, year: int):
 def adopted_by_deputy(start, end, activity_kind="") -> dict[int, list[int]]:
     """The points source of 信息宣传被采用: {deputy id: [ids of the deputy's pieces taken and published in
     the range]}, one query."""
-    rows = (Piece.objects.filter(adopted=True, deputy__isnull=False, date__range=(start, end)).order_by()
-            .values("deputy_id").annotate(ids=ArrayAgg("pk", order_by="pk", distinct=True)))
-    return {r["deputy_id"]: r["ids"] for r in rows}
+    return ids_by(Piece.objects.filter(adopted=True, deputy__isnull=False, date__range=(start, end)), "deputy_id")

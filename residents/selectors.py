@@ -50,16 +50,14 @@ def deputy_counts(qs) -> dict[int, dict]:
 def answered_records(start, end) -> dict[int, list[int]]:
     """{deputy id: [report ids]} of reports to the deputy's own code answered, or turned into an opinion
     item, between `start` and `end` (dates): what the points and the annual assessment count, one query."""
-    from django.contrib.postgres.aggregates import ArrayAgg
+    from core.queries import ids_by
 
     from .choices import Action
     from .models import ReportEvent
 
-    rows = (ReportEvent.objects.filter(action__in=(Action.ANSWER, Action.CONVERT), created_at__date__range=(start, end),
-                                       report__code__deputy_id__isnull=False)
-            .order_by().values("report__code__deputy_id")
-            .annotate(ids=ArrayAgg("report_id", order_by="report_id", distinct=True)))
-    return {r["report__code__deputy_id"]: r["ids"] for r in rows}
+    return ids_by(ReportEvent.objects.filter(action__in=(Action.ANSWER, Action.CONVERT),
+                                             created_at__date__range=(start, end), report__code__deputy_id__isnull=False),
+                  "report__code__deputy_id", "report_id")
 
 
 NO_COUNTS = {"received": 0, "on_time": 0, "closed": 0, "rated": 0, "pleased": 0, "review": 0, "on_time_rate": None,
