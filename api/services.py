@@ -202,16 +202,16 @@ def _limited(scope: str, who: str, rules) -> bool:
 
 
 def wechat_bind_send(*, bind_token: str, mobile: str, ip: str) -> dt.datetime:
-    """Send an SMS code to `mobile` for binding this WeChat account. Sent only when the mobile is one
-    active account's (a user's own, or a roster deputy's with a login); answered the same either way, so
-    nobody learns which numbers have accounts. Limits: the residents' per-number and per-address counters
-    (1 a minute, 5 an hour, 10 a day per number) and MAX_SENDS per bind token. Asking again for the same
-    number within the minute (a retried request) sends nothing and answers the same. Returns when the
-    code expires."""
+    """Ask for an SMS code to `mobile` for binding this WeChat account. The request does the same work
+    whatever the number: it checks the limits, records the number and the time on the bind request and
+    queues `wechat_bind_code_send` after commit; the worker looks the number up and sends the code (only
+    when it is one active account's), so neither the answer nor its timing tells whether a number has an
+    account. Limits: the residents' per-number and per-address counters (1 a minute, 5 an hour, 10 a day
+    per number) and MAX_SENDS per bind token. Asking again for the same number within the minute (a
+    retried request) queues nothing and answers the same. Returns when the code expires."""
     from django.utils.translation import gettext as _
 
     from residents import limits
-    from residents.sms import SmsClient, SmsError
 
     from .models import WeChatBindRequest
 
@@ -226,26 +226,76 @@ def wechat_bind_send(*, bind_token: str, mobile: str, ip: str) -> dt.datetime:
     if _limited("api_wechat_phone", mobile, limits.phone_rules()):
         raise WeChatBindRefused(_("该手机号获取验证码过于频繁(每分钟 1 次、每小时 5 次、每天 10 次),请稍后再试。"),
                                 code="too_many_codes")
-    accounts = _account_for_mobile(mobile)
-    value = f"{secrets.randbelow(1_000_000):06d}"
     expires = now + CODE_TTL
-    # A code is made and its digest kept even when nobody matched: the confirm step then fails the same way.
-    changed = WeChatBindRequest.objects.filter(pk=row.pk, sends=row.sends).update(
-        mobile=mobile, user=accounts[0] if len(accounts) == 1 else None, code_digest=_code_digest(row.pk, mobile, value),
-        code_sent_at=now, code_expires_at=expires, sends=row.sends + 1, attempts=0)
+    sends = row.sends + 1
+    with transaction.atomic():
+        # The previous code stops working at once; the worker writes the new one (`sends` names this send,
+        # so a late task of an earlier send does nothing).
+        changed = WeChatBindRequest.objects.filter(pk=row.pk, sends=row.sends).update(
+            mobile=mobile, user=None, code_digest="", code_sent_at=now, code_expires_at=expires, sends=sends,
+            attempts=0)
+        if changed:
+            transaction.on_commit(lambda: wechat_bind_code_enqueue(request_id=row.pk, sends=sends))
     if not changed:  # a parallel send for the same token won
         return _bind_request(bind_token).code_expires_at or expires
+    return expires
+
+
+def wechat_bind_code_enqueue(*, request_id: int, sends: int) -> bool:
+    """Send `wechat_bind_code_send` to the worker (after the bind request's commit). A broker that is down
+    loses only this code: the person asks again after the minute, as after a lost SMS."""
+    import logging
+
+    from .tasks import wechat_bind_code
+
+    try:
+        with wechat_bind_code.app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
+            wechat_bind_code.apply_async(args=[request_id, sends], connection=conn, retry=False,
+                                         queue=getattr(settings, "API_CELERY_QUEUE", None) or None)
+    except Exception as exc:
+        logging.getLogger(__name__).warning("绑定验证码任务入队失败 (bind request %s): %s", request_id, exc)
+        return False
+    return True
+
+
+def wechat_bind_code_send(*, request_id: int, sends: int) -> str:
+    """The worker's half of wechat_bind_send: find the account(s) of the number, keep a fresh code's digest
+    (made even when nobody matched, so the confirm step then fails as a wrong code does) and send the code
+    to a number of exactly one account, or a notice to a number of several. Runs once per send: a bind
+    request already used, sent again or already given its code (a task run twice) is left alone."""
+    from django.utils.translation import gettext as _
+
+    from residents.sms import SmsClient, SmsError
+
+    from .models import WeChatBindRequest
+
+    with transaction.atomic():
+        row = (WeChatBindRequest.objects.select_for_update()
+               .filter(pk=request_id, sends=sends, code_digest="", expires_at__gt=timezone.now()).first())
+        if row is None:
+            return "stale"
+        accounts = _account_for_mobile(row.mobile)
+        value = f"{secrets.randbelow(1_000_000):06d}"
+        row.user = accounts[0] if len(accounts) == 1 else None
+        row.code_digest = _code_digest(row.pk, row.mobile, value)
+        row.save(update_fields=["user", "code_digest"])
+        mobile = row.mobile
     if len(accounts) == 1:
         text = _("您正在绑定微信小程序,验证码是 %(code)s,10 分钟内有效。如非本人操作请忽略。") % {"code": value}
     elif accounts:
         text = _("该手机号登记在多个账号下,不能用于绑定微信小程序,请联系人大工作人员。")
     else:
-        return expires
+        return "no account"
     try:
         SmsClient().send(phone=mobile, text=text)
-    except SmsError:
-        raise WeChatBindRefused(_("验证码短信发送失败,请稍后重试。"), code="sms_failed", status_code=503) from None
-    return expires
+    except SmsError as exc:
+        # Not retried: a retry could send a second code; the person asks again after the minute.
+        import logging
+
+        logging.getLogger(__name__).warning("绑定验证码短信发送失败 (bind request %s): %s", request_id, exc)
+        return "sms failed"
+    return "sent"
 
 
 def wechat_bind_confirm(*, bind_token: str, mobile: str, sms_code: str, device_name: str, request) -> IssuedTokens:

@@ -55,6 +55,11 @@ DEFAULT_SCHEDULES = [
     # erased (residents/, issue 13); idempotent, manage.py purge_resident_data by hand.
     ("群众来信:删除过期个人信息", "residents.purge_personal_data", {"crontab": {"minute": "20", "hour": "3"}},
      "每天3:20删除办结后超过保存期限(默认3年)的群众姓名、手机号和地址。"),
+    # Every night at 03:25: resident reports answered more than RESIDENT_RATING_DAYS (15) days ago and not
+    # rated are closed as 未评价, not counted as satisfied (residents/, issue 13); manage.py
+    # close_unrated_reports by hand.
+    ("群众来信:逾期未评价办结", "residents.close_unrated", {"crontab": {"minute": "25", "hour": "3"}},
+     "每天3:25将答复后超过评价期限(默认15天)仍未评价的群众来信按“未评价”办结(不计入满意)。"),
     # Every hour at :05: files of background exports/imports finished more than JOB_KEEP_HOURS ago are
     # deleted (jobs/, manage.py purge_jobs by hand); jobs stuck in the queue are sent again.
     ("后台任务:清理过期结果文件", "jobs.purge_old_jobs", {"crontab": {"minute": "5"}},

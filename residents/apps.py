@@ -7,9 +7,10 @@ class ResidentsConfig(AppConfig):
     verbose_name = _("群众来信")
 
     def ready(self):
-        from core import nav
+        from core import home, nav
 
         from .models import READ_ROLES, STAFF_ROLES
+        from .panels import residents_panel
         from .selectors import new_count
 
         # Keys under items_: the entries sit in the 社情民意 menu, where reports become items.
@@ -19,3 +20,4 @@ class ResidentsConfig(AppConfig):
             nav.NavItem(key="items_resident_codes", label=_("代表码/联络站码"), url_name="residents:codes",
                         icon="qr-code", roles=STAFF_ROLES, order=41),
         )
+        home.register(order=30)(residents_panel)

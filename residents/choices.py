@@ -7,7 +7,12 @@ answer, convert, transfer or refuse straight from 已提交.
 
 After 已答复 (or once the converted item is concluded) the resident rates it: 满意 / 基本满意 → 已办结;
 the first 不满意 reopens it (back to 已受理, or to 已转交 when the area staff had it); the second goes to
-待复核, which staff close with a note (复核办结).
+待复核, which staff close with a note (复核办结). Not rated within RESIDENT_RATING_DAYS calendar days of the
+answer (or of the converted item's conclusion): the nightly job closes it as 未评价 (逾期未评价办结), which
+is NOT counted as satisfied and is shown apart in the figures.
+
+A converted report follows its item; when that item was merged (合并) into another, it follows the item it
+was merged into (the master), as far as the merges go (`services.followed_item`).
 """
 
 from __future__ import annotations
@@ -39,6 +44,12 @@ class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("满意")
     BASIC = "basic", _("基本满意")
     DISSATISFIED = "dissatisfied", _("不满意")
+    # Set by the scheduled job only, never chosen by the resident: NOT counted as satisfied.
+    UNRATED = "unrated", _("未评价")
+
+
+# What the resident may choose on the status page.
+RESIDENT_RATINGS = (Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.DISSATISFIED)
 
 
 # Counted reports (a report counts once its phone number is confirmed).
@@ -76,12 +87,14 @@ class Action(models.TextChoices):
     RATE = "rate", _("群众评价")
     REVIEW_CLOSE = "review_close", _("复核办结")
     MODERATE = "moderate", _("审核公开内容")
+    EXPIRE_RATING = "expire_rating", _("逾期未评价办结")
 
 
 class Actor(models.TextChoices):
     RESIDENT = "resident", _("群众")
     DEPUTY = "deputy", _("代表")
     STAFF = "staff", _("工作人员")
+    SYSTEM = "system", _("系统")
 
 
 _HANDLERS = (Actor.DEPUTY, Actor.STAFF)
@@ -102,4 +115,6 @@ TRANSITIONS: dict[str, Transition] = {
     Action.REVIEW_CLOSE: transition((State.REVIEW,), (Actor.STAFF,), State.CLOSED),
     # Staff moderate what the status page shows (the reply, photos); the state does not change.
     Action.MODERATE: transition(COUNTED_STATES, (Actor.STAFF,), None),
+    # The nightly job (services.reports_close_unrated): the rating window passed without a rating.
+    Action.EXPIRE_RATING: transition((State.ANSWERED, State.CONVERTED), (Actor.SYSTEM,), State.CLOSED),
 }

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import SafeFormMixin
 from petitions.files import validate_attachment
 
-from .choices import Category, Satisfaction
+from .choices import RESIDENT_RATINGS, Category, Satisfaction
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -152,7 +152,7 @@ class ModerateForm(_Styled, forms.Form):
 class RateForm(_Styled, forms.Form):
     """The resident's rating on the status page."""
 
-    satisfaction = forms.ChoiceField(label=_("您对办理结果的评价"), choices=Satisfaction.choices,
+    satisfaction = forms.ChoiceField(label=_("您对办理结果的评价"), choices=[(s.value, s.label) for s in RESIDENT_RATINGS],
                                      widget=forms.RadioSelect, error_messages={"required": _("请选择评价结果。")})
     comment = forms.CharField(label=_("评价意见(不满意时必填)"), max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}))

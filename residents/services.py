@@ -19,11 +19,20 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from core.loops import LoopError, NotAllowed, allowed_actions, due_in_workdays, lock, notify_on_commit, record_event
+from core.loops import (
+    LoopError,
+    NotAllowed,
+    allowed_actions,
+    due_in_days,
+    due_in_workdays,
+    lock,
+    notify_on_commit,
+    record_event,
+)
 from deputies.models import Deputy, DeputyHome
 
 from . import limits
-from .choices import CLOSED_STATES, TRANSITIONS, Action, Actor, CodeKind, Satisfaction, State
+from .choices import CLOSED_STATES, RESIDENT_RATINGS, TRANSITIONS, Action, Actor, CodeKind, Satisfaction, State
 from .models import BLOCKLIST_ROLES, STAFF_ROLES, BlockedPhone, Report, ReportEvent, ReportPhoto, ResidentCode
 from .sms import SmsClient, SmsError
 
@@ -97,46 +106,80 @@ def code_reissue(*, actor, code: ResidentCode) -> ResidentCode:
 
 
 def code_usable(code: ResidentCode) -> bool:
-    """A code residents may use now: active, and for a deputy, only while the deputy is in office."""
+    """A code residents may use now: active, and for a deputy, only while the deputy is in office (read
+    from `deputy_in_office` when the code was loaded with `with_usable()`, else one query)."""
     if not code.is_active:
         return False
-    return code.deputy_id is None or Deputy.objects.in_office().filter(pk=code.deputy_id).exists()
+    if code.deputy_id is None:
+        return True
+    known = getattr(code, "deputy_in_office", None)
+    if known is not None:
+        return known
+    return Deputy.objects.in_office().filter(pk=code.deputy_id).exists()
+
+
+def codes_with_usable(qs=None):
+    """Codes annotated with whether their deputy is in office (`code_usable` then costs no query)."""
+    from django.db.models import Exists, OuterRef
+
+    qs = ResidentCode.objects.all() if qs is None else qs
+    return qs.annotate(deputy_in_office=Exists(Deputy.objects.in_office().filter(pk=OuterRef("deputy_id"))))
 
 
 # ---------------------------------------------------------------------------------------------
 # The resident's side: write, confirm by SMS
 
 
-def _hash(report_pk: int, value: str) -> str:
-    return salted_hmac("residents.verify", f"{report_pk}:{value}").hexdigest()
+def _hash(report: Report, value: str) -> str:
+    # Keyed by the report's status token (known before the row is written, so the first code is stored
+    # with the INSERT) and the SECRET_KEY: the stored digest tells nothing without both.
+    return salted_hmac("residents.verify", f"{report.status_token}:{value}").hexdigest()
 
 
-def _limited(scope, who, rules) -> bool:
-    try:
-        return limits.hit(scope, who, rules)
-    except limits.LimitUnavailable:
-        raise LoopError(_("服务暂时繁忙,请稍后再试。")) from None
+_PHONE_LIMITED = _("该手机号获取验证码过于频繁(每分钟 1 次、每小时 5 次、每天 10 次),请稍后再试。")
 
 
 def _check_send_limits(*, phone: str, ip: str, code: ResidentCode | None = None):
-    if _limited("ip", ip, limits.ip_rules()):
-        raise LoopError(_("本网络提交过于频繁,请稍后再试。"))
-    if code is not None and _limited("code", str(code.pk), limits.code_rules()):
-        raise LoopError(_("该二维码收到的来信过多,请稍后再试。"))
-    # A blocked number is told exactly what a number over its limit is told (nothing to learn from it).
-    if BlockedPhone.objects.filter(phone=phone).exists() or _limited("phone", phone, limits.phone_rules()):
-        raise LoopError(_("该手机号获取验证码过于频繁(每分钟 1 次、每小时 5 次、每天 10 次),请稍后再试。"))
+    """The IP, code and number limits, counted in that order in one Redis round trip (a request refused
+    for its IP is not counted against the code or the number). A blocked number is not counted and is
+    told exactly what a number over its limit is told (nothing to learn from it)."""
+    blocked = BlockedPhone.objects.filter(phone=phone).exists()
+    checks = [("ip", ip, limits.ip_rules())]
+    messages = [_("本网络提交过于频繁,请稍后再试。")]
+    if code is not None:
+        checks.append(("code", str(code.pk), limits.code_rules()))
+        messages.append(_("该二维码收到的来信过多,请稍后再试。"))
+    if not blocked:
+        checks.append(("phone", phone, limits.phone_rules()))
+        messages.append(_PHONE_LIMITED)
+    try:
+        over = limits.hit_many(checks)
+    except limits.LimitUnavailable:
+        raise LoopError(_("服务暂时繁忙,请稍后再试。")) from None
+    if over is not None:
+        raise LoopError(messages[over])
+    if blocked:
+        raise LoopError(_PHONE_LIMITED)
 
 
-def _send_code(report: Report) -> None:
-    value = f"{secrets.randbelow(1_000_000):06d}"
-    Report.objects.filter(pk=report.pk).update(verify_hash=_hash(report.pk, value),
-                                               verify_expires_at=timezone.now() + CODE_TTL, verify_attempts=0)
+def _new_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def _sms_code(report: Report, value: str) -> None:
     try:
         SmsClient().send(phone=report.phone, text=_("您的验证码是 %(code)s,10 分钟内有效。如非本人操作请忽略。")
                          % {"code": value})
     except SmsError:
         raise LoopError(_("验证码短信发送失败,请稍后点击“重新发送”。")) from None
+
+
+def _send_code(report: Report) -> None:
+    """A new code for a report already written (重新发送): the old one stops working."""
+    value = _new_code()
+    Report.objects.filter(pk=report.pk).update(verify_hash=_hash(report, value),
+                                               verify_expires_at=timezone.now() + CODE_TTL, verify_attempts=0)
+    _sms_code(report, value)
 
 
 def report_start(*, code: ResidentCode, data: dict, ip: str) -> Report:
@@ -149,17 +192,20 @@ def report_start(*, code: ResidentCode, data: dict, ip: str) -> Report:
     if len(photos) > MAX_PHOTOS:
         raise LoopError(_("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS})
     _check_send_limits(phone=data["phone"], ip=ip, code=code)
+    value = _new_code()
     with transaction.atomic():
-        report = Report.objects.create(
+        report = Report(
             code=code, area=code.area, category=data["category"], text=data["text"],
             address=data.get("address", ""), name=data.get("name", ""), show_name=bool(data.get("show_name")),
-            phone=data["phone"])
+            phone=data["phone"], verify_expires_at=timezone.now() + CODE_TTL)
+        report.verify_hash = _hash(report, value)
+        report.save(force_insert=True)
         for upload in photos:
             ReportPhoto.objects.create(report=report, file=upload, size=upload.size,
                                        content_type=getattr(upload, "xs_content_type", "") or upload.content_type)
         record_event(ReportEvent, report=report, action=Action.CREATE, actor=None, from_state="",
                      to_state=report.state)
-    _send_code(report)
+    _sms_code(report, value)
     return report
 
 
@@ -211,7 +257,8 @@ def _lock(report, action, actor):
 def _handlers(report) -> list:
     """Who is told of a new report: the code's deputy, or the station's deputies on duty, else the
     area's staff."""
-    code = report.code
+    # One query for the code and its deputy (this runs in every confirmation).
+    code = ResidentCode.objects.select_related("deputy").get(pk=report.code_id)
     if code.deputy_id:
         return [code.deputy]
     people = list(code.on_duty.all())
@@ -255,7 +302,7 @@ def report_verify(*, report: Report, code: str) -> Report:
             error = _("验证码错误次数过多,请点击“重新发送”获取新的验证码。")
         elif report.verify_expires_at is None or report.verify_expires_at < now:
             error = _("验证码已过期,请点击“重新发送”获取新的验证码。")
-        elif not constant_time_compare(report.verify_hash, _hash(report.pk, code)):
+        elif not constant_time_compare(report.verify_hash, _hash(report, code)):
             report.verify_attempts += 1
             report.save(update_fields=["verify_attempts"])
             error = _("验证码不正确,请核对短信后重新输入。")
@@ -420,34 +467,83 @@ def report_transfer(*, report: Report, actor, note: str = "") -> Report:
 # The resident rates the answer; staff review what stays unsatisfied
 
 
-def report_may_rate(report: Report) -> bool:
-    """The status page offers the rating now: answered, or converted and the item concluded."""
-    if report.state == State.ANSWERED:
-        return True
-    if report.state == State.CONVERTED and report.item_id:
-        from petitions.choices import State as ItemState
+# How many merges a converted report follows (a master merged again into another item, …): far more than
+# staff ever chain; a bound so a broken chain cannot loop.
+MAX_MERGE_HOPS = 5
 
-        return report.item.state == ItemState.CLOSED
-    return False
+
+def followed_item(report: Report):
+    """The opinion item a converted report follows: the item it became, or, once that item was merged
+    (合并) into another, the item it was merged into (the master), as far as the merges go."""
+    from petitions.choices import State as ItemState
+
+    item = report.item if report.item_id else None
+    for _hop in range(MAX_MERGE_HOPS):
+        if item is None or item.state != ItemState.MERGED or item.merged_into_id is None:
+            break
+        item = item.merged_into
+    return item
+
+
+def _answered_at(report: Report):
+    """When the answer the resident rates reached them: the direct answer, or the conclusion (办结) of the
+    item the converted report follows; None while there is nothing to rate."""
+    from petitions.choices import State as ItemState
+
+    if report.state == State.ANSWERED:
+        return report.closed_at
+    if report.state == State.CONVERTED:
+        item = followed_item(report)
+        if item is not None and item.state == ItemState.CLOSED:
+            return item.concluded_at or report.closed_at
+    return None
+
+
+def rating_due(report: Report) -> datetime.date | None:
+    """The last day the resident may rate (RESIDENT_RATING_DAYS calendar days after the answer); after
+    it the nightly job closes the report as 未评价."""
+    answered = _answered_at(report)
+    if answered is None:
+        return None
+    return due_in_days(timezone.localdate(answered), settings.RESIDENT_RATING_DAYS)
+
+
+def report_may_rate(report: Report, *, today: datetime.date | None = None) -> bool:
+    """The status page offers the rating now: answered (or converted and the followed item concluded),
+    and the rating window not passed."""
+    due = rating_due(report)
+    return due is not None and (today or timezone.localdate()) <= due
+
+
+def _rate_stale(report) -> str:
+    if report.satisfaction == Satisfaction.UNRATED:
+        return _("评价期限已过,该来信已办结。")
+    return _("该来信已经评价过了。")
 
 
 def report_rate(*, report: Report, satisfaction: str, comment: str = "", ip: str) -> Report:
     """The resident's rating from the status page: 满意 / 基本满意 → 已办结; the first 不满意 reopens the
     report for its handler (已受理, or 已转交 when the area staff had it), with the resident's comment;
     the second 不满意 goes to staff review (待复核). Rate-limited per IP and per report."""
-    if satisfaction not in Satisfaction.values:
+    if satisfaction not in RESIDENT_RATINGS:
         raise LoopError(_("请选择评价结果。"))
     comment = (comment or "").strip()
     if satisfaction == Satisfaction.DISSATISFIED and not comment:
         raise LoopError(_("请写下不满意的原因,代表会据此重新办理。"))
     if len(comment) > MAX_RATING_COMMENT:
         raise LoopError(_("%(label)s过长(最多 %(n)s 字)。") % {"label": _("评价意见"), "n": MAX_RATING_COMMENT})
-    if _limited("rate-ip", ip, limits.rate_rules()) or _limited("rate", str(report.pk), limits.rate_rules()):
+    try:
+        over = limits.hit_many([("rate-ip", ip, limits.rate_rules()), ("rate", str(report.pk), limits.rate_rules())])
+    except limits.LimitUnavailable:
+        raise LoopError(_("服务暂时繁忙,请稍后再试。")) from None
+    if over is not None:
         raise LoopError(_("操作过于频繁,请稍后再试。"))
     with transaction.atomic():
         report, _k = lock(report, Action.RATE, None, table=TRANSITIONS, actor_kinds=actor_kinds, model=Report,
-                          stale_message=_("该来信已经评价过了。"))
+                          stale_message=_rate_stale)
         if not report_may_rate(report):
+            if rating_due(report) is not None:
+                raise LoopError(_("评价期限已过,该来信将按“未评价”办结。"))
             raise LoopError(_("转成的社情民意还在办理中,办结后才能评价。"))
         old, now = report.state, timezone.now()
         report.satisfaction, report.rating_comment, report.rated_at = satisfaction, comment, now
@@ -555,6 +651,54 @@ def phone_unblock(*, actor, blocked: BlockedPhone) -> None:
     """解除屏蔽."""
     _blocklist_check(actor)
     BlockedPhone.objects.filter(pk=blocked.pk).delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Unrated answers close by themselves (逾期未评价办结)
+
+
+def _unrated_q(cutoff: datetime.datetime) -> Q:
+    """Reports whose answer reached the resident before `cutoff` and that are still unrated: answered
+    directly, or converted and the followed item (or the master it was merged into, up to
+    MAX_MERGE_HOPS merges) concluded. The SQL twin of `rating_due`."""
+    from petitions.choices import State as ItemState
+
+    q = Q(state=State.ANSWERED, closed_at__lt=cutoff)
+    path = "item"
+    for hop in range(MAX_MERGE_HOPS):
+        q |= Q(state=State.CONVERTED, **{f"{path}__state": ItemState.CLOSED, f"{path}__concluded_at__lt": cutoff})
+        if hop < MAX_MERGE_HOPS - 1:
+            path += "__merged_into"
+    return q
+
+
+def reports_close_unrated(*, today: datetime.date | None = None) -> int:
+    """The nightly job: every report whose rating window (RESIDENT_RATING_DAYS calendar days after the
+    answer) has passed without a rating goes to 已办结 as 未评价 — not counted as satisfied.
+
+    Set-based, in one transaction: the due rows are locked (a report being rated right now is skipped and
+    left for the next run), moved with one UPDATE and given one event row each (EXPIRE_RATING, the
+    system as actor), as the transition table allows. Idempotent: a closed report is never due again, so
+    a second run changes nothing. Returns how many were closed."""
+    today = today or timezone.localdate()
+    days = settings.RESIDENT_RATING_DAYS
+    # Answered on day D, the resident may rate through D + days: due once D < today - days.
+    first_day = due_in_days(today, -days)
+    cutoff = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
+    rule = TRANSITIONS[Action.EXPIRE_RATING]
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(Report.objects.select_for_update(skip_locked=True, of=("self",))
+                    .filter(_unrated_q(cutoff), state__in=rule.sources).order_by("pk").values_list("pk", "state"))
+        if not rows:
+            return 0
+        Report.objects.filter(pk__in=[pk for pk, _s in rows]).update(
+            state=rule.target, satisfaction=Satisfaction.UNRATED, rated_at=now)
+        comment = _("群众在答复后 %(n)s 天内未评价,按“未评价”办结(不计入满意)。") % {"n": days}
+        ReportEvent.objects.bulk_create([
+            ReportEvent(report_id=pk, action=Action.EXPIRE_RATING, actor=None, from_state=old, to_state=rule.target,
+                        comment=comment, data={"rating_days": days}, created_at=now) for pk, old in rows])
+    return len(rows)
 
 
 # ---------------------------------------------------------------------------------------------

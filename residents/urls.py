@@ -6,6 +6,7 @@ app_name = "residents"
 
 urlpatterns = [
     path("", views.report_list, name="list"),
+    path("export/", views.report_export, name="export"),
     path("figures/", views.figures, name="figures"),
     path("blocked/", views.blocked_list, name="blocked"),
     path("blocked/<int:pk>/remove/", views.blocked_remove, name="blocked_remove"),

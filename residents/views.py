@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +29,7 @@ from deputies.choices import MandateStatus
 from deputies.models import Deputy, DeputyHome
 
 from . import selectors, services
-from .choices import OPEN_STATES, Action, State
+from .choices import Action, Satisfaction, State
 from .forms import (
     AnswerForm,
     BlockForm,
@@ -64,7 +65,8 @@ def _gone(request, message=None, status=404):
 
 
 def _code_for(token: str) -> ResidentCode | None:
-    code = ResidentCode.objects.select_related("deputy", "home", "area").filter(token=token).first()
+    # One query: the code, its target and whether its deputy is in office (services.code_usable).
+    code = services.codes_with_usable().select_related("deputy", "home", "area").filter(token=token).first()
     return code if code is not None and services.code_usable(code) else None
 
 
@@ -89,8 +91,11 @@ def intake(request, token: str):
         status=200 if request.method == "GET" or form.is_valid() else 400)
 
 
-def _report_for(token: str) -> Report:
-    report = Report.objects.select_related("item").filter(status_token=token).first()
+def _report_for(token: str, *, with_item: bool = False) -> Report:
+    # The confirmation pages (in the burst of a meeting) need the report only; the status page also the
+    # item a converted report follows (and the master it may have been merged into).
+    qs = Report.objects.select_related("item__merged_into") if with_item else Report.objects.all()
+    report = qs.filter(status_token=token).first()
     if report is None:
         raise Http404
     return report
@@ -127,9 +132,14 @@ def resend(request, token: str):
 
 def _render_status(request, report, rate_form=None, status=200):
     may_rate = services.report_may_rate(report)
+    # A converted report follows its item, or the item it was merged into (合并): its number and state.
+    followed = services.followed_item(report) if report.item_id else None
     return render(request, "residents/status.html", {
         "report": report, "new": request.GET.get("new") == "1",
-        "item_state": report.item.get_state_display() if report.item_id else "",
+        "item_state": followed.get_state_display() if followed else "",
+        "merged_into": followed.number if followed is not None and followed.pk != report.item_id else "",
+        "rating_due": services.rating_due(report) if may_rate else None,
+        "unrated": report.satisfaction == Satisfaction.UNRATED,
         "show_reply": bool(report.public_reply) and not report.reply_hidden,
         "photos": list(report.photos.filter(is_public=True)) if not report.purged_at else [],
         "may_rate": may_rate, "rate_form": (rate_form or RateForm(auto_id="id_rate_%s")) if may_rate else None},
@@ -140,7 +150,7 @@ def _render_status(request, report, rate_form=None, status=200):
 def status(request, token: str):
     """The resident's status page: the receipt number, the state, the converted item's state, the reply
     and photos as moderated, and the rating form once it may be rated. Nothing personal."""
-    report = _report_for(token)
+    report = _report_for(token, with_item=True)
     if report.state == State.PENDING:
         return redirect("residents_public:verify", token)
     return _render_status(request, report)
@@ -149,7 +159,7 @@ def status(request, token: str):
 @require_POST
 def rate(request, token: str):
     """The resident rates the answer (满意 / 基本满意 / 不满意): POST, CSRF, rate-limited."""
-    report = _report_for(token)
+    report = _report_for(token, with_item=True)
     if report.state == State.PENDING:
         return redirect("residents_public:verify", token)
     form = RateForm(request.POST, auto_id="id_rate_%s")
@@ -164,7 +174,8 @@ def rate(request, token: str):
             return redirect("residents_public:status", token)
     else:
         messages.error(request, _("未能提交评价,请按提示修改。"))
-    return _render_status(request, Report.objects.select_related("item").get(pk=report.pk), form, status=400)
+    return _render_status(request, Report.objects.select_related("item__merged_into").get(pk=report.pk), form,
+                          status=400)
 
 
 def _photo_response(photo):
@@ -186,46 +197,18 @@ def public_photo(request, token: str, photo: str):
 # The deputy's and staff's pages
 
 PAGE_SIZE = 30
+# What a ?measure= drill-down shows above the list (selectors.MEASURES).
+MEASURE_LABELS = {"on_time": gettext_lazy("按时受理"), "closed": gettext_lazy("办结"), "rated": gettext_lazy("已评价"),
+                  "pleased": gettext_lazy("满意或基本满意"), "unrated": gettext_lazy("未评价")}
 STATE_FILTERS = [("", gettext_lazy("全部")), (State.SUBMITTED, gettext_lazy("待受理")),
                  (State.ACCEPTED, gettext_lazy("已受理")), (State.TRANSFERRED, gettext_lazy("已转交")),
                  (State.REVIEW, gettext_lazy("待复核")), ("closed", gettext_lazy("已答复/办结"))]
-# The figures' drill-down filters: ?deputy=, ?home=, ?area= (the area and below), ?on_time=0/1, ?final=1.
-DRILL_FILTERS = ("deputy", "home", "area")
-
-
-def _drill(request, qs):
-    """Apply the figures' drill-down filters; a value that is not a number is ignored."""
-    from areas.models import Area
-
-    chosen = {}
-    for key in DRILL_FILTERS:
-        value = request.GET.get(key, "")
-        if not value.isdigit() or len(value) > 12:
-            continue
-        chosen[key] = int(value)
-        if key == "deputy":
-            qs = qs.filter(code__deputy_id=chosen[key])
-        elif key == "home":
-            qs = qs.filter(code__home_id=chosen[key])
-        else:
-            area = Area.objects.filter(pk=chosen[key]).first()
-            qs = qs.filter(area__in=Area.objects.subtree(area)) if area else qs.none()
-    return qs, chosen
-
-
 @role_required(*READ_ROLES)
 @require_GET
 def report_list(request):
     """群众来信: the reports in the user's scope, newest first, phones masked."""
     qs = Report.objects.visible_to(request.user).counted().select_related("code__deputy", "code__home", "area")
-    state = request.GET.get("state", "")
-    if state == "closed":
-        qs = qs.exclude(state__in=(*OPEN_STATES, State.REVIEW))
-    elif state in (State.SUBMITTED, State.ACCEPTED, State.TRANSFERRED, State.REVIEW):
-        qs = qs.filter(state=state)
-    else:
-        state = ""
-    qs, drill = _drill(request, qs)
+    qs, state, drill = selectors.filter_reports(qs, request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for r in page.object_list:
@@ -237,8 +220,42 @@ def report_list(request):
     return render(request, "residents/list.html", {
         "page_obj": page, "state": state, "filters": STATE_FILTERS, "my_codes": my_codes,
         "drill": "".join(f"&{k}={v}" for k, v in drill.items()),
+        "measure_label": MEASURE_LABELS.get(drill.get("measure", ""), ""), "year": drill.get("year"),
         "may_see_figures": request.user.has_role(*FIGURE_ROLES),
+        "may_export": request.user.has_role(*STAFF_ROLES),
+        "may_export_full": request.user.has_role(*STAFF_ROLES) and may_see_full_personal_data(request.user),
+        "export_query": request.GET.urlencode(),
         "may_block": request.user.has_role(*BLOCKLIST_ROLES)})
+
+
+@role_required(*STAFF_ROLES)
+@require_GET
+def report_export(request):
+    """The 群众来信 list as .xlsx: the same scope and filters as the page (its query string), names and
+    phones masked unless the exporter may see them (audit.privacy) and ticked 导出完整姓名和电话 (``full=1``;
+    the export event, written by audit.middleware, says so). Cells go through core.downloads (formulas
+    written as text, control characters cleaned). At residents' volumes a direct, streamed workbook of
+    at most JOB_EXPORT_ROWS rows; a longer one is refused with the advice to narrow the filters."""
+    import openpyxl
+
+    qs = Report.objects.visible_to(request.user).counted()
+    qs, _state, _drill = selectors.filter_reports(qs, request.GET)
+    full = request.GET.get("full") == "1" and may_see_full_personal_data(request.user)
+    limit = settings.JOB_EXPORT_ROWS
+    if qs.count() > limit:
+        messages.error(request, _("导出行数超过 %(n)s 行,请按状态、代表、街道或年份筛选后分批导出。") % {"n": limit})
+        query = request.GET.copy()
+        query.pop("full", None)
+        return redirect(f"{reverse('residents:list')}?{query.urlencode()}")
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet(downloads.sheet_title(_("群众来信")))
+    downloads.append(ws, selectors.export_header())
+    for row in selectors.export_rows(qs, full=full):
+        downloads.append(ws, row)
+    day = f"{timezone.localdate():%Y%m%d}"
+    response = downloads.xlsx_stream(wb, _("群众来信-%(date)s.xlsx") % {"date": day}, fallback=f"reports-{day}.xlsx")
+    response.xs_download_detail = {"full_personal_data": full}  # audit.middleware adds it to the export event
+    return response
 
 
 def _get_report(request, pk):
@@ -302,6 +319,7 @@ def _render_detail(request, report, bound=None, status=200):
         "forms": [(name, ACTION_TITLES.get(name, ""), form) for name, form in forms.items()],
         "show_name": report.show_name or is_staff, "masked_phone": mask_mobile(report.phone),
         "photos": list(report.photos.all()), "similar": similar, "similar_total": similar_total,
+        "followed": services.followed_item(report) if report.item_id else None,
         "may_block": user.has_role(*BLOCKLIST_ROLES) and bool(report.phone) and not user.is_read_only,
         "may_reveal": may_see_full_personal_data(user) and bool(report.phone)}, status=status)
 

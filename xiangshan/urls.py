@@ -31,6 +31,7 @@ urlpatterns = [
     # The admin's own login would skip the second factor: everyone signs in through accounts' login.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("api/v1/", include("api.urls")),
+    path("open311/", include("open311.urls")),
     path("admin/", admin.site.urls),
 ]
 

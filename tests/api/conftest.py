@@ -131,14 +131,33 @@ def wechat(settings):
 
 
 @pytest.fixture
-def sms(settings):
-    """The residents' fake SMS gateway (the same SmsClient sends the bind codes)."""
+def sms(settings, monkeypatch):
+    """The residents' fake SMS gateway (the same SmsClient sends the bind codes), and an in-process worker
+    for the bind-code task: what is queued (after commit, see `after_commit`) runs at once and is kept in
+    `gateway.queued`. test_wechat_worker.py runs the same task in a real Celery worker."""
+    from api.tasks import wechat_bind_code
     from tests.residents.conftest import FakeGateway
 
     gateway = FakeGateway()
+    gateway.queued = []
     settings.RESIDENT_SMS_BASE_URL = gateway.url
+
+    def apply_async(args, **kwargs):
+        gateway.queued.append(list(args))
+        return wechat_bind_code.apply(args=args)
+
+    monkeypatch.setattr(wechat_bind_code, "apply_async", apply_async)
     yield gateway
     gateway.close()
+
+
+def after_commit(call):
+    """Run `call()` and then its on-commit callbacks, as the request's commit would (the test's own
+    transaction never commits)."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return call()
 
 
 @pytest.fixture(autouse=True)

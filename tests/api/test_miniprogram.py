@@ -27,8 +27,9 @@ def test_it_plays_the_mini_program_from_wechat_sign_in_to_evaluation(
                       format="json")
     assert first.status_code == 202, first.content
     bind_token = first.json()["bind_token"]
-    assert anon.post("/api/v1/auth/wechat/bind", {"bind_token": bind_token, "mobile": MOBILE},
-                     format="json").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):  # the SMS is sent by the worker after commit
+        assert anon.post("/api/v1/auth/wechat/bind", {"bind_token": bind_token, "mobile": MOBILE},
+                         format="json").status_code == 200
     tokens = anon.post("/api/v1/auth/wechat/bind/confirm", {"bind_token": bind_token, "mobile": MOBILE,
                                                             "sms_code": sms.last_code(MOBILE), "device": "刘芳的小程序"},
                        format="json")

@@ -5,10 +5,12 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import TestCase
 from django.utils import timezone
 
 from api.models import Device, WeChatBinding, WeChatBindRequest
 from audit.models import SecurityEvent
+from tests.api.conftest import after_commit
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +30,8 @@ def sign_in(client, wechat, openid="o-liufang"):
 
 
 def bind(client, token, mobile=LIU_FANG):
-    return client.post("/api/v1/auth/wechat/bind", {"bind_token": token, "mobile": mobile}, format="json")
+    return after_commit(lambda: client.post("/api/v1/auth/wechat/bind", {"bind_token": token, "mobile": mobile},
+                                            format="json"))
 
 
 def confirm(client, token, code, mobile=LIU_FANG):
@@ -179,3 +182,58 @@ def test_it_fails_closed_when_the_sms_counter_is_down(anon, liu, wechat, sms, se
     response = bind(anon, token)
     assert response.status_code == 503 and response.json()["message"] == "服务暂时繁忙,请稍后再试。"
     assert not sms.messages
+
+
+def test_it_does_the_same_work_in_the_request_whatever_the_number_and_sends_from_the_worker(anon, liu, wechat, sms):
+    """The timing leak (issue 14): the request neither looks the number up nor calls the SMS gateway, for a
+    number with an account and one without alike; the worker does both after commit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def ask(openid, mobile):
+        token = sign_in(anon, wechat, openid).json()["bind_token"]
+        with CaptureQueriesContext(connection) as queries:
+            response = anon.post("/api/v1/auth/wechat/bind", {"bind_token": token, "mobile": mobile}, format="json")
+        return token, response, [q["sql"] for q in queries.captured_queries]
+
+    with TestCase.captureOnCommitCallbacks() as known_queued:
+        known_token, known, known_sql = ask("o-known", LIU_FANG)
+    with TestCase.captureOnCommitCallbacks() as unknown_queued:
+        unknown_token, unknown, unknown_sql = ask("o-unknown", "13711112222")
+    assert (known.status_code, known.json()) == (unknown.status_code, unknown.json())
+    assert known.status_code == 200
+    # The same statements (the numbers differ only as parameters), none of them on the accounts or roster.
+    assert len(known_sql) == len(unknown_sql)
+    assert not [q for q in known_sql + unknown_sql if "accounts_user" in q or "deputies_deputy" in q]
+    assert sms.messages == [] and sms.queued == []  # nothing sent within the request
+    # Before the worker ran, confirming fails as for any missing code.
+    assert confirm(anon, known_token, "000000").json()["code"] == "sms_code_required"
+    # After commit: one task each; the worker sends only to the number with an account.
+    assert len(known_queued) == len(unknown_queued) == 1
+    known_queued[0]()
+    unknown_queued[0]()
+    assert len(sms.queued) == 2
+    assert [m["phone"] for m in sms.messages] == [LIU_FANG]
+    assert confirm(anon, unknown_token, "123456", mobile="13711112222").json()["code"] == "sms_code_invalid"
+    response = confirm(anon, known_token, sms.last_code(LIU_FANG))
+    assert response.status_code == 201 and WeChatBinding.objects.get().user == liu
+
+
+def test_it_sends_a_bind_code_once_even_if_its_task_runs_twice(anon, liu, wechat, sms):
+    from api.services import wechat_bind_code_send
+
+    token = sign_in(anon, wechat).json()["bind_token"]
+    bind(anon, token)
+    assert len(sms.messages) == 1
+    row = WeChatBindRequest.objects.get()
+    assert wechat_bind_code_send(request_id=row.pk, sends=row.sends) == "stale"
+    assert wechat_bind_code_send(request_id=row.pk, sends=row.sends - 1) == "stale"
+    assert len(sms.messages) == 1
+
+
+def test_a_failing_sms_gateway_is_not_told_to_the_caller(anon, liu, wechat, sms):
+    sms.fail = True
+    token = sign_in(anon, wechat).json()["bind_token"]
+    response = bind(anon, token)
+    assert response.status_code == 200 and "10 分钟内有效" in response.json()["message"]
+    assert sms.messages == [] and len(sms.queued) == 1

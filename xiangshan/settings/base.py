@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "audit",
     "jobs",
     "api",
+    "open311",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,13 @@ RESIDENT_DATA_RETENTION_DAYS = env.int("RESIDENT_DATA_RETENTION_DAYS", default=3
 # working days a deputy has to accept (受理) a report before it is overdue.
 RESIDENT_SMS_BASE_URL = env("RESIDENT_SMS_BASE_URL", default="")
 RESIDENT_ACCEPT_WORKDAYS = env.int("RESIDENT_ACCEPT_WORKDAYS", default=2)
+# Open311 (open311/): our jurisdiction_id, and the 联络站码 token of the station that receives a partner's
+# report naming no station (empty: such a report is refused with a message).
+OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", default="xiangshan")
+OPEN311_DEFAULT_STATION = env("OPEN311_DEFAULT_STATION", default="")
+# Calendar days a resident has to rate an answer (or a converted item's conclusion); then the nightly job
+# residents.close_unrated closes the report as 未评价 (not counted as satisfied).
+RESIDENT_RATING_DAYS = env.int("RESIDENT_RATING_DAYS", default=15)
 # Points (履职积分): a deputy may ask for a correction within this many working days of publication.
 POINTS_CORRECTION_WORKDAYS = env.int("POINTS_CORRECTION_WORKDAYS", default=10)
 
