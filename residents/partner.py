@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import time
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.loops import LoopError, due_in_workdays, lock, notify_on_commit, record_event
+from core.loops import LoopError, lock, record_event
 
 from . import limits
-from .choices import TRANSITIONS, Action, CodeKind, State
+from .choices import TRANSITIONS, Action, CodeKind
 from .models import BlockedPhone, Report, ReportEvent, ResidentCode
-from .services import _handlers, actor_kinds, code_usable
+from .services import actor_kinds, code_usable, mark_submitted
 
 
 class Limited(LoopError):
@@ -76,14 +74,6 @@ def report_submit_for_partner(*, code: ResidentCode, data: dict, partner: str) -
                      to_state=report.state, data={"partner": partner})
         report, _kinds = lock(report, Action.VERIFY, None, table=TRANSITIONS, actor_kinds=actor_kinds, model=Report,
                               stale_message=_("该来信已经提交。"))
-        report.state = State.SUBMITTED
-        report.submitted_at = timezone.now()
-        report.accept_due = due_in_workdays(timezone.localdate(), settings.RESIDENT_ACCEPT_WORKDAYS)
-        report.save(update_fields=["state", "submitted_at", "accept_due"])
-        event = record_event(ReportEvent, report=report, action=Action.VERIFY, actor=None, from_state=State.PENDING,
-                             to_state=report.state, comment=_("合作方“%(p)s”代为确认,未发送短信验证码") % {"p": partner},
-                             data={"partner": partner, "sms": False})
-        notify_on_commit(key=f"resident_report:{report.pk}:event:{event.pk}", kind="residents.new",
-                         recipients=_handlers(report), title=_("新的群众来信:%(t)s") % {"t": report.title},
-                         url=report.get_absolute_url(), subject=f"resident_report:{report.pk}", task="accept")
+        mark_submitted(report, comment=_("合作方“%(p)s”代为确认,未发送短信验证码") % {"p": partner},
+                       data={"partner": partner, "sms": False})
     return report

@@ -289,6 +289,22 @@ def _area_staff(report, *, or_district=False) -> list:
     return people
 
 
+def mark_submitted(report: Report, *, comment: str = "", data: dict | None = None) -> None:
+    """待验证 → 已提交 on a report locked for Action.VERIFY (the resident's SMS code, or a partner app
+    vouching for the resident, residents/partner.py): the acceptance clock starts, the event row is
+    written and the deputy or station told after commit."""
+    report.state = State.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.accept_due = due_in_workdays(timezone.localdate(), settings.RESIDENT_ACCEPT_WORKDAYS)
+    report.verify_hash, report.verify_expires_at = "", None
+    report.save(update_fields=["state", "submitted_at", "accept_due", "verify_hash", "verify_expires_at"])
+    event = record_event(ReportEvent, report=report, action=Action.VERIFY, actor=None, from_state=State.PENDING,
+                         to_state=report.state, comment=comment, data=data or {})
+    notify_on_commit(key=f"resident_report:{report.pk}:event:{event.pk}", kind="residents.new",
+                     recipients=_handlers(report), title=_("新的群众来信:%(t)s") % {"t": report.title},
+                     url=report.get_absolute_url(), subject=f"resident_report:{report.pk}", task="accept")
+
+
 def report_verify(*, report: Report, code: str) -> Report:
     """已提交: the resident typed the right SMS code in time. A wrong code counts an attempt (5 at most,
     then a new code is needed); an expired or used code is refused."""
@@ -307,16 +323,7 @@ def report_verify(*, report: Report, code: str) -> Report:
             report.save(update_fields=["verify_attempts"])
             error = _("验证码不正确,请核对短信后重新输入。")
         else:
-            report.state = State.SUBMITTED
-            report.submitted_at = now
-            report.accept_due = due_in_workdays(timezone.localdate(), settings.RESIDENT_ACCEPT_WORKDAYS)
-            report.verify_hash, report.verify_expires_at = "", None
-            report.save(update_fields=["state", "submitted_at", "accept_due", "verify_hash", "verify_expires_at"])
-            event = record_event(ReportEvent, report=report, action=Action.VERIFY, actor=None,
-                                 from_state=State.PENDING, to_state=report.state)
-            notify_on_commit(key=f"resident_report:{report.pk}:event:{event.pk}", kind="residents.new",
-                             recipients=_handlers(report), title=_("新的群众来信:%(t)s") % {"t": report.title},
-                             url=report.get_absolute_url(), subject=f"resident_report:{report.pk}", task="accept")
+            mark_submitted(report)
             phone, status = report.phone, report.status_url()
     if error:
         raise LoopError(error)
