@@ -49,7 +49,7 @@ SECTIONS = [
                                                        "publicity", "liaison"}),
     ("stats", "统计分析", "bar-chart", lambda key: key in {"dashboards", "ledger"}),
     ("notify", "通知", "bell", lambda key: key in {"notifications", "notification_monitor"}),
-    ("projects", "民生实事", "check2-square", lambda key: key in {"project_rounds", "projects"}),
+    ("projects", "民生实事", "check2-square", lambda key: key in {"project_rounds", "projects", "project_issues"}),
 ]
 
 

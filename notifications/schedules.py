@@ -38,6 +38,10 @@ DEFAULT_SCHEDULES = [
     # overdue and due-soon suggestions, staff the overdue count, leaders those late for too long.
     ("建议:逾期预警", "suggestions.send_alerts", {"crontab": {"minute": "35", "hour": "8"}},
      "每个工作日8:35向承办单位发送逾期和即将逾期的代表建议,向工作人员发送逾期数,超期过久的升级至领导。"),
+    # Every morning at 08:40 (the job skips non-working days, like the items' alerts): each responsible unit
+    # its livelihood-project milestones overdue and due soon (projects/, issue 12).
+    ("民生实事:项目节点预警", "projects.send_milestone_alerts", {"crontab": {"minute": "40", "hour": "8"}},
+     "每个工作日8:40向责任单位发送民生实事项目已逾期和即将到期的节点。"),
     # Monday 08:00: last week's figures and the five lowest units for the leaders; each unit its own.
     ("通知:每周简报", "notifications.send_weekly_digest",
      {"crontab": {"minute": "0", "hour": "8", "day_of_week": "1"}},

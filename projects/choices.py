@@ -88,6 +88,10 @@ class ProjectAction(models.TextChoices):
     RAISE_ISSUE = "raise_issue", _("提出整改问题")
     FOLLOW = "follow", _("关注项目")
     CLOSE_ISSUE = "close_issue", _("整改问题销号")  # recorded on the project; checked on the issue
+    PLAN_MILESTONE = "plan_milestone", _("制定节点计划")
+    CHANGE_MILESTONE = "change_milestone", _("调整节点计划")
+    MILESTONE_DONE = "milestone_done", _("节点完成")
+    PUBLISH_PHOTOS = "publish_photos", _("公开进度照片")
 
 
 class GroupRole(models.TextChoices):
@@ -149,6 +153,14 @@ PROJECT_TRANSITIONS: dict[str, Transition] = {
     ProjectAction.INSPECT: transition(_LIVE, (Actor.SUPERVISOR,), None),
     ProjectAction.RAISE_ISSUE: transition(_LIVE, (Actor.SUPERVISOR,), None),
     ProjectAction.FOLLOW: transition(_LIVE, (Actor.MEMBER, Actor.SUPERVISOR), None),
+    # The plan (节点计划) follows the progress reports' rule: the responsible unit or staff, while in
+    # delivery; a milestone may still be marked done after completion (the last one often is).
+    ProjectAction.PLAN_MILESTONE: transition((ProjectState.IMPLEMENTING,), (Actor.UNIT, Actor.STAFF), None),
+    ProjectAction.CHANGE_MILESTONE: transition((ProjectState.IMPLEMENTING,), (Actor.UNIT, Actor.STAFF), None),
+    ProjectAction.MILESTONE_DONE: transition((ProjectState.IMPLEMENTING, ProjectState.COMPLETED),
+                                             (Actor.UNIT, Actor.STAFF), None),
+    # Only staff decide which progress photos the public page shows.
+    ProjectAction.PUBLISH_PHOTOS: transition(_LIVE, (Actor.STAFF,), None),
 }
 
 # The unit answers an issue; only the supervision group closes it (销号) or sends it back.

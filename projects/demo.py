@@ -5,9 +5,10 @@
   (3,500,000 元, 1,200 solar street lights) — and a third candidate that did not win a place;
 - 东山街道 2026, an electronic vote of the 居民代表会议 in progress (the demo deputy and group leader vote).
 
-Each 2022 project has a supervision group (监督小组) of town deputies led by one with a login
-(qugou_daibiao), an inspection, one issue closed (已销号) and one open (待整改); the unit answers through a
-demo account of 区交通运输局 / 区农业农村水利局 when it has none (jiaotong / nongye).
+Each 2022 project has a plan of milestones (节点计划), all done on time, a supervision group (监督小组) of
+town deputies led by one with a login (qugou_daibiao), an inspection, one issue closed (已销号) and one open
+(待整改); the unit answers through a demo account of 区交通运输局 / 区农业农村水利局 when it has none
+(jiaotong / nongye). The 2026 sub-district vote is still open, so it has no projects and no plan yet.
 
 Also an area staff account of 渠沟镇 (qugou), the presidium's staff. Idempotent: does nothing once the
 2022 round exists. The 2022 timestamps are moved back to the session's dates after the walk."""
@@ -108,6 +109,18 @@ def _seed_2022(town, staff) -> None:
     _deliver(rnd, staff)
 
 
+# The 2022 plans (节点计划): every milestone done, as both projects were completed and accepted.
+MILESTONES = {
+    BRIDGES: [("完成设计和施工招标", datetime.date(2022, 3, 31), datetime.date(2022, 3, 28)),
+              ("吕庄桥等 3 座危桥拆除重建", datetime.date(2022, 5, 31), datetime.date(2022, 5, 26)),
+              ("7 座危桥主体完工", datetime.date(2022, 9, 30), datetime.date(2022, 9, 27)),
+              ("全部恢复通行", datetime.date(2022, 10, 31), datetime.date(2022, 10, 20))],
+    LIGHTS: [("完成路灯采购招标", datetime.date(2022, 4, 15), datetime.date(2022, 4, 12)),
+             ("安装太阳能路灯 600 盏", datetime.date(2022, 6, 30), datetime.date(2022, 6, 24)),
+             ("1200 盏路灯全部亮灯", datetime.date(2022, 9, 30), datetime.date(2022, 9, 20))],
+}
+
+
 def _deliver(rnd, staff) -> None:
     plans = {
         BRIDGES: [(datetime.date(2022, 4, 30), 20, "1500000", "吕庄桥等 3 座危桥完成拆除,基础施工中。"),
@@ -119,6 +132,9 @@ def _deliver(rnd, staff) -> None:
     for candidate in rnd.candidates.filter(outcome="won").select_related("project"):
         project = candidate.project
         unit_user = User.objects.filter(unit=candidate.unit, is_active=True).first() or staff
+        for sort, (name, planned, done) in enumerate(MILESTONES[candidate.name], start=1):
+            m = services.milestone_add(project=project, actor=unit_user, name=name, planned_on=planned, sort=sort)
+            services.milestone_done(milestone=m, actor=unit_user, done_on=done)
         for day, percent, spent, text in plans[candidate.name]:
             services.project_report(project=project, actor=staff if unit_user is staff else unit_user,
                                     percent=percent, text=text, reported_on=day, spent=Decimal(spent))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import SafeFormMixin
+from residents.forms import PhotoField
 from units.models import HandlingUnit
 
 from .choices import Choice, Rating, VoteMethod
@@ -184,6 +185,9 @@ class ProgressForm(BootstrapMixin, forms.Form):
     percent = forms.IntegerField(label=_("形象进度(%)"), min_value=0, max_value=100)
     spent = forms.DecimalField(label=_("已完成投资(元)"), required=False, min_value=0, max_digits=14, decimal_places=2)
     text = forms.CharField(label=_("进展情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    # The residents' photo field: up to 3 images, each checked by its content (petitions.files).
+    photos = PhotoField(label=_("现场照片(可不传,最多 3 张)"),
+                        help_text=_("每张不超过 20 MB;由人大工作人员决定是否在公开页显示。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -290,6 +294,7 @@ class InspectionForm(BootstrapMixin, forms.Form):
     inspected_on = forms.DateField(label=_("视察日期"), widget=DateInput())
     place = forms.CharField(label=_("视察地点"), max_length=120)
     findings = forms.CharField(label=_("视察发现"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = PhotoField(label=_("视察照片(可不传,最多 3 张)"), help_text=_("每张不超过 20 MB;照片不公开。"))
 
     def clean_inspected_on(self):
         return _not_future(self.cleaned_data.get("inspected_on"))
@@ -318,3 +323,49 @@ class IssueConfirmForm(BootstrapMixin, forms.Form):
 
 class IssueReopenForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("退回理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan (节点计划) and the public progress photos
+
+
+class MilestoneForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("节点名称"), max_length=120, help_text=_("如:完成招标、主体完工、竣工验收"))
+    planned_on = forms.DateField(label=_("计划完成日期"), widget=DateInput())
+    sort = forms.IntegerField(label=_("顺序"), required=False, min_value=0, max_value=999,
+                              help_text=_("不填则排在最后"))
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MilestoneChangeForm(MilestoneForm):
+    milestone = forms.IntegerField(widget=forms.HiddenInput)
+    sort = forms.IntegerField(label=_("顺序"), min_value=0, max_value=999)
+
+
+class MilestoneDoneForm(BootstrapMixin, forms.Form):
+    milestone = forms.IntegerField(widget=forms.HiddenInput)
+    done_on = forms.DateField(label=_("实际完成日期"), widget=DateInput())
+    note = forms.CharField(label=_("完成情况"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_done_on(self):
+        return _not_future(self.cleaned_data.get("done_on"))
+
+
+class _PhotoChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(d)s 报送的照片 %(n)s") % {"d": f"{obj.report.reported_on:%Y-%m-%d}", "n": obj.pk}
+
+
+class PublishPhotosForm(BootstrapMixin, forms.Form):
+    public_photos = _PhotoChoice(label=_("在公开页显示的进度照片"), required=False, queryset=None,
+                                 widget=forms.CheckboxSelectMultiple,
+                                 error_messages={"invalid_choice": _("所选照片不属于本项目。"),
+                                                 "invalid_pk_value": _("照片编号无效。")})
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import ProgressPhoto
+
+        self.fields["public_photos"].queryset = (ProgressPhoto.objects.filter(project=project).select_related("report")
+                                                 if project is not None else ProgressPhoto.objects.none())

@@ -427,6 +427,78 @@ class Project(models.Model):
         return self.state == ProjectState.IMPLEMENTING and is_overdue(self.candidate.completes_on, today)
 
 
+class MilestoneQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(project__in=Project.objects.visible_to(user))
+
+    def overdue(self, today):
+        """Overdue (逾期): planned before today and not done (the planned day itself is on time)."""
+        from core.loops import overdue_q
+
+        return self.filter(overdue_q("planned_on", today), done_on__isnull=True)
+
+
+class Milestone(models.Model):
+    """A milestone of a project's plan (节点计划): what is to be done by when, set by the responsible unit
+    or staff and marked done (完成) by them through `projects.services`; overdue when its planned day
+    has passed and it is not done."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(_("节点名称"), max_length=120)
+    planned_on = models.DateField(_("计划完成日期"))
+    sort = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    note = models.TextField(_("说明"), blank=True)
+    done_on = models.DateField(_("实际完成日期"), null=True, blank=True)
+    done_note = models.TextField(_("完成情况"), blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("项目节点")
+        verbose_name_plural = _("节点计划")
+        ordering = ["project", "sort", "planned_on", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def is_overdue(self, today) -> bool:
+        from core.loops import is_overdue
+
+        return self.done_on is None and is_overdue(self.planned_on, today)
+
+
+def project_photo_path(instance, filename):
+    # A random stored name under MEDIA_ROOT (never served directly): no path tricks, no guessing.
+    import uuid
+
+    ext = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "img"
+    return f"projects/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+MAX_PHOTOS = 3
+
+
+class _Photo(models.Model):
+    """A photo content-checked on upload (petitions.files via residents' PhotoField), stored privately and
+    served only through views that check the project's scope (core.downloads.stored_file)."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("照片"), upload_to=project_photo_path, max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self):
+        return _("照片 %(n)s") % {"n": self.pk}
+
+
 class ProgressReport(models.Model):
     """A progress report of the responsible unit (进度报送): % of works, investment spent, a text."""
 
@@ -446,6 +518,22 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.project} {self.reported_on} {self.percent}%"
+
+
+class ProgressPhoto(_Photo):
+    """A photo of a progress report (at most 3). Shown on the public page only once staff marked it
+    public (`is_public`), through its own opaque token."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE,
+                                related_name="progress_photos")
+    report = models.ForeignKey(ProgressReport, verbose_name=_("进度报送"), on_delete=models.CASCADE,
+                               related_name="photos")
+    token = models.CharField(max_length=40, unique=True, default=_token, editable=False)
+    is_public = models.BooleanField(_("在公开页显示"), default=False)
+
+    class Meta(_Photo.Meta):
+        verbose_name = _("进度照片")
+        verbose_name_plural = _("进度照片")
 
 
 class ProjectRating(models.Model):
@@ -518,6 +606,19 @@ class Inspection(models.Model):
 
     def __str__(self):
         return f"{self.project} {self.inspected_on} {self.place}"
+
+
+class InspectionPhoto(_Photo):
+    """A photo of an inspection (at most 3); never public."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE,
+                                related_name="inspection_photos")
+    inspection = models.ForeignKey(Inspection, verbose_name=_("视察记录"), on_delete=models.CASCADE,
+                                   related_name="photos")
+
+    class Meta(_Photo.Meta):
+        verbose_name = _("视察照片")
+        verbose_name_plural = _("视察照片")
 
 
 class IssueQuerySet(models.QuerySet):

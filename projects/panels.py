@@ -1,5 +1,6 @@
 """The home-page (工作台) panel for staff and leaders: this year's livelihood projects — rounds, places,
-projects in delivery and completed, investment planned and spent — linked to the lists."""
+projects in delivery and completed, investment planned and spent, overdue milestones and open issues
+(问题清单) — linked to the lists."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ PANEL_ROLES = frozenset({Role.ADMIN, Role.DISTRICT_STAFF, Role.AREA_STAFF, Role.
 def projects_panel(request):
     if not request.user.roles & PANEL_ROLES:
         return None
-    figures = year_figures(request.user, timezone.localdate().year)
+    today = timezone.localdate()
+    figures = year_figures(request.user, today.year, today)
     if not figures["rounds"] and not figures["total"]:
         return None
     return {"title": _("民生实事项目"), "template": "projects/panel.html", "figures": figures}

@@ -20,7 +20,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +47,7 @@ from .choices import (
     VoteMethod,
 )
 from .models import (
+    MAX_PHOTOS,
     Ballot,
     BallotBox,
     BallotChoice,
@@ -55,8 +56,11 @@ from .models import (
     Electorate,
     Idea,
     Inspection,
+    InspectionPhoto,
     Issue,
     IssueEvent,
+    Milestone,
+    ProgressPhoto,
     ProgressReport,
     Project,
     ProjectEvent,
@@ -539,9 +543,27 @@ def round_close(*, round, actor) -> VoteRound:  # noqa: A002
 # Delivery
 
 
+def _checked_photos(photos) -> list:
+    """The uploads, at most MAX_PHOTOS, each already content-checked as an image by the form (residents'
+    PhotoField, on petitions.files.validate_attachment); anything else is refused before a row is written."""
+    photos = [f for f in (photos or ()) if f]
+    if len(photos) > MAX_PHOTOS:
+        raise LoopError(_("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS})
+    for f in photos:
+        if not str(getattr(f, "xs_content_type", "")).startswith("image/"):
+            raise LoopError(_("文件“%(name)s”未通过图片检查,不能上传。") % {"name": getattr(f, "name", "")})
+    return photos
+
+
+def _store_photos(model, photos, **fields) -> list:
+    return [model.objects.create(file=f, size=f.size, content_type=f.xs_content_type, **fields) for f in photos]
+
+
 def project_report(*, project, actor, percent: int, text: str, reported_on: datetime.date,
-                   spent: Decimal | None = None) -> ProgressReport:
-    """The responsible unit's progress report (进度报送); deputies of the electorate are told."""
+                   spent: Decimal | None = None, photos=()) -> ProgressReport:
+    """The responsible unit's progress report (进度报送), with up to 3 photos (not public until staff
+    say so); deputies following or supervising the project are told."""
+    photos = _checked_photos(photos)
     with transaction.atomic():
         p, _kinds = _lock_project(project, ProjectAction.REPORT, actor)
         if not 0 <= percent <= 100:
@@ -554,6 +576,7 @@ def project_report(*, project, actor, percent: int, text: str, reported_on: date
             raise LoopError(_("已完成投资不能为负数。"))
         report = ProgressReport.objects.create(project=p, percent=percent, spent=spent, reported_on=reported_on,
                                                text=_text(text, _("进展情况")), reported_by=actor)
+        stored = _store_photos(ProgressPhoto, photos, project=p, report=report)
         old_percent = p.percent
         p.percent, p.last_report_on = percent, reported_on
         fields = ["percent", "last_report_on"]
@@ -563,7 +586,8 @@ def project_report(*, project, actor, percent: int, text: str, reported_on: date
         p.save(update_fields=fields)
         event = _pevent(p, ProjectAction.REPORT, actor, p.state, comment=report.text[:500],
                         data={"old_percent": old_percent, "percent": percent,
-                              "spent": str(spent) if spent is not None else None})
+                              "spent": str(spent) if spent is not None else None,
+                              "photos": [ph.pk for ph in stored]})
         _tell_watchers(p, event, kind="projects.report", title=_("民生实事项目进度更新:%(n)s %(p)s%%") % {
             "n": p.candidate.name, "p": percent})
     return report
@@ -707,8 +731,10 @@ def supervision_set(*, project, actor, leader, members=()) -> list[SupervisionMe
     return rows
 
 
-def inspection_record(*, project, actor, inspected_on: datetime.date, place: str, findings: str) -> Inspection:
-    """A supervision group member records an inspection (视察记录)."""
+def inspection_record(*, project, actor, inspected_on: datetime.date, place: str, findings: str,
+                      photos=()) -> Inspection:
+    """A supervision group member records an inspection (视察记录), with up to 3 photos (never public)."""
+    photos = _checked_photos(photos)
     with transaction.atomic():
         p, _kinds = _lock_project(project, ProjectAction.INSPECT, actor)
         if inspected_on > timezone.localdate():
@@ -716,8 +742,9 @@ def inspection_record(*, project, actor, inspected_on: datetime.date, place: str
         row = Inspection.objects.create(project=p, inspected_on=inspected_on, recorded_by=actor,
                                         place=_text(place, _("视察地点"), limit=120),
                                         findings=_text(findings, _("视察发现")))
+        stored = _store_photos(InspectionPhoto, photos, project=p, inspection=row)
         _pevent(p, ProjectAction.INSPECT, actor, p.state, comment=f"{row.place}:{row.findings[:200]}",
-                data={"inspection": row.pk, "on": inspected_on.isoformat()})
+                data={"inspection": row.pk, "on": inspected_on.isoformat(), "photos": [ph.pk for ph in stored]})
     return row
 
 
@@ -803,3 +830,144 @@ def project_follow(*, project, actor, follow: bool = True) -> bool:
         if changed:
             _pevent(p, ProjectAction.FOLLOW, actor, p.state, data={"follow": follow})
     return follow
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan (节点计划): milestones, and which progress photos the public page shows
+
+
+def _milestone_fields(p, *, name, planned_on, sort, note) -> dict:
+    if planned_on < p.candidate.starts_on:
+        raise LoopError(_("节点计划日期不能早于项目计划开工日期(%(d)s)。") % {"d": f"{p.candidate.starts_on:%Y-%m-%d}"})
+    if sort is not None and not 0 <= sort <= 999:
+        raise LoopError(_("顺序应在 0 到 999 之间。"))
+    return {"name": _text(name, _("节点名称"), limit=120), "planned_on": planned_on,
+            "note": _text(note, _("说明"), required=False, limit=2000)}
+
+
+def milestone_add(*, project, actor, name: str, planned_on: datetime.date, sort: int | None = None,
+                  note: str = "") -> Milestone:
+    """The responsible unit (or staff) adds a milestone to the project's plan; without `sort` it goes last."""
+    with transaction.atomic():
+        p, _kinds = _lock_project(project, ProjectAction.PLAN_MILESTONE, actor)
+        fields = _milestone_fields(p, name=name, planned_on=planned_on, sort=sort, note=note)
+        if sort is None:
+            sort = (p.milestones.aggregate(n=Max("sort"))["n"] or 0) + 1
+        m = Milestone.objects.create(project=p, sort=sort, **fields)
+        _pevent(p, ProjectAction.PLAN_MILESTONE, actor, p.state, comment=f"{m.name}({m.planned_on:%Y-%m-%d})",
+                data={"milestone": m.pk, "planned_on": m.planned_on.isoformat(), "sort": sort})
+    return m
+
+
+def milestone_change(*, milestone, actor, name: str, planned_on: datetime.date, sort: int, note: str = "") -> Milestone:
+    """Change a milestone not yet done (name, planned date, order, note); the old values stay in the event."""
+    with transaction.atomic():
+        p, _kinds = _lock_project(milestone.project_id, ProjectAction.CHANGE_MILESTONE, actor)
+        m = _locked_milestone(p, milestone)
+        fields = {**_milestone_fields(p, name=name, planned_on=planned_on, sort=sort, note=note), "sort": sort}
+        old = {k: getattr(m, k) for k in fields}
+        changed = [k for k, v in fields.items() if v != old[k]]
+        if not changed:
+            return m
+        for k in changed:
+            setattr(m, k, fields[k])
+        m.save(update_fields=changed)
+        _pevent(p, ProjectAction.CHANGE_MILESTONE, actor, p.state, comment=m.name,
+                data={"milestone": m.pk, "old": {k: str(old[k]) for k in changed},
+                      "new": {k: str(fields[k]) for k in changed}})
+    return m
+
+
+def _locked_milestone(p, milestone) -> Milestone:
+    m = Milestone.objects.select_for_update().filter(project=p, pk=getattr(milestone, "pk", milestone)).first()
+    if m is None:
+        raise LoopError(_("节点不存在。"))
+    if m.done_on is not None:
+        raise StaleState(_("节点“%(n)s”已于 %(d)s 完成,请刷新后查看。") % {"n": m.name, "d": f"{m.done_on:%Y-%m-%d}"})
+    return m
+
+
+def milestone_done(*, milestone, actor, done_on: datetime.date, note: str = "") -> Milestone:
+    """The responsible unit (or staff) marks a milestone done (节点完成) on `done_on`: not in the future,
+    not before the project's planned start. Once only: the project lock serialises parallel marks and
+    the second finds it done. Deputies following or supervising the project are told."""
+    with transaction.atomic():
+        p, _kinds = _lock_project(getattr(milestone, "project_id", None) or Milestone.objects.values_list(
+            "project_id", flat=True).get(pk=milestone), ProjectAction.MILESTONE_DONE, actor)
+        m = _locked_milestone(p, milestone)
+        if done_on > timezone.localdate():
+            raise LoopError(_("完成日期不能晚于今天。"))
+        if done_on < p.candidate.starts_on:
+            raise LoopError(_("完成日期不能早于项目计划开工日期(%(d)s)。") % {"d": f"{p.candidate.starts_on:%Y-%m-%d}"})
+        m.done_on, m.done_by = done_on, actor if actor is not None and actor.is_authenticated else None
+        m.done_note = _text(note, _("完成情况"), required=False, limit=2000)
+        m.save(update_fields=["done_on", "done_by", "done_note"])
+        event = _pevent(p, ProjectAction.MILESTONE_DONE, actor, p.state, comment=m.name,
+                        data={"milestone": m.pk, "planned_on": m.planned_on.isoformat(), "done_on": done_on.isoformat(),
+                              "late": done_on > m.planned_on})
+        _tell_watchers(p, event, kind="projects.milestone_done", title=_("民生实事项目节点完成:%(n)s · %(m)s") % {
+            "n": p.candidate.name, "m": m.name})
+    return m
+
+
+def progress_photos_publish(*, project, actor, public_photos=()) -> int:
+    """Staff choose which progress photos the public page shows (all others are hidden again). Returns
+    how many are public now."""
+    with transaction.atomic():
+        p, _kinds = _lock_project(project, ProjectAction.PUBLISH_PHOTOS, actor)
+        ids = sorted({getattr(ph, "pk", ph) for ph in public_photos})
+        photos = ProgressPhoto.objects.filter(project=p)
+        if len(ids) != photos.filter(pk__in=ids).count():
+            raise LoopError(_("所选照片不属于本项目。"))
+        before = set(photos.filter(is_public=True).values_list("pk", flat=True))
+        if before == set(ids):
+            return len(ids)
+        photos.exclude(pk__in=ids).update(is_public=False)
+        shown = photos.filter(pk__in=ids).update(is_public=True)
+        _pevent(p, ProjectAction.PUBLISH_PHOTOS, actor, p.state, data={"public": ids, "before": sorted(before)})
+    return shown
+
+
+# ---------------------------------------------------------------------------------------------
+# The morning job: milestones due soon and overdue, to the responsible units
+
+MILESTONE_DUE_SOON_WORKDAYS = 3
+
+
+def send_milestone_alerts(*, today: datetime.date | None = None) -> int:
+    """Every working morning, each responsible unit its milestones overdue and due within
+    MILESTONE_DUE_SOON_WORKDAYS working days (one message per unit and day), of projects in delivery or
+    completed. The key carries the day: a second run the same day sends nothing twice. Returns how many
+    notifications were new."""
+    from collections import defaultdict
+
+    from core.loops import due_soon_q, overdue_q
+    from core.workdays import is_workday
+
+    today = today or timezone.localdate()
+    if not is_workday(today):
+        return 0
+    rows = (Milestone.objects.filter(done_on__isnull=True,
+                                     project__state__in=[ProjectState.IMPLEMENTING, ProjectState.COMPLETED])
+            .filter(overdue_q("planned_on", today) | due_soon_q("planned_on", today, workdays=MILESTONE_DUE_SOON_WORKDAYS))
+            .select_related("project__candidate__unit").order_by("planned_on", "project_id", "sort", "pk"))
+    by_unit = defaultdict(lambda: {"overdue": [], "soon": []})
+    for m in rows:
+        by_unit[m.project.candidate.unit]["overdue" if m.planned_on < today else "soon"].append(m)
+    day = f"{today:%Y-%m-%d}"
+
+    def line(m):
+        return _("· %(p)s:%(m)s(计划 %(d)s)") % {"p": m.project.candidate.name, "m": m.name,
+                                                "d": f"{m.planned_on:%Y-%m-%d}"}
+
+    new = 0
+    with transaction.atomic():
+        for unit, found in sorted(by_unit.items(), key=lambda kv: kv[0].pk):
+            body = "\n".join([_("已逾期:")] * bool(found["overdue"]) + [line(m) for m in found["overdue"]]
+                             + [_("即将到期:")] * bool(found["soon"]) + [line(m) for m in found["soon"]])
+            new += notify_on_commit(
+                key=f"projects.milestone_alert:{day}", kind="projects.milestone_alert", recipients=[unit],
+                title=_("民生实事项目节点:逾期 %(o)s 个,即将到期 %(s)s 个") % {
+                    "o": len(found["overdue"]), "s": len(found["soon"])},
+                body=body[:2000], url=reverse("projects:project_list") + "?milestones=overdue")
+    return new

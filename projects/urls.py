@@ -16,7 +16,10 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail, name="project_detail"),
     path("<int:pk>/progress/", views.project_progress, name="progress"),
     path("<int:pk>/do/<slug:action>/", views.project_action, name="project_action"),
+    path("issues/", views.issue_list, name="issue_list"),
     path("issues/<int:pk>/do/<slug:action>/", views.issue_action, name="issue_action"),
+    path("photos/<slug:kind>/<int:pk>/", views.photo, name="photo"),
     path("public/<str:token>/", views.public_round, name="public"),
     path("public/<str:token>/ideas/", views.public_summary, name="public_summary"),
+    path("public/<str:token>/photos/<str:photo>/", views.public_photo, name="public_photo"),
 ]

@@ -11,14 +11,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.choices import Role
+from core import downloads
 from core.access import role_required
 from core.loops import LoopError, NotAllowed
 from core.loops.views import ActionSpec, action_forms, action_view
@@ -29,6 +32,7 @@ from .choices import (
     Actor,
     GroupRole,
     IssueAction,
+    IssueState,
     Outcome,
     ProjectAction,
     ProjectState,
@@ -50,16 +54,32 @@ from .forms import (
     IssueFixForm,
     IssueForm,
     IssueReopenForm,
+    MilestoneChangeForm,
+    MilestoneDoneForm,
+    MilestoneForm,
     ProgressForm,
+    PublishPhotosForm,
     RateForm,
     RoundForm,
     SignOffForm,
     TallyForm,
     VoteForm,
 )
-from .models import Ballot, BallotBox, Issue, Project, ProjectFollow, ProjectRating, VoteRound
+from .models import (
+    Ballot,
+    BallotBox,
+    InspectionPhoto,
+    Issue,
+    Milestone,
+    ProgressPhoto,
+    Project,
+    ProjectFollow,
+    ProjectRating,
+    VoteRound,
+)
 from .selectors import (
     idea_summary,
+    issues_for,
     project_figures,
     project_supervision,
     projects_for,
@@ -288,9 +308,58 @@ def vote(request, pk: int):
 @role_required(*PROJECT_ROLES)
 @require_GET
 def project_list(request):
+    """The projects in the user's scope; `?milestones=overdue`: only those with an overdue milestone."""
     today = timezone.localdate()
-    return render(request, "projects/project_list.html", {"projects": list(projects_for(request.user, today)),
-                                                          "today": today})
+    only_late = request.GET.get("milestones") == "overdue"
+    return render(request, "projects/project_list.html", {
+        "projects": list(projects_for(request.user, today, milestones_overdue=only_late)),
+        "today": today, "only_late": only_late})
+
+
+ISSUE_LIST_ROLES = (*STAFF, Role.LEADER, Role.UNIT)
+ISSUE_PAGE_SIZE = 30
+ISSUE_FILTERS = [("", gettext_lazy("全部")), ("pending", gettext_lazy("未销号")), ("overdue", gettext_lazy("逾期")),
+                 (IssueState.OPEN, IssueState.OPEN.label), (IssueState.FIXED, IssueState.FIXED.label),
+                 (IssueState.CLOSED, IssueState.CLOSED.label)]
+
+
+@role_required(*ISSUE_LIST_ROLES)
+@require_GET
+def issue_list(request):
+    """问题清单: every issue to fix of the projects in the user's scope — a unit's: of all the projects it
+    is responsible for — open first, with its due date and overdue flag; filter by state (and year)."""
+    today = timezone.localdate()
+    state = request.GET.get("state", "")
+    if state not in {value for value, _label in ISSUE_FILTERS}:
+        state = ""
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and len(year) == 4 else None
+    page = Paginator(issues_for(request.user, today, state=state, year=year), ISSUE_PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "projects/issue_list.html", {
+        "page_obj": page, "state": state, "filters": ISSUE_FILTERS, "year": year,
+        "year_q": f"&year={year}" if year else ""})
+
+
+def _photo_response(photo):
+    response = downloads.stored_file(photo.file, filename=f"photo-{photo.pk}", content_type=photo.content_type,
+                                     inline=True)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+PHOTO_MODELS = {"report": ProgressPhoto, "inspection": InspectionPhoto}
+
+
+@role_required(*PROJECT_ROLES)
+@require_GET
+def photo(request, kind: str, pk: int):
+    """A progress or inspection photo, to those who see the project (404 for anyone else)."""
+    model = PHOTO_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    found = get_object_or_404(model.objects.filter(project__in=Project.objects.visible_to(request.user)), pk=pk)
+    return _photo_response(found)
 
 
 def _get_project(request, pk=None):
@@ -335,9 +404,58 @@ PROJECT_ACTIONS = {
     "unfollow": ActionSpec(
         roles=DEPUTIES, form=None, run=lambda u, p, d: services.project_follow(project=p, actor=u, follow=False),
         done=_("已取消关注。")),
+    ProjectAction.PLAN_MILESTONE: ActionSpec(
+        roles=(*STAFF, Role.UNIT), form=MilestoneForm, shows=(ProjectAction.PLAN_MILESTONE,),
+        run=lambda u, p, d: services.milestone_add(project=p, actor=u, **d), done=_("节点已加入计划。")),
+    # The two per-milestone forms sit on the milestone's row (shows=()), told apart by the milestone id.
+    ProjectAction.CHANGE_MILESTONE: ActionSpec(
+        roles=(*STAFF, Role.UNIT), form=MilestoneChangeForm, auto_id=lambda post: f"id_msc{post.get('milestone', '')}_%s",
+        run=lambda u, p, d: services.milestone_change(milestone=_milestone(p, d), actor=u, name=d["name"],
+                                                      planned_on=d["planned_on"], sort=d["sort"], note=d["note"]),
+        done=_("节点计划已调整。")),
+    ProjectAction.MILESTONE_DONE: ActionSpec(
+        roles=(*STAFF, Role.UNIT), form=MilestoneDoneForm, auto_id=lambda post: f"id_msd{post.get('milestone', '')}_%s",
+        run=lambda u, p, d: services.milestone_done(milestone=_milestone(p, d), actor=u, done_on=d["done_on"],
+                                                    note=d["note"]),
+        done=lambda m: _("节点“%(n)s”已完成。") % {"n": m.name}),
+    ProjectAction.PUBLISH_PHOTOS: ActionSpec(
+        roles=STAFF, form=PublishPhotosForm, shows=(ProjectAction.PUBLISH_PHOTOS,), form_args=lambda u, p: {"project": p},
+        initial=lambda p: {"public_photos": list(ProgressPhoto.objects.filter(project=p, is_public=True)
+                                                 .values_list("pk", flat=True))},
+        run=lambda u, p, d: services.progress_photos_publish(project=p, actor=u, public_photos=d["public_photos"]),
+        done=_("公开页显示的照片已更新。")),
 }
 
 SUPERVISION_FORMS = (ProjectAction.SET_GROUP, ProjectAction.INSPECT, ProjectAction.RAISE_ISSUE)
+PLAN_FORMS = (ProjectAction.PLAN_MILESTONE, ProjectAction.PUBLISH_PHOTOS)
+
+
+def _milestone(p, data) -> Milestone:
+    m = Milestone.objects.filter(project=p, pk=data.get("milestone")).first()
+    if m is None:
+        raise LoopError(_("节点不存在。"))
+    return m
+
+
+def _milestone_rows(p, allowed, today, bound=None) -> list[dict]:
+    """Each milestone with its overdue flag and the forms the user may use on it now (no query per row)."""
+    rows = []
+    for m in p.milestones.all():
+        forms = []
+        if m.done_on is None:
+            for name, form_class, prefix, initial in (
+                    (ProjectAction.MILESTONE_DONE, MilestoneDoneForm, "msd", {"done_on": today}),
+                    (ProjectAction.CHANGE_MILESTONE, MilestoneChangeForm, "msc",
+                     {"name": m.name, "planned_on": m.planned_on, "sort": m.sort, "note": m.note})):
+                if name not in allowed:
+                    continue
+                form = form_class(initial={"milestone": m.pk, **initial}, auto_id=f"id_{prefix}{m.pk}_%s")
+                if bound and bound[0] == name and str(bound[1].data.get("milestone")) == str(m.pk):
+                    form = bound[1]
+                forms.append((name, ProjectAction(name).label, form,
+                              reverse("projects:project_action", args=[p.pk, name])))
+        rows.append({"m": m, "overdue": m.is_overdue(today), "forms": forms})
+    return rows
 
 ISSUE_ACTIONS = {
     IssueAction.REPORT_FIXED: ActionSpec(
@@ -383,16 +501,21 @@ def project_context(request, p, bound=None, issue_bound=None) -> dict:
     mine = None
     if request.user.deputy_profile is not None:
         mine = ProjectRating.objects.filter(project=p, deputy=request.user.deputy_profile).first()
+    reports = list(p.reports.all())
+    if not any(rep.photos.all() for rep in reports):
+        allowed = allowed - {ProjectAction.PUBLISH_PHOTOS}  # nothing to choose from
     cards = _cards(action_forms(PROJECT_ACTIONS, request.user, p, allowed, bound), "projects:project_action", p.pk)
     deputy = request.user.deputy_profile
     return {"p": p, "c": p.candidate, "r": p.candidate.round, "allowed": allowed, "overdue": p.is_overdue(today),
-            "forms": [card for card in cards if card[0] not in SUPERVISION_FORMS],
+            "forms": [card for card in cards if card[0] not in SUPERVISION_FORMS + PLAN_FORMS],
             "supervision_forms": [card for card in cards if card[0] in SUPERVISION_FORMS],
+            "plan_forms": [card for card in cards if card[0] in PLAN_FORMS],
+            "milestones": _milestone_rows(p, allowed, today, bound),
             "group": list(p.supervisors.all()), "inspections": list(p.inspections.all()),
             "issues": _issue_rows(request, p, kinds, today, issue_bound),
             "figures": project_figures(p, today),
             "following": deputy is not None and ProjectFollow.objects.filter(project=p, deputy=deputy).exists(),
-            "reports": p.reports.select_related("reported_by"),
+            "reports": reports,
             "events": _labelled(p.events.select_related("actor").order_by("-created_at", "-id")[:50], ProjectAction),
             "ratings": ratings, "my_rating": mine, "can_report": ProjectAction.REPORT in allowed}
 
@@ -445,7 +568,7 @@ def project_progress(request, pk: int):
             messages.error(request, _("项目已%(s)s,不再报送进度。") % {"s": p.get_state_display()})
             return redirect(p)
         raise PermissionDenied(_("只有责任单位或人大工作人员可以报送进度。"))
-    form = ProgressForm(request.POST or None)
+    form = ProgressForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -485,6 +608,19 @@ def public_summary(request, token: str):
 
 # ---------------------------------------------------------------------------------------------
 # The public page
+
+
+@require_GET
+def public_photo(request, token: str, photo: str):
+    """A progress photo staff chose to show on the public page; nothing else is reachable from a token."""
+    if over_limit(request, "projects-public"):
+        return HttpResponse(_("访问过于频繁,请稍后再试。"), status=429, content_type="text/plain; charset=utf-8")
+    found = get_object_or_404(ProgressPhoto.objects.filter(
+        project__candidate__round__public_token=token, is_public=True), token=photo)
+    response = downloads.stored_file(found.file, filename=f"photo-{found.pk}", content_type=found.content_type,
+                                     inline=True)
+    response["Cache-Control"] = "no-store"  # hidden again by staff: gone at once, from every cache
+    return response
 
 
 @require_GET

@@ -38,3 +38,20 @@ def test_it_refuses_a_vote_racing_the_close_or_counts_it(cast):
     assert results[1][0] == "ok", results
     # Either the vote came first and is counted, or it was refused after the close: never lost silently.
     assert (vote_result == "ok" and rnd.ballots_cast == 1) or (vote_result == "refused" and rnd.ballots_cast == 0)
+
+
+def test_it_marks_a_milestone_done_once_when_marked_twice_at_once(cast):
+    import datetime
+
+    from projects.models import Milestone, ProjectEvent
+
+    from .helpers import project_of
+
+    p = project_of(cast)
+    m = services.milestone_add(project=p, actor=cast.zhujian, name="完成招标", planned_on=datetime.date(2026, 12, 1))
+    day = datetime.date(2026, 11, 20)
+    results = race(lambda: services.milestone_done(milestone=m, actor=cast.zhujian, done_on=day),
+                   lambda: services.milestone_done(milestone=m, actor=cast.dongshan_staff, done_on=day))
+    assert sorted(r[0] for r in results) == ["ok", "refused"], results
+    assert ProjectEvent.objects.filter(project=p, action="milestone_done").count() == 1
+    assert Milestone.objects.get(pk=m.pk).done_on == day

@@ -31,6 +31,10 @@ def test_the_demo_has_qugou_2022_projects_and_a_2026_vote_in_progress(db):
         assert p.supervisors.filter(role=GroupRole.LEADER).count() == 1 and p.supervisors.count() >= 2
         assert p.inspections.count() == 1
         assert sorted(p.issues.values_list("state", flat=True)) == [IssueState.CLOSED, IssueState.OPEN]
+        # The plan (节点计划): a few milestones, all done by the completion date, none overdue.
+        assert p.milestones.count() >= 3 and not p.milestones.filter(done_on__isnull=True).exists()
+        assert not p.milestones.filter(done_on__gt=p.completed_on).exists()
+        assert p.events.filter(action="milestone_done").count() == p.milestones.count()
     r2026 = VoteRound.objects.get(electorate__area__name="东山街道", year=2026)
     assert r2026.state == RoundState.VOTING and r2026.method == VoteMethod.ELECTRONIC
     assert r2026.ballots.count() == 1 and r2026.ideas.count() == 3
