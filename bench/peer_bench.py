@@ -49,7 +49,6 @@ def prepare():
     django.setup()
     from django.conf import settings
     from django.db import connection
-    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
