@@ -88,3 +88,17 @@ def test_the_badges_are_counted_live_when_redis_is_down(cast, kept_badges):
     with override_settings(CACHES=down):
         assert _counts(_fresh(cast.staff))["items_research"] == 1
         nav.forget_counts(cast.staff)  # no error either
+
+
+def test_a_long_list_counts_its_total_up_to_the_cap(cast, login, monkeypatch):
+    """Issue 16: an area's list of 100,000 items costs what 2,000 do ("2,000+"); under the cap, exact."""
+    monkeypatch.setattr("petitions.views.LIST_COUNT_CAP", 3)
+    deputy = cast.deputy.deputy_profile
+    area = cast.dongshan_staff.area
+    for _ in range(3):
+        make_item(deputy, state=State.RESEARCH, area=area)
+    page = login(cast.dongshan_staff).get("/items/").content.decode()
+    assert "共 3 件" in page and "3+" not in page
+    make_item(deputy, state=State.RESEARCH, area=area)
+    page = login(cast.dongshan_staff).get("/items/").content.decode()
+    assert "共 3+ 件" in page
