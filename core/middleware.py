@@ -21,3 +21,21 @@ class StripNulQueryMiddleware:
             request.GET = cleaned
         return self.get_response(request)
 
+
+
+class NavBadgeMiddleware:
+    """After a signed-in user's unsafe request (they may have changed what their badges count), drop their
+    kept badge counts so the next page counts afresh (core.nav.badge_counts)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                from core import nav
+
+                nav.forget_counts(user)
+        return response

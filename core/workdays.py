@@ -169,9 +169,12 @@ def clear_caches() -> None:
     forget()
     package_knows.cache_clear()
     _warn_unknown.cache_clear()
+    _is_workday.cache_clear()
 
 
+@lru_cache(maxsize=16384)
 def _is_workday(day: datetime.date, data: Entered) -> bool:
+    # Memoized on (day, schedule): a reload gives a new Entered, so an edited calendar is never read stale.
     if day in data.off:
         return False
     if day in data.worked:

@@ -14,7 +14,7 @@ class NotificationsConfig(AppConfig):
 
         nav.register(
             nav.NavItem(key="notifications", label=_("通知"), url_name="notifications:list", icon="bell",
-                        count=selectors.unread_count, order=900),
+                        count_query=selectors.unread_query, order=900),
             nav.NavItem(key="notification_monitor", label=_("投递监控"), url_name="notifications:monitor",
                         icon="send-check", roles=frozenset({Role.ADMIN, Role.DISTRICT_STAFF}), order=910),
         )

@@ -27,10 +27,15 @@ def notifications_for_list(user, *, unread_only: bool = False):
     return qs.only("id", "title", "body", "url", "kind", "created_at", "read_at")
 
 
-def unread_count(user) -> int:
+def unread_query(user):
+    """The user's unread notifications (the navigation badge, `core.nav.NavItem.count_query`)."""
     if not user.is_authenticated:
-        return 0
-    return Notification.objects.for_user(user).unread().count()
+        return Notification.objects.none()
+    return Notification.objects.for_user(user).unread()
+
+
+def unread_count(user) -> int:
+    return unread_query(user).count()
 
 
 def notifications_for_monitor(*, status: str = ""):

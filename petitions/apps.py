@@ -17,7 +17,7 @@ class PetitionsConfig(AppConfig):
             nav.register(nav.NavItem(
                 key=f"items_{box.key}", label=box.label, url_name=f"petitions:{box.key if box.key != 'all' else 'list'}",
                 icon=box.icon, roles=box.roles, order=order,
-                count=selectors.box_count(box.key) if box.key in counted else None))
+                count_query=selectors.box_query(box.key) if box.key in counted else None))
 
         try:
             from deputies.profile import register as profile_register

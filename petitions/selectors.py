@@ -95,12 +95,21 @@ def box_queryset(user, box: str, today: datetime.date | None = None) -> QuerySet
 
 
 def box_count(box: str):
-    """A navigation count function for `core.nav.NavItem.count`."""
+    """The number of items in one work list, as a function of the user."""
 
     def count(user) -> int:
         return box_queryset(user, box).count()
 
     return count
+
+
+def box_query(box: str):
+    """A navigation badge query for `core.nav.NavItem.count_query`: the work list's items."""
+
+    def query(user) -> QuerySet:
+        return box_queryset(user, box)
+
+    return query
 
 
 def filter_items(qs: QuerySet, data: dict, today: datetime.date | None = None) -> QuerySet:

@@ -30,6 +30,7 @@ DEPUTY_ROLES = (Role.DEPUTY, Role.GROUP_LEADER)
 UNIT_ROLES = (Role.UNIT,)
 OWNER_ROLES = (*DEPUTY_ROLES, *STAFF_ROLES)
 SETTINGS_ROLES = (Role.ADMIN, Role.DISTRICT_STAFF)
+LIST_COUNT_CAP = 2_000  # rows counted for a narrower list's total (then: 2,000+)
 PAGE_SIZE = 20
 
 
@@ -62,10 +63,17 @@ def item_list(request, box="all"):
     paginator = Paginator(selectors.item_list(qs), PAGE_SIZE)
     filtered = form.is_valid() and any(v not in (None, "", False) for v in form.cleaned_data.values())
     total = selectors.list_total(request.user, box, filtered)
-    if total is not None:
-        paginator.count = total  # the cached_property, set: no COUNT(*) over every item
+    capped = False
+    if total is None:
+        # Counted up to LIST_COUNT_CAP rows: a list of a hundred thousand items (a busy area's) costs what
+        # two thousand do, and says "2,000+"; a filter narrows it to an exact total.
+        total = qs[:LIST_COUNT_CAP + 1].count()
+        capped = total > LIST_COUNT_CAP
+        total = min(total, LIST_COUNT_CAP)
+    paginator.count = total  # the cached_property, set: no second COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
     context = {"box": spec, "form": form, "page_obj": page, "items": page.object_list, "today": today,
+               "count_capped": capped,
                "can_create": request.user.has_role(*OWNER_ROLES),
                "can_bulk_assign": box == "research" and request.user.is_staff_role, "simple": simple}
     deputy = request.user.deputy_profile

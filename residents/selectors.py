@@ -12,11 +12,11 @@ from .choices import FINAL_STATES, NEW_STATES, OPEN_STATES, STAFF_NEW_STATES, Sa
 from .models import STAFF_ROLES, Report
 
 
-def new_count(user) -> int:
-    """Reports waiting for the user in their scope (the 群众来信 badge): new ones, and for staff those
-    transferred to them or waiting for review. One query."""
+def new_query(user):
+    """Reports waiting for the user in their scope (the 群众来信 badge, `core.nav.NavItem.count_query`):
+    new ones, and for staff those transferred to them or waiting for review."""
     states = (*NEW_STATES, *STAFF_NEW_STATES) if user.has_role(*STAFF_ROLES) else NEW_STATES
-    return Report.objects.visible_to(user).filter(state__in=states).count()
+    return Report.objects.visible_to(user).filter(state__in=states)
 
 
 # What each figure counts, as aggregates over counted reports (one GROUP BY query per table).

@@ -9,12 +9,12 @@ class SuggestionsConfig(AppConfig):
     def ready(self):
         from core import home, nav
 
-        from .queues import nav_count
+        from .queues import nav_query
         from .views import READ_ROLES
 
         # The badge: suggestions waiting in one of the user's work queues (待办), one query.
         nav.register(nav.NavItem(key="suggestions", label=_("代表建议"), url_name="suggestions:list",
-                                 icon="journal-text", roles=READ_ROLES, order=15, count=nav_count))
+                                 icon="journal-text", roles=READ_ROLES, order=15, count_query=nav_query))
 
         from .panels import report_panel
 

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "core.middleware.StripNulQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.NavBadgeMiddleware",
     # request.user.is_verified() for every middleware below (sessions, 2FA enforcement).
     "django_otp.middleware.OTPMiddleware",
     "audit.middleware.AuditMiddleware",
@@ -313,7 +314,13 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "api": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
             "KEY_PREFIX": "xs-api", "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
+    "nav": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "xs-nav", "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
 }
+# The navigation badges' counts are kept this long (seconds; 0: count on every page). Others' changes
+# show within it; the user's own at once (core.nav).
+NAV_BADGE_CACHE = "nav"
+NAV_BADGE_CACHE_SECONDS = env.int("NAV_BADGE_CACHE_SECONDS", default=30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.DeviceTokenAuthentication",
                                        "rest_framework.authentication.SessionAuthentication"],
