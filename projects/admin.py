@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Electorate, ElectorateMember, Project, VoteRound
+from .models import Electorate, ElectorateMember, Issue, Milestone, Project, VoteRound
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -35,3 +35,13 @@ class VoteRoundAdmin(ReadOnly):
 @admin.register(Project)
 class ProjectAdmin(ReadOnly):
     list_display = ("candidate", "state", "percent", "grade")
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnly):
+    list_display = ("project", "name", "planned_on", "done_on")
+
+
+@admin.register(Issue)
+class IssueAdmin(ReadOnly):
+    list_display = ("project", "owner", "state", "due_on")
