@@ -115,3 +115,18 @@ def test_bad_drill_down_values_are_ignored_not_a_500(login, cast):
 def test_the_list_links_to_the_figures_for_those_who_may_see_them(login, cast):
     assert 'data-testid="figures-link"' in login(cast.dongshan_staff).get(reverse("residents:list")).content.decode()
     assert 'data-testid="figures-link"' not in login(cast.deputy).get(reverse("residents:list")).content.decode()
+
+
+def test_each_closed_link_lists_exactly_the_closed_reports_it_counts(login, cast):
+    """A 办结 number of the figures page opens exactly its reports (an 已答复 one is not 办结)."""
+    import re
+
+    _populate(cast)
+    make_report(_code(cast), state="answered", accept_due=TODAY, accepted_at=timezone.now())
+    client = login(cast.staff)
+    page = client.get(reverse("residents:figures")).content.decode()
+    links = re.findall(r'href="(/residents/\?measure=closed&(?:amp;)?[^"]+)">(\d+)</a>', page)
+    assert links, "no 办结 drill-down link"
+    for href, number in links:
+        listed = client.get(href.replace("&amp;", "&")).context["page_obj"].paginator.count
+        assert listed == int(number), href
