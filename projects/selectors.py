@@ -61,7 +61,7 @@ def _open_issues():
     return _count(Issue.objects.exclude(state=IssueState.CLOSED))
 
 
-def projects_for(user, today, *, milestones_overdue: bool = False):
+def projects_for(user, today, *, milestones_overdue: bool = False, year: int | None = None):
     """Passed projects a user sees, with the round, the electorate and the unit their rows show; overdue
     (逾期) when still 实施中 past the planned completion date; the counts of overdue milestones and open
     issues per row (two correlated subqueries, whatever the number of rows)."""
@@ -72,6 +72,8 @@ def projects_for(user, today, *, milestones_overdue: bool = False):
                     n_overdue_milestones=_overdue_milestones(today), n_open_issues=_open_issues()))
     if milestones_overdue:
         qs = qs.filter(n_overdue_milestones__gt=0)
+    if year:
+        qs = qs.filter(candidate__round__year=year)
     return qs.order_by("-candidate__round__year", "candidate__round__electorate__area__sort", "candidate__rank", "id")
 
 

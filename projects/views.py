@@ -308,12 +308,15 @@ def vote(request, pk: int):
 @role_required(*PROJECT_ROLES)
 @require_GET
 def project_list(request):
-    """The projects in the user's scope; `?milestones=overdue`: only those with an overdue milestone."""
+    """The projects in the user's scope; `?milestones=overdue`: only those with an overdue milestone;
+    `?year=YYYY`: of that year's votes (the home panel's numbers link here with their year)."""
     today = timezone.localdate()
     only_late = request.GET.get("milestones") == "overdue"
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and len(year) == 4 else None
     return render(request, "projects/project_list.html", {
-        "projects": list(projects_for(request.user, today, milestones_overdue=only_late)),
-        "today": today, "only_late": only_late})
+        "projects": list(projects_for(request.user, today, milestones_overdue=only_late, year=year)),
+        "today": today, "only_late": only_late, "year": year})
 
 
 ISSUE_LIST_ROLES = (*STAFF, Role.LEADER, Role.UNIT)

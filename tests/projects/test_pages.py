@@ -6,6 +6,7 @@ import secrets
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from projects import services
 from projects.choices import RoundState
@@ -103,3 +104,20 @@ def test_the_home_panel_and_the_nav_show_projects_to_staff_and_leaders(cast, log
     html = login(cast.zhujian).get(reverse("home")).content.decode()
     assert 'data-testid="projects-panel"' not in html and 'data-nav="projects"' in html
     assert 'data-nav="project_rounds"' not in html
+
+
+def test_the_panel_links_to_exactly_its_years_projects(cast, login):
+    import re
+
+    from projects.models import VoteRound
+
+    rnd = closed_round(cast)
+    client = login(cast.leader)
+    html = client.get(reverse("home")).content.decode()
+    href = re.search(r'href="([^"]+)"><span>民生实事项目', html).group(1).replace("&amp;", "&")
+    year = timezone.localdate().year
+    assert href.endswith(f"?year={year}")
+    assert len(client.get(href).context["projects"]) == 1
+    VoteRound.objects.filter(pk=rnd.pk).update(year=year - 1)
+    assert len(client.get(href).context["projects"]) == 0  # last year's project is not this year's
+    assert len(client.get(reverse("projects:project_list")).context["projects"]) == 1
