@@ -221,7 +221,7 @@ def p95(values):
 def run_wrk(base, cookie_name, cookie, url, seconds, log):
     if not shutil.which("wrk"):
         return None
-    out = subprocess.run(["wrk", "-t", "2", "-c", "32", "-d", f"{seconds}s", "--latency",
+    out = subprocess.run(["wrk", "-t", "2", "-c", "32", "-d", f"{seconds}s", "--latency", "--timeout", "10s",
                           "-H", f"Cookie: {cookie_name}={cookie}", base + url],
                          capture_output=True, text=True, timeout=seconds + 60)
     with open(log, "a") as f:

@@ -197,11 +197,13 @@ def main():
             with lock:
                 errors.append((i, repr(exc)[:200]))
 
+    cpu_before = _cpu(server.pid, gateway.pid)
     start = time.monotonic()
     try:
         with ThreadPoolExecutor(args.workers) as pool:
             list(pool.map(resident, range(args.residents)))
         wall = time.monotonic() - start
+        cpu = {k: v - cpu_before.get(k, 0.0) for k, v in _cpu(server.pid, gateway.pid).items()}
     finally:
         sent = json.loads(urllib.request.urlopen(f"{gateway_url}/sent", timeout=5).read())["sent"]
         server.terminate()
@@ -221,6 +223,29 @@ def main():
         if xs:
             print(f"{step:7} median {statistics.median(xs):.0f} ms, p95 {p95(xs):.0f} ms, max {max(xs):.0f} ms")
     print(f"reports confirmed {confirmed} (expected {args.residents}), SMS sent {sent}")
+    print("CPU seconds during the burst: " + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items())
+          + f" (of {wall * os.cpu_count():.2f} the {os.cpu_count()} CPUs had)")
+
+
+def _cpu(server_pid: int, gateway_pid: int) -> dict:
+    """CPU seconds (user + system) used so far by: this process (the 50 clients), the web server's
+    workers, the fake gateway and PostgreSQL's processes — where the burst's time goes."""
+    import psutil
+
+    def used(procs):
+        total = 0.0
+        for proc in procs:
+            try:
+                t = proc.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                pass
+        return total
+
+    server = psutil.Process(server_pid)
+    return {"clients": used([psutil.Process()]), "web": used([server, *server.children(recursive=True)]),
+            "gateway": used([psutil.Process(gateway_pid)]),
+            "postgres": used(p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres")}
 
 
 if __name__ == "__main__":

@@ -84,15 +84,10 @@ def item_list(request, box="all"):
 
 
 def _export(qs, title):
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(downloads.sheet_title(title))
-    for row in selectors.export_rows(qs):
-        downloads.append(ws, row)
     day = f"{timezone.localdate():%Y%m%d}"
-    return downloads.xlsx_stream(wb, _("社情民意-%(list)s-%(date)s.xlsx") % {"list": title, "date": day},
-                                 fallback=f"items-{day}.xlsx")
+    return downloads.xlsx_rows_stream(title, selectors.export_rows(qs),
+                                      _("社情民意-%(list)s-%(date)s.xlsx") % {"list": title, "date": day},
+                                      fallback=f"items-{day}.xlsx")
 
 
 def _export_job(request, box, title, today):
