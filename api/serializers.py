@@ -200,6 +200,35 @@ class ItemRowSerializer(serializers.Serializer):
     def get_overdue(self, item) -> bool:
         return item.is_overdue(self.context.get("today"))
 
+    def to_representation(self, item):
+        """The same as the declared fields give (tests/api/test_items.py compares the two), built
+        directly: a page of 20 rows went through DRF's field machinery 300 times, a third of the request."""
+        if type(self) is not ItemRowSerializer:  # the detail adds fields of its own
+            return super().to_representation(item)
+        labels = self.context.setdefault("_labels", {})
+
+        def label(kind, value, display):
+            key = (kind, value)
+            if key not in labels:
+                labels[key] = str(display())
+            return labels[key]
+
+        def ref(obj):
+            return None if obj is None else {"id": obj.pk, "name": obj.name}
+
+        submitted, due = item.submitted_at, item.stage_due
+        return {
+            "id": item.pk, "number": item.number, "title": item.title, "state": item.state,
+            "state_label": label("state", item.state, item.get_state_display), "stage": item.stage,
+            "category": item.category,
+            "category_label": label("category", item.category, item.get_category_display),
+            "source": item.source, "deputy": ref(item.deputy), "area": ref(item.area), "lead_unit": ref(item.lead_unit),
+            "period": self.get_period(item),
+            "submitted_at": None if submitted is None else self.fields["submitted_at"].to_representation(submitted),
+            "stage_due": None if due is None else self.fields["stage_due"].to_representation(due),
+            "overdue": self.get_overdue(item), "satisfaction": item.satisfaction,
+        }
+
 
 class AttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
