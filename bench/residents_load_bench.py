@@ -107,8 +107,9 @@ def main():
     parser.add_argument("--workers", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=0,
                         help="spread the starts evenly over this many seconds (0: all at the same instant)")
-    parser.add_argument("--server-workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--server-threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--server-workers", type=int, default=os.cpu_count() or 2,
+                        help="gunicorn worker processes (default: one per CPU, as the production guide says)")
+    parser.add_argument("--server-threads", type=int, default=1, help="threads per gunicorn worker")
     args = parser.parse_args()
     if "bench" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("DATABASE_URL must name a bench database (its reports are deleted)")
