@@ -8,7 +8,7 @@ from django.db import transaction
 
 # Each step is `<app>.demo.seed(out)`; apps that do not exist yet are skipped.
 STEPS = ["areas", "units", "deputies", "groups", "accounts", "petitions", "activities",
-         "notifications", "assessments", "suggestions", "projects", "publicity", "liaison", "points"]
+         "notifications", "assessments", "suggestions", "projects", "publicity", "liaison", "residents", "points"]
 
 
 class Command(BaseCommand):
