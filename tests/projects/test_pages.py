@@ -121,3 +121,18 @@ def test_the_panel_links_to_exactly_its_years_projects(cast, login):
     VoteRound.objects.filter(pk=rnd.pk).update(year=year - 1)
     assert len(client.get(href).context["projects"]) == 0  # last year's project is not this year's
     assert len(client.get(reverse("projects:project_list")).context["projects"]) == 1
+
+
+def test_the_project_page_links_to_its_public_page_for_every_reader(cast, login, client):
+    """The responsible unit cannot open the round's page (403), so the project page itself links to the
+    public page (walk finding)."""
+    import re
+
+    from .helpers import project_of
+
+    project = project_of(cast)
+    html = login(cast.zhujian).get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    href = re.search(r'href="([^"]+)" data-testid="project-public-link"', html).group(1)
+    client.logout()
+    page = client.get(href, REMOTE_ADDR=_ip())
+    assert page.status_code == 200 and project.candidate.name in page.content.decode()
