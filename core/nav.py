@@ -4,6 +4,7 @@ template shows those the user's roles allow, with a work count where one is give
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -74,7 +75,8 @@ def items_for(user) -> list[dict]:
 
 def _cache_key(user) -> str:
     scope = (sorted(user.roles), getattr(user, "unit_id", None), getattr(user, "area_id", None))
-    return f"badges:{user.pk}:{timezone.localdate().isoformat()}:{hash(repr(scope)) & 0xFFFFFFFF:x}"
+    # crc32, not hash(): str hashes differ between processes, and every web worker must find the same key.
+    return f"badges:{user.pk}:{timezone.localdate().isoformat()}:{zlib.crc32(repr(scope).encode()):x}"
 
 
 def _cache():

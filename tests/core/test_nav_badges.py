@@ -102,3 +102,19 @@ def test_a_long_list_counts_its_total_up_to_the_cap(cast, login, monkeypatch):
     make_item(deputy, state=State.RESEARCH, area=area)
     page = login(cast.dongshan_staff).get("/items/").content.decode()
     assert "共 3+ 件" in page
+
+
+def test_every_process_finds_the_same_kept_badges(cast):
+    """The key must not depend on the process (str hash() is salted per process): a user's own change in
+    one web worker drops what another worker kept."""
+    import subprocess
+    import sys
+
+    code = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'xiangshan.settings.test'); "
+            "django.setup(); from core import nav; "
+            "from types import SimpleNamespace as U; "
+            "print(nav._cache_key(U(pk=7, roles={'district_staff'}, unit_id=None, area_id=3)))")
+    keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout.strip().splitlines()[-1]
+            for seed in ("1", "2")}
+    assert len(keys) == 1, keys

@@ -2,29 +2,11 @@
 api_key, the residents' fake SMS gateway, and clean rate-limit counters."""
 
 import pytest
-import redis
-from django.conf import settings
 
 from deputies.models import DeputyHome
 from open311 import services
 from residents.models import ResidentCode
-from tests.residents.conftest import FakeGateway
-
-
-@pytest.fixture(autouse=True)
-def _clean_limits():
-    conn = redis.Redis.from_url(settings.REDIS_URL)
-    for key in conn.scan_iter("xiangshan:residents:*"):
-        conn.delete(key)
-    yield
-
-
-@pytest.fixture
-def sms(settings):
-    gateway = FakeGateway()
-    settings.RESIDENT_SMS_BASE_URL = gateway.url
-    yield gateway
-    gateway.close()
+from tests.residents.conftest import _clean_limits, sms  # noqa: F401 - the residents' fixtures, shared
 
 
 @pytest.fixture
