@@ -23,6 +23,7 @@ from core.loops.views import ActionSpec, action_forms, action_view
 from core.workdays import unknown_years
 
 from . import forms, selectors, timeline, workflow
+from . import render as list_render
 from .choices import Action, RequestStatus, State, UnitRole
 from .models import Assignment, Attachment, HandlingRequest, Item, ItemEvent, ItemSettings
 
@@ -60,7 +61,7 @@ def item_list(request, box="all"):
         if qs.count() > settings.JOB_EXPORT_ROWS:  # too long for one request: a background job (jobs/)
             return _export_job(request, box, spec.label, today)
         return _export(qs, spec.label)
-    paginator = Paginator(selectors.item_list(qs), PAGE_SIZE)
+    paginator = Paginator(selectors.item_list(qs).values(*list_render.ROW_FIELDS), PAGE_SIZE)
     filtered = form.is_valid() and any(v not in (None, "", False) for v in form.cleaned_data.values())
     total = selectors.list_total(request.user, box, filtered)
     capped = False
@@ -72,7 +73,9 @@ def item_list(request, box="all"):
         total = min(total, LIST_COUNT_CAP)
     paginator.count = total  # the cached_property, set: no second COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
-    context = {"box": spec, "form": form, "page_obj": page, "items": page.object_list, "today": today,
+    items = list_render.rows(page.object_list)
+    context = {"box": spec, "form": form, "page_obj": page, "items": items, "today": today,
+               "table_rows": list_render.table_rows(items), "card_rows": list_render.card_rows(items) if simple else "",
                "count_capped": capped,
                "can_create": request.user.has_role(*OWNER_ROLES),
                "can_bulk_assign": box == "research" and request.user.is_staff_role, "simple": simple}

@@ -119,3 +119,24 @@ def test_it_shows_the_home_page_in_a_fixed_number_of_queries_with_returned_items
     with django_assert_max_num_queries(len(small.captured_queries)):
         html = client.get("/").content.decode()
     assert html.count('data-testid="returned-item"') == 5
+
+
+def test_the_list_rows_show_each_item_escaped_with_its_state_unit_due_date_and_overdue_mark(cast, login):
+    """The rows are built in Python (petitions/render.py): what the template showed, escaped alike."""
+    import datetime
+
+    from petitions.models import Item
+
+    item = make(cast, State.HANDLING, title='<b>路灯</b> & "井盖"' + "长" * 50)
+    Item.objects.filter(pk=item.pk).update(stage_due=datetime.date(2020, 1, 2), supervised=True)
+    calm = make(cast, State.SUBMITTED, title="新报的事项")
+    for who, testid in ((cast.staff, "item-table"), (cast.deputy, "item-cards")):
+        html = login(who).get(reverse("petitions:list" if testid == "item-table" else "petitions:mine")).content.decode()
+        block = html[html.index(f'data-testid="{testid}"'):]
+        assert "<b>路灯</b>" not in block and "&lt;b&gt;路灯&lt;/b&gt; &amp; &quot;井盖&quot;" in block
+        assert "长" * 45 not in block and "长" * 20 in block  # truncated (40 characters in the table, 60 on a card)
+        assert f'href="{item.get_absolute_url()}"' in block and f'href="{calm.get_absolute_url()}"' in block
+        item.refresh_from_db()
+        assert item.number in block and item.lead_unit.name in block and "办理中" in block and "已提交" in block
+        assert '<span class="text-danger fw-semibold">' in block and "2020-01-02" in block
+        assert "督办" in block
