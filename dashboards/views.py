@@ -23,6 +23,7 @@ from groups.models import DeputyGroup
 from petitions.choices import Category
 from units.models import HandlingUnit
 
+from . import cache
 from . import render as render_rows
 from . import selectors
 from .access import DASHBOARD_ROLES, choices_for, scope_for
@@ -46,21 +47,25 @@ def _change(cur, prev):
     return cur - prev
 
 
+def _figures(period, scope, day):
+    """(this period's headline, the previous period's, the tables): what `cache.kept` keeps."""
+    if selectors.unit_scope_only(scope):  # a unit's own dashboard: one query for all of it
+        tables = selectors.unit_overview(period, scope, day=day)
+        return tables.pop("cur"), tables.pop("prev"), tables
+    late = selectors.overdue_tables(period, scope, day=day)  # one query for the 逾期 of every table
+    cur, prev = selectors.headline(period, scope, day=day, overdue=late)
+    return cur, prev, {"units": selectors.unit_rows(period, scope, day=day, overdue=late),
+                       "areas": selectors.area_rows(period, scope, day=day, overdue=late),
+                       "groups": selectors.group_rows(period, scope, day=day, overdue=late),
+                       "trend": selectors.monthly_trend(period, scope),
+                       "categories": selectors.category_rows(period, scope)}
+
+
 def dashboard_data(request, scope=None) -> dict:
     """Everything the overview, the print view and the exports show (a fixed number of queries)."""
     form, period, scope = _period_and_scope(request, scope)
     day = selectors.today()
-    if selectors.unit_scope_only(scope):  # a unit's own dashboard: one query for all of it
-        tables = selectors.unit_overview(period, scope, day=day)
-        cur, prev = tables.pop("cur"), tables.pop("prev")
-    else:
-        late = selectors.overdue_tables(period, scope, day=day)  # one query for the 逾期 of every table
-        cur, prev = selectors.headline(period, scope, day=day, overdue=late)
-        tables = {"units": selectors.unit_rows(period, scope, day=day, overdue=late),
-                  "areas": selectors.area_rows(period, scope, day=day, overdue=late),
-                  "groups": selectors.group_rows(period, scope, day=day, overdue=late),
-                  "trend": selectors.monthly_trend(period, scope),
-                  "categories": selectors.category_rows(period, scope)}
+    cur, prev, tables = cache.kept(period, scope, day, lambda: _figures(period, scope, day))
     threshold = form.get_threshold()
     units = tables["units"]
     for u in units:

@@ -172,7 +172,7 @@ SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_HOURS * 3600)
 OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="相山区人大")
 # Seconds between the password step and the code step before the password must be entered again.
-OTP_PENDING_SECONDS = env.int("OTP_PENDING_SECONDS", default=300)
+OTP_PENDING_SECONDS = env.int("OTP_PENDING_SECONDS", default=120)
 
 # django-axes: lock an account (not the whole office's NAT address) after 5 failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -288,7 +288,7 @@ NOTIFY_DINGTALK_WEBHOOK_URL = env("NOTIFY_DINGTALK_WEBHOOK_URL", default="")
 NOTIFY_DEFAULT_CHANNELS = env.list("NOTIFY_DEFAULT_CHANNELS", default=["sms", "email"])
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
 NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
-NOTIFY_CLAIM_SECONDS = env.int("NOTIFY_CLAIM_SECONDS", default=300)
+NOTIFY_CLAIM_SECONDS = env.int("NOTIFY_CLAIM_SECONDS", default=120)
 # An item overdue for more than this many working days is escalated to the leaders.
 NOTIFY_ESCALATE_AFTER_WORKDAYS = env.int("NOTIFY_ESCALATE_AFTER_WORKDAYS", default=5)
 # Absolute links in SMS and e-mail, e.g. https://rd.xiangshan.gov.cn
@@ -321,6 +321,9 @@ CACHES = {
 # show within it; the user's own at once (core.nav).
 NAV_BADGE_CACHE = "nav"
 NAV_BADGE_CACHE_SECONDS = env.int("NAV_BADGE_CACHE_SECONDS", default=30)
+# The dashboards' figures of a period and scope are kept this long (seconds; 0: counted on every request),
+# and dropped at once by any change to what they count (dashboards/cache.py).
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=120)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.DeviceTokenAuthentication",
                                        "rest_framework.authentication.SessionAuthentication"],
