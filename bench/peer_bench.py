@@ -10,7 +10,7 @@
     done
     .venv/bin/python bench/peer_bench.py --peer-dir "$d" \\
         --small postgres://postgres@127.0.0.1:5432/xs_bench_1000 --large postgres://postgres@127.0.0.1:5432/xs_bench_1000000 \\
-        [--requests 30] [--warmup 3] [--workers 2] [--kept 30] [--wrk 20]
+        [--requests 30] [--warmup 3] [--workers 2] [--kept 30] [--figures-kept 120] [--wrk 20]
 
 Each side runs in its own gunicorn (2 sync workers, DEBUG off, as the peer's measure.py). Every page is
 requested as the role that uses it (district staff, area staff, a unit, a deputy, a leader), signed in
@@ -18,7 +18,8 @@ through a session made in that database. One timed round asks every page once on
 so load changes hit all sides alike. Reported: median and p95 client wall time of the full response, the
 SQL query count of one request (in-process), and the ratios 1M / 1k and product / peer. `--kept` is
 NAV_BADGE_CACHE_SECONDS of the product's servers (production's default is 30; 0 counts the badges on every
-page). `--wrk SECONDS` then runs wrk with 32 connections on the dashboard and the item list at 1M.
+page). `--figures-kept` is DASHBOARD_CACHE_SECONDS (production's 120: the dashboards' figures kept until
+anything they count changes; 0 counts them on every request, the cold path). `--wrk SECONDS` then runs wrk with 32 connections on the dashboard and the item list at 1M.
 """
 
 import argparse
@@ -146,10 +147,11 @@ def stop(proc):
             proc.kill()
 
 
-def start_product(db_url, workers, kept, log):
+def start_product(db_url, workers, kept, log, figures_kept=120):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "xiangshan.settings.test",
-           "ALLOWED_HOSTS": HOST, "NAV_BADGE_CACHE_SECONDS": str(kept)}
+           "ALLOWED_HOSTS": HOST, "NAV_BADGE_CACHE_SECONDS": str(kept),
+           "DASHBOARD_CACHE_SECONDS": str(figures_kept)}
     proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "xiangshan.wsgi", "-b", f"{HOST}:{port}",
                              "-w", str(workers), "--worker-class", "sync", "--timeout", "300",
                              "--log-level", "warning"], cwd=ROOT, env=env, stdout=open(log, "w"),
@@ -243,6 +245,9 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--kept", type=int, default=30)
+    parser.add_argument("--figures-kept", type=int, default=120,
+                        help="DASHBOARD_CACHE_SECONDS of the product's servers (production's default 120; 0 counts "
+                             "the dashboard's figures on every request)")
     parser.add_argument("--wrk", type=int, default=0, help="seconds of wrk -c 32 at 1M (0: none)")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "peer-bench")
     args = parser.parse_args()
@@ -258,7 +263,8 @@ def main():
             info = json.loads(subprocess.run([sys.executable, __file__, "--prepare"], cwd=ROOT, check=True,
                                              env={**os.environ, "DATABASE_URL": db}, capture_output=True,
                                              text=True).stdout.strip().splitlines()[-1])
-            proc, base = start_product(db, args.workers, args.kept, args.out / f"product-{name}-{stamp}.log")
+            proc, base = start_product(db, args.workers, args.kept, args.out / f"product-{name}-{stamp}.log",
+                                       args.figures_kept)
             procs.append(proc)
             sessions = {}
             for role, cookie in info["cookies"].items():
@@ -290,7 +296,7 @@ def main():
         print(f"\n{time.strftime('%Y-%m-%d %H:%M')} · items {sides['1k']['info']['items']:,} / "
               f"{sides['1M']['info']['items']:,}, deputies {sides['1M']['info']['deputies']:,} · "
               f"{args.requests} timed rounds after {args.warmup} · {args.workers} sync workers per side · "
-              f"NAV_BADGE_CACHE_SECONDS={args.kept} · load {load_start:.2f} → {load_end:.2f}\n")
+              f"NAV_BADGE_CACHE_SECONDS={args.kept} · DASHBOARD_CACHE_SECONDS={args.figures_kept} · load {load_start:.2f} → {load_end:.2f}\n")
         print("| page | role | 1k: median / p95 ms | 1M: median / p95 ms | 1M ÷ 1k | queries 1k / 1M | KiB 1M "
               "| peer 100k: median ms | 1M ÷ peer |")
         print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
