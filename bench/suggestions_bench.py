@@ -4,8 +4,9 @@
     .venv/bin/python manage.py migrate
     .venv/bin/python bench/suggestions_bench.py [--runs 15] [--sessions 10] [--per-session 5000]
 
-Seeds (bulk_create, a realistic mix of states, classes, ratings, 面商 and units) one session of 1,000
-suggestions, measures, then grows to `--sessions` × `--per-session` and measures again in the same run.
+Seeds (bulk_create, a realistic mix of states, classes, ratings, 面商 and units; the columns the doors
+copy for the report, the rows' session and the lead deputy's first-round ratings, filled alike) one session
+of 1,000 suggestions, measures, then grows to `--sessions` × `--per-session` and measures again in the same run.
 Each page goes through Django's test client in-process (server time: routing, middleware, SQL,
 templates; no network), twice to warm up, then `--runs` times: median and p95 ms, SQL queries.
 The target (issue 11): ≤ 100 ms median and the same query count at both sizes.
@@ -56,19 +57,21 @@ def seed(session, n, deputies, units, rnd):
             work_rating=rnd.choice(ratings) if state == State.CONCLUDED else "",
             result_rating=rnd.choice(ratings) if state == State.CONCLUDED else "",
             supervised=state == State.CONCLUDED and rnd.random() < 0.01))
+    for r in rows:  # the lead deputy's round-1 evaluation below carries the same ratings
+        r.first_work_rating, r.first_result_rating = r.work_rating, r.result_rating
     made = Suggestion.objects.bulk_create(rows, batch_size=2000)
     su, cons, evs = [], [], []
     for s in made:
         if s.accepted_at is None:
             continue
         lead = rnd.choice(units)
-        su.append(SuggestionUnit(suggestion=s, unit=lead, role=UnitRole.LEAD, round=1, is_current=True,
-                                 due_date=s.reply_due))
+        su.append(SuggestionUnit(suggestion=s, session=session, unit=lead, role=UnitRole.LEAD, round=1,
+                                 is_current=True, due_date=s.reply_due))
         if rnd.random() < 0.3:
-            su.append(SuggestionUnit(suggestion=s, unit=rnd.choice(units), role=UnitRole.CO, round=1,
-                                     is_current=True, due_date=s.reply_due))
+            su.append(SuggestionUnit(suggestion=s, session=session, unit=rnd.choice(units), role=UnitRole.CO,
+                                     round=1, is_current=True, due_date=s.reply_due))
         if s.answered_at:
-            cons.append(Consultation(suggestion=s, unit=lead, round=1,
+            cons.append(Consultation(suggestion=s, session=session, unit=lead, round=1,
                                      form=rnd.choice([ConsultationForm.MEETING, ConsultationForm.VISIT,
                                                       ConsultationForm.PHONE, ConsultationForm.NONE])))
         if s.work_rating:

@@ -344,6 +344,7 @@ def _create(row, *, sessions, units, cfg, categories, filename) -> Suggestion:
         reject_reason=gettext("历史数据导入") if state == State.NOT_ACCEPTED else "",
         handling_round=1 if accepted else 0, reply_class=cls,
         work_rating=row["work"], result_rating=row["result"],
+        first_work_rating=row["work"] if concluded else "", first_result_rating=row["result"] if concluded else "",
         submitted_at=_at(base, 9), registered_at=_at(base, 9, 10), accepted_at=_at(base, 9, 30) if accepted else None,
         assigned_at=_at(a, 10) if a else None, reply_due=due,
         first_replied_at=_at(r, 16) if r else None, replied_on_time=(r <= due) if r and due else None,
@@ -358,10 +359,12 @@ def _create(row, *, sessions, units, cfg, categories, filename) -> Suggestion:
                                   for pk in row["co"]])
     lead_role = UnitRole.SPLIT if len(row["lead_units"]) > 1 else UnitRole.LEAD
     if accepted:
-        parts = [SuggestionUnit(suggestion=s, unit=units[n], role=lead_role, round=1, assigned_at=s.assigned_at,
-                                due_date=due, done_at=s.first_replied_at) for n in row["lead_units"]]
-        parts += [SuggestionUnit(suggestion=s, unit=units[n], role=UnitRole.CO, round=1, assigned_at=s.assigned_at,
-                                 due_date=due_in_months(a, cfg.co_opinion_months), done_at=s.first_replied_at)
+        parts = [SuggestionUnit(suggestion=s, session=session, unit=units[n], role=lead_role, round=1,
+                                assigned_at=s.assigned_at, due_date=due, done_at=s.first_replied_at)
+                 for n in row["lead_units"]]
+        parts += [SuggestionUnit(suggestion=s, session=session, unit=units[n], role=UnitRole.CO, round=1,
+                                 assigned_at=s.assigned_at, due_date=due_in_months(a, cfg.co_opinion_months),
+                                 done_at=s.first_replied_at)
                   for n in row["co_units"]]
         SuggestionUnit.objects.bulk_create(parts)
     if r:

@@ -6,7 +6,9 @@ How the session figures come out of these tables (suggestions/selectors.py):
 - accepted (立案): ``accepted_at`` not null; concluded (办结): accepted and ``state == CONCLUDED``;
 - satisfaction of each dimension: (满意 + 基本满意) / rated, where rated excludes 未表态 (``work_rating``,
   ``result_rating`` hold the lead deputy's final ratings);
-- on time: ``replied_on_time`` (the first-round reply on or before its due date), null until replied.
+- on time: ``replied_on_time`` (the first-round reply on or before its due date), null until replied;
+- first-round satisfaction: ``first_work_rating`` / ``first_result_rating``, the lead deputy's round-1
+  evaluation as the doors that record it copy it onto the suggestion.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from core.models import SingletonSettings
 from deputies.choices import Level
 
 from .choices import (
+    REPLYING_ROLES,
     Action,
     ConsultationAnswer,
     ConsultationForm,
@@ -200,6 +203,12 @@ class Suggestion(models.Model):
                                    help_text=_("B/C 类答复:计划措施落实前列入跟踪清单。"))
     work_rating = models.CharField(_("办理工作评价"), max_length=20, choices=Rating.choices, blank=True)
     result_rating = models.CharField(_("办理结果评价"), max_length=20, choices=Rating.choices, blank=True)
+    # The lead deputy's first-round ratings (their round-1 Evaluation, blank until it exists), copied by
+    # the doors that record an evaluation: the report's 首轮满意率 without joining the evaluations.
+    first_work_rating = models.CharField(_("首轮办理工作评价"), max_length=20, choices=Rating.choices, blank=True,
+                                         editable=False)
+    first_result_rating = models.CharField(_("首轮办理结果评价"), max_length=20, choices=Rating.choices, blank=True,
+                                           editable=False)
     dissatisfied_count = models.PositiveSmallIntegerField(_("不满意次数"), default=0)
 
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -277,6 +286,11 @@ class SuggestionUnit(models.Model):
     with ``is_current`` false."""
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="units")
+    # The suggestion's session, copied onto the row by the doors that create rows (a suggestion never
+    # changes session): the session report reads one session's rows through `sugg_unit_session_replying`
+    # instead of joining every session's rows to the suggestions.
+    session = models.ForeignKey(Session, verbose_name=_("会议"), on_delete=models.PROTECT, related_name="+",
+                                editable=False, db_index=False)
     unit = models.ForeignKey("units.HandlingUnit", verbose_name=_("承办单位"), on_delete=models.PROTECT,
                              related_name="suggestion_parts")
     role = models.CharField(_("承办方式"), max_length=10, choices=UnitRole.choices, default=UnitRole.LEAD)
@@ -293,7 +307,11 @@ class SuggestionUnit(models.Model):
         verbose_name = _("承办单位(建议)")
         verbose_name_plural = _("承办单位(建议)")
         ordering = ["suggestion", "-round", "role", "id"]
-        indexes = [models.Index(fields=["unit", "is_current"], name="sugg_unit_current")]
+        indexes = [models.Index(fields=["unit", "is_current"], name="sugg_unit_current"),
+                   # The report's unit table: a session's replying rows (lead or 分办, not cancelled), read
+                   # from the index alone.
+                   models.Index(fields=["session", "unit", "suggestion"], name="sugg_unit_session_replying",
+                                condition=Q(cancelled_at__isnull=True, role__in=REPLYING_ROLES))]
 
     def __str__(self):
         return f"{self.unit} {self.get_role_display()}"
@@ -333,6 +351,10 @@ class Consultation(models.Model):
     confirms or disputes it."""
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="consultations")
+    # The suggestion's session, copied by the door that records 面商 (as on SuggestionUnit): 见面率 reads
+    # one session's records through `sugg_consult_met`.
+    session = models.ForeignKey(Session, verbose_name=_("会议"), on_delete=models.PROTECT, related_name="+",
+                                editable=False, db_index=False)
     unit = models.ForeignKey("units.HandlingUnit", verbose_name=_("承办单位"), on_delete=models.PROTECT,
                              related_name="+")
     round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
@@ -352,6 +374,10 @@ class Consultation(models.Model):
         verbose_name = _("面商记录")
         verbose_name_plural = _("面商记录")
         ordering = ["suggestion", "-round", "-recorded_at"]
+        # 见面率: whether a suggestion of the session (or a unit's part of it) had a 面商 other than 未沟通,
+        # from the session's entries of the index alone.
+        indexes = [models.Index(fields=["session", "suggestion", "unit"], name="sugg_consult_met",
+                                condition=~Q(form=ConsultationForm.NONE))]
 
     def __str__(self):
         return f"{self.get_form_display()} {self.suggestion_id}"

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.loops import due_soon_q, overdue_q
+from units.models import HandlingUnit
 
 from .choices import GIVEN_RATINGS, GOOD_RATINGS, REPLYING_ROLES, ConsultationForm, Rating, ReplyClass, State
-from .models import Consultation, Evaluation, Session, Suggestion, SuggestionUnit
+from .models import Consultation, Session, Suggestion, SuggestionUnit
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -40,10 +43,12 @@ UNIT_FIGURES = ("total", "accepted", "merged", "not_accepted", "answered", "met"
                 "result_unrated", *(f"class_{c}" for c in ReplyClass.values))
 
 
-def figure_conditions(p: str = "", pk=None, unit=None) -> dict[str, Q]:
+def figure_conditions(p: str = "", pk=None, unit=None, session=None) -> dict[str, Q]:
     """Each figure's condition on a suggestion. `p` is the path to the suggestion ("" from Suggestion,
     "suggestion__" from SuggestionUnit), `pk` the reference to its primary key (default OuterRef("pk")),
-    `unit` restricts 面商 to one unit's (a HandlingUnit or an OuterRef) as the unit table counts it."""
+    `unit` restricts 面商 to one unit's (a HandlingUnit, an OuterRef or the unit table's column) as the
+    unit table counts it; `session`, the suggestions' session, lets 面商 be read from that session's
+    entries of `sugg_consult_met` (a record's session is its suggestion's: the same condition)."""
     pk = OuterRef("pk") if pk is None else pk
 
     def q(**kw):
@@ -52,12 +57,10 @@ def figure_conditions(p: str = "", pk=None, unit=None) -> dict[str, Q]:
     accepted = q(accepted_at__isnull=False)
     answered = q(answered_at__isnull=False)
     met = Consultation.objects.filter(suggestion=pk).exclude(form=ConsultationForm.NONE)
+    if session is not None:
+        met = met.filter(session=session)
     if unit is not None:
         met = met.filter(unit=unit)
-
-    def first(field, ratings):
-        return Q(Exists(Evaluation.objects.filter(suggestion=pk, round=1, deputy_id=OuterRef(p + "lead_deputy_id"),
-                                                  **{f"{field}__in": ratings})))
 
     return {
         "total": q(number__isnull=False), "accepted": accepted,
@@ -71,9 +74,10 @@ def figure_conditions(p: str = "", pk=None, unit=None) -> dict[str, Q]:
         "result_rated": accepted & q(result_rating__in=GIVEN_RATINGS),
         "result_good": accepted & q(result_rating__in=GOOD_RATINGS),
         "result_unrated": accepted & q(result_rating=Rating.NO_ANSWER),
-        "first_work_rated": first("work_rating", GIVEN_RATINGS), "first_work_good": first("work_rating", GOOD_RATINGS),
-        "first_result_rated": first("result_rating", GIVEN_RATINGS),
-        "first_result_good": first("result_rating", GOOD_RATINGS),
+        # The lead deputy's round-1 evaluation, as the doors copy it onto the suggestion.
+        "first_work_rated": q(first_work_rating__in=GIVEN_RATINGS), "first_work_good": q(first_work_rating__in=GOOD_RATINGS),
+        "first_result_rated": q(first_result_rating__in=GIVEN_RATINGS),
+        "first_result_good": q(first_result_rating__in=GOOD_RATINGS),
         **{f"class_{c}": accepted & q(reply_class=c) for c in ReplyClass.values},
         "rehandled": q(handling_round__gt=1), "tracking": q(tracking=True), "supervised": q(supervised=True),
     }
@@ -90,22 +94,16 @@ def figure_queryset(session: Session, key: str, unit=None):
     qs = Suggestion.objects.filter(session=session)
     if unit is not None:
         qs = qs.filter(replying_unit_q(unit))
+    # 面商 from every record, not only the session's entries: the drill-down also checks the copied session.
     return qs.filter(figure_conditions(unit=unit)[key])
 
 
 def session_counts(session: Session) -> dict:
-    """Every session figure counted in one query.
-
-    The first-round figures join the lead deputy's round-1 evaluation once (at most one row: one
-    evaluation per deputy and round) instead of four subqueries per suggestion; they count exactly what
-    `figure_conditions` (the drill-down) lists."""
-    qs = Suggestion.objects.filter(session=session).alias(first_eval=FilteredRelation(
-        "evaluations", condition=Q(evaluations__round=1, evaluations__deputy_id=F("lead_deputy_id"))))
-    conds = figure_conditions()
-    for field in ("work", "result"):
-        conds[f"first_{field}_rated"] = Q(**{f"first_eval__{field}_rating__in": GIVEN_RATINGS})
-        conds[f"first_{field}_good"] = Q(**{f"first_eval__{field}_rating__in": GOOD_RATINGS})
-    return qs.aggregate(**{k: Count("pk", filter=c) for k, c in conds.items()})
+    """Every session figure counted in one query over the session's suggestions alone (the first-round
+    figures read the ratings the doors copy onto the suggestion; 面商 one probe of `sugg_consult_met`), with
+    exactly the conditions the drill-down (`figure_conditions`) lists."""
+    return (Suggestion.objects.filter(session=session)
+            .aggregate(**{k: Count("pk", filter=c) for k, c in figure_conditions(session=session).items()}))
 
 
 def session_stats(session: Session, *, counts: dict | None = None, units: list | None = None) -> dict:
@@ -196,16 +194,35 @@ def unit_report(session: Session) -> list[dict]:
     completion first (then by name), in one grouped query: total, 立案, 并案, 不予立案, answered, 办结,
     办结率, A/B/C/D, on-time reply rate, 见面率 (answered with this unit's 面商 other than 未沟通) and the
     satisfaction of each dimension ((满意+基本满意)/rated; 未表态 not rated). `counts` holds the row's raw
-    count of each of UNIT_FIGURES (the same conditions as `figure_queryset(session, key, unit)`)."""
-    cond = figure_conditions("suggestion__", pk=OuterRef("suggestion_id"), unit=OuterRef("unit_id"))
-    rows = (SuggestionUnit.objects
-            .filter(suggestion__session=session, role__in=REPLYING_ROLES, cancelled_at__isnull=True)
-            .values("unit_id", "unit__name")
-            .annotate(**{k: Count("suggestion", distinct=True, filter=cond[k]) for k in UNIT_FIGURES}))
+    count of each of UNIT_FIGURES (the same conditions as `figure_queryset(session, key, unit)`).
+
+    The query reads the session's distinct (suggestion, unit) pairs from `sugg_unit_session_replying`
+    (a unit counts a suggestion once whatever its rounds), joins each pair's suggestion once, laterally,
+    where `figure_conditions` (with the pair's unit for 面商) becomes one flag per figure, and counts the
+    flags per unit: no COUNT(DISTINCT …), no scan of other sessions' rows."""
+    qn = connection.ops.quote_name
+    pairs = (SuggestionUnit.objects.filter(session=session, role__in=REPLYING_ROLES, cancelled_at__isnull=True)
+             .order_by().values("suggestion_id", "unit_id").distinct())
+    cond = figure_conditions(unit=RawSQL(f"{qn('pairs')}.{qn('unit_id')}", ()), session=session)
+    flags = (Suggestion.objects.filter(pk=RawSQL(f"{qn('pairs')}.{qn('suggestion_id')}", ()))
+             .order_by().values(**{f"is_{k}": ExpressionWrapper(cond[k], output_field=BooleanField())
+                                   for k in UNIT_FIGURES}))
+    pairs_sql, pairs_params = pairs.query.sql_with_params()
+    flags_sql, flags_params = flags.query.sql_with_params()
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE {qn('flags')}.{qn('is_' + k)})" for k in UNIT_FIGURES)
+    unit_table = qn(HandlingUnit._meta.db_table)
+    sql = (f"SELECT {qn('pairs')}.{qn('unit_id')}, {unit_table}.{qn('name')}, {counts} "
+           f"FROM ({pairs_sql}) {qn('pairs')} "
+           f"INNER JOIN {unit_table} ON ({unit_table}.{qn('id')} = {qn('pairs')}.{qn('unit_id')}) "
+           f"CROSS JOIN LATERAL ({flags_sql}) {qn('flags')} "
+           f"GROUP BY 1, 2")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*pairs_params, *flags_params))
+        rows = [(unit_id, name, dict(zip(UNIT_FIGURES, n, strict=True))) for unit_id, name, *n in cursor.fetchall()]
     out = []
-    for r in rows:
+    for unit_id, name, r in rows:
         out.append({
-            "unit_id": r["unit_id"], "name": r["unit__name"], "total": r["total"], "accepted": r["accepted"],
+            "unit_id": unit_id, "name": name, "total": r["total"], "accepted": r["accepted"],
             "merged": r["merged"], "not_accepted": r["not_accepted"], "answered": r["answered"],
             "concluded": r["concluded"], "completion_rate": _rate(r["concluded"], r["accepted"]),
             "classes": [(c, r[f"class_{c}"]) for c in ReplyClass.values],

@@ -425,7 +425,7 @@ def suggestion_assign(*, suggestion, actor, lead_unit=None, co_units=(), split_u
         rows += [SuggestionUnit(suggestion=s, unit=u, role=UnitRole.CO, due_date=co_due) for u in co_units]
         rows += [SuggestionUnit(suggestion=s, unit=u, role=UnitRole.SPLIT, due_date=due) for u in split_units]
         for row in rows:
-            row.round, row.assigned_at = s.handling_round, now
+            row.round, row.assigned_at, row.session_id = s.handling_round, now, s.session_id
         SuggestionUnit.objects.bulk_create(rows)
         old = s.state
         s.state, s.assigned_at, s.reply_due, s.extension_months = State.HANDLING, now, due, 0
@@ -571,8 +571,8 @@ def suggestion_consult(*, suggestion, actor, form: str, date=None, person_name: 
         person_name = _text(person_name, _("单位人员姓名"), required=met)[:30]
         person_level = _choice(person_level, ConsultationLevel, _("人员层级"), required=met)
         row = Consultation.objects.create(
-            suggestion=s, unit=actor.unit, round=s.handling_round, form=form, date=date, person_name=person_name,
-            person_level=person_level, note=_text(note, _("情况"), required=False), recorded_by=actor)
+            suggestion=s, session_id=s.session_id, unit=actor.unit, round=s.handling_round, form=form, date=date,
+            person_name=person_name, person_level=person_level, note=_text(note, _("情况"), required=False), recorded_by=actor)
         event = _event(s, Action.CONSULT, actor, s.state, comment=str(ConsultationForm(form).label),
                        unit=actor.unit, data={"consultation": row.pk})
         _notify(s, event, [s.lead_deputy], _("请确认面商情况"), task=f"consultation:{row.pk}")
@@ -763,6 +763,7 @@ def suggestion_evaluate(*, suggestion, actor, work_rating: str, result_rating: s
         old = s.state
         s.work_rating, s.result_rating, s.evaluated_at = ratings["work"], ratings["result"], now
         update = ["work_rating", "result_rating", "evaluated_at"]
+        _first_round_rating(s, row, update)
         if Rating.DISSATISFIED in ratings.values():
             s.dissatisfied_count += 1
             update.append("dissatisfied_count")
@@ -782,6 +783,15 @@ def suggestion_evaluate(*, suggestion, actor, work_rating: str, result_rating: s
         elif s.state == State.SUPERVISION:
             _notify(s, event, _district_staff(), _("建议两次不满意,转督办"), task="supervise")
     return row
+
+
+def _first_round_rating(s, row, update):
+    """The lead deputy's round-1 evaluation `row` also onto the suggestion (``first_work_rating``,
+    ``first_result_rating``: the report's first-round figures). A co-signer's never: the lead deputy
+    is never a co-signer."""
+    if row.round == 1 and row.deputy_id == s.lead_deputy_id:
+        s.first_work_rating, s.first_result_rating = row.work_rating, row.result_rating
+        update += ["first_work_rating", "first_result_rating"]
 
 
 def _cosigner_evaluation(s, actor, ratings, comment, now) -> Evaluation:
@@ -808,8 +818,8 @@ def _reopen(s, now, update):
     SuggestionUnit.objects.filter(pk__in=[p.pk for p in parts]).update(is_current=False)
     s.handling_round += 1
     SuggestionUnit.objects.bulk_create([
-        SuggestionUnit(suggestion=s, unit_id=p.unit_id, role=p.role, round=s.handling_round, assigned_at=now,
-                       due_date=due) for p in parts])
+        SuggestionUnit(suggestion=s, session_id=s.session_id, unit_id=p.unit_id, role=p.role, round=s.handling_round,
+                       assigned_at=now, due_date=due) for p in parts])
     s.state, s.reply_due = State.HANDLING, due
     update += ["state", "reply_due", "handling_round"]
 
@@ -822,12 +832,13 @@ def suggestion_expire_evaluation(*, suggestion, actor=None, today: datetime.date
         if s.evaluation_due is not None and today <= s.evaluation_due:
             raise LoopError(_("评价期限未到(截止 %(due)s)。") % {"due": s.evaluation_due.isoformat()})
         now = timezone.now()
-        Evaluation.objects.create(suggestion=s, deputy=s.lead_deputy, round=s.handling_round,
-                                  work_rating=Rating.NO_ANSWER, result_rating=Rating.NO_ANSWER, entered_by=actor,
-                                  evaluated_at=now)
+        row = Evaluation.objects.create(suggestion=s, deputy=s.lead_deputy, round=s.handling_round,
+                                        work_rating=Rating.NO_ANSWER, result_rating=Rating.NO_ANSWER,
+                                        entered_by=actor, evaluated_at=now)
         old = s.state
         s.work_rating = s.result_rating = Rating.NO_ANSWER
         update = ["work_rating", "result_rating"]
+        _first_round_rating(s, row, update)
         _conclude(s, now, update)
         s.save(update_fields=update)
         _event(s, Action.EXPIRE_EVALUATION, actor, old, comment=_("评价期限内未表态"))
