@@ -34,3 +34,74 @@ def count_many(querysets: dict, cap: int | None = None) -> dict[str, int]:
             cursor.execute("SELECT " + ", ".join(sql for _, sql in parts), params)
             out.update(zip((key for key, _ in parts), cursor.fetchone(), strict=True))
     return out
+
+
+class Prepared:
+    """A queryset of model instances whose SQL is compiled once per process (and database connection),
+    then run again with other values — for the few lookups on a public page's hot path, where building
+    and compiling the queryset costs several times what the database takes to answer (the residents' QR
+    page: its code, deputy, station, area and whether the deputy is in office, 2 ms of CPU of which the
+    database's answer is 0.1; bench/RESULTS.md, "Residents' intake").
+
+    `build(**placeholders)` returns the queryset; each name in `names` is a value the queryset compares
+    for equality (``filter(token=token)``), given a unique placeholder when compiling and found again
+    among the compiled parameters (exactly once, or compiling fails). The rows become instances as
+    Django's own iteration makes them: select_related objects and annotations included. Only for a
+    queryset whose SQL depends on nothing but these values (not the time, the user, a setting)."""
+
+    def __init__(self, build, *names: str):
+        import weakref
+
+        self.build, self.names = build, names
+        self._compiled = weakref.WeakKeyDictionary()  # per connection (one per thread)
+
+    def _compile(self, connection):
+        import secrets
+
+        from django.db.models.query import get_related_populators
+
+        marks = {name: f"prepared:{name}:{secrets.token_hex(8)}" for name in self.names}
+        qs = self.build(**marks)
+        compiler = qs.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        slots = {}
+        for name, mark in marks.items():
+            found = [i for i, value in enumerate(params) if value == mark]
+            if len(found) != 1:
+                raise ValueError(f"Prepared: the value {name!r} is not one plain parameter of the query")
+            slots[name] = found[0]
+        info = compiler.klass_info
+        first, last = info["select_fields"][0], info["select_fields"][-1] + 1
+        fields = [column[0].target.attname for column in compiler.select[first:last]]
+        compiled = (compiler, sql, list(params), slots, info["model"], fields, (first, last),
+                    get_related_populators(info, compiler.select, connection.alias),
+                    dict(compiler.annotation_col_map or {}))
+        self._compiled[connection] = compiled
+        return compiled
+
+    def all(self, *, using: str = "default", **values) -> list:
+        from django.db import connections
+
+        connection = connections[using]
+        compiled = self._compiled.get(connection) or self._compile(connection)
+        compiler, sql, params, slots, model, fields, (first, last), related, annotations = compiled
+        params = list(params)
+        for name, slot in slots.items():
+            params[slot] = values[name]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        out = []
+        for row in compiler.results_iter(results=[rows]):
+            obj = model.from_db(using, fields, row[first:last])
+            for populator in related:
+                populator.populate(row, obj)
+            for attr, position in annotations.items():
+                setattr(obj, attr, row[position])
+            out.append(obj)
+        return out
+
+    def first(self, **values):
+        """The first row (the queryset's own order and slice decide which), or None."""
+        rows = self.all(**values)
+        return rows[0] if rows else None

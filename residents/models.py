@@ -174,6 +174,9 @@ class Report(models.Model):
     transferred_at = models.DateTimeField(_("转交时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     purged_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
+    # Set by the worker when it takes the receipt SMS (回执短信) of a confirmed report: sent once
+    # (services.receipt_send); cleared again when the gateway refused it.
+    receipt_sent_at = models.DateTimeField(_("回执短信发送时间"), null=True, blank=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 

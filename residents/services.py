@@ -10,6 +10,7 @@ door (`petitions.workflow.item_create`); no Item row is written here.
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
 
 from django.conf import settings
@@ -29,12 +30,15 @@ from core.loops import (
     notify_on_commit,
     record_event,
 )
+from core.queries import Prepared
 from deputies.models import Deputy, DeputyHome
 
 from . import limits
 from .choices import CLOSED_STATES, RESIDENT_RATINGS, TRANSITIONS, Action, Actor, CodeKind, Satisfaction, State
 from .models import BLOCKLIST_ROLES, STAFF_ROLES, BlockedPhone, Report, ReportEvent, ReportPhoto, ResidentCode
 from .sms import SmsClient, SmsError
+
+logger = logging.getLogger(__name__)
 
 CODE_TTL = datetime.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -126,6 +130,29 @@ def codes_with_usable(qs=None):
     return qs.annotate(deputy_in_office=Exists(Deputy.objects.in_office().filter(pk=OuterRef("deputy_id"))))
 
 
+# The QR page's lookup, in every request of a meeting's burst: compiled once per process (core.queries).
+_CODE_BY_TOKEN = Prepared(lambda token: codes_with_usable().select_related("deputy", "home", "area")
+                          .filter(token=token).order_by()[:1], "token")
+
+
+# The confirmation page's lookup: the report, with its code, deputy and the deputy's account for who is
+# told (_handlers, notifications.services.notify).
+_REPORT_BY_TOKEN = Prepared(lambda token: Report.objects.select_related("code__deputy__user")
+                            .filter(status_token=token).order_by()[:1], "token")
+
+
+def report_by_token(token: str) -> Report | None:
+    """The report of a status link with its code, the code's deputy and their account, in one query (None
+    if unknown)."""
+    return _REPORT_BY_TOKEN.first(token=token)
+
+
+def code_by_token(token: str) -> ResidentCode | None:
+    """The code of a QR link, with its deputy, station and area and whether its deputy is in office, in
+    one query (None for an unknown token; `code_usable` says whether it may be used)."""
+    return _CODE_BY_TOKEN.first(token=token)
+
+
 # ---------------------------------------------------------------------------------------------
 # The resident's side: write, confirm by SMS
 
@@ -136,6 +163,7 @@ def _hash(report: Report, value: str) -> str:
     return salted_hmac("residents.verify", f"{report.status_token}:{value}").hexdigest()
 
 
+_BLOCKED = Prepared(lambda phone: BlockedPhone.objects.filter(phone=phone).order_by()[:1], "phone")
 _PHONE_LIMITED = _("该手机号获取验证码过于频繁(每分钟 1 次、每小时 5 次、每天 10 次),请稍后再试。")
 
 
@@ -143,7 +171,7 @@ def _check_send_limits(*, phone: str, ip: str, code: ResidentCode | None = None)
     """The IP, code and number limits, counted in that order in one Redis round trip (a request refused
     for its IP is not counted against the code or the number). A blocked number is not counted and is
     told exactly what a number over its limit is told (nothing to learn from it)."""
-    blocked = BlockedPhone.objects.filter(phone=phone).exists()
+    blocked = _BLOCKED.first(phone=phone) is not None
     checks = [("ip", ip, limits.ip_rules())]
     messages = [_("本网络提交过于频繁,请稍后再试。")]
     if code is not None:
@@ -257,8 +285,11 @@ def _lock(report, action, actor):
 def _handlers(report) -> list:
     """Who is told of a new report: the code's deputy, or the station's deputies on duty, else the
     area's staff."""
-    # One query for the code and its deputy (this runs in every confirmation).
-    code = ResidentCode.objects.select_related("deputy").get(pk=report.code_id)
+    # The code and its deputy as the confirmation page read them with the report (report_verify), else
+    # one query (this runs in every confirmation).
+    code = report.code if Report.code.is_cached(report) else None
+    if code is None or (code.deputy_id and not ResidentCode.deputy.is_cached(code)):
+        code = ResidentCode.objects.select_related("deputy").get(pk=report.code_id)
     if code.deputy_id:
         return [code.deputy]
     people = list(code.on_duty.all())
@@ -310,9 +341,12 @@ def report_verify(*, report: Report, code: str) -> Report:
     then a new code is needed); an expired or used code is refused."""
     code = (code or "").strip()
     error = None
+    read = report
     with transaction.atomic():
         report, _kinds = lock(report, Action.VERIFY, None, table=TRANSITIONS, actor_kinds=actor_kinds, model=Report,
                               stale_message=_("该验证码已使用过,您的来信已经提交。"))
+        if isinstance(read, Report) and Report.code.is_cached(read):
+            report.code = read.code  # a report's code never changes: who is told needs no query (_handlers)
         now = timezone.now()
         if not report.verify_hash or report.verify_attempts >= MAX_ATTEMPTS:
             error = _("验证码错误次数过多,请点击“重新发送”获取新的验证码。")
@@ -324,19 +358,52 @@ def report_verify(*, report: Report, code: str) -> Report:
             error = _("验证码不正确,请核对短信后重新输入。")
         else:
             mark_submitted(report)
-            phone, status = report.phone, report.status_url()
     if error:
         raise LoopError(error)
-    transaction.on_commit(lambda: _send_receipt(phone, report.receipt_no, status))
+    report_id = report.pk
+    # The receipt SMS goes from the worker: the resident is shown the same number and link at once.
+    transaction.on_commit(lambda: receipt_enqueue(report_id=report_id))
     return report
 
 
-def _send_receipt(phone, receipt_no, status_path):
+def receipt_enqueue(*, report_id: int) -> bool:
+    """Send `receipt_send` to the worker (after the confirmation's commit), on a connection kept in the
+    app's producer pool: opening one per request cost 3 ms of the web worker's CPU, ten times sending the
+    SMS itself (bench/RESULTS.md, "Residents' intake"). A broker that is down loses only this SMS, after
+    at most one quick retry: the resident's receipt page shows the same number and link."""
+    from .tasks import send_receipt
+
     try:
-        SmsClient().send(phone=phone, text=_("您的来信已提交,回执号 %(n)s,查询进展:%(url)s")
-                         % {"n": receipt_no, "url": settings.SITE_URL + status_path})
-    except SmsError:  # the receipt page shows the same link; a lost SMS loses nothing
-        pass
+        with send_receipt.app.producer_pool.acquire(block=True, timeout=2) as producer:
+            producer.connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
+            send_receipt.apply_async(args=[report_id], producer=producer, retry=False,
+                                     queue=getattr(settings, "RESIDENT_CELERY_QUEUE", None) or None)
+    except Exception as exc:
+        logger.warning("回执短信任务入队失败 (report %s): %s", report_id, exc)
+        return False
+    return True
+
+
+def receipt_send(*, report_id: int) -> str:
+    """The worker's half of a confirmation: the receipt SMS (回执号 and the status link) to the number the
+    report was confirmed with, once. A report not confirmed, already given its receipt (a task run
+    twice) or whose personal data were erased is left alone. Not retried when the gateway refuses (the
+    mark is cleared, nothing else happens): the resident saw the same on the receipt page."""
+    now = timezone.now()
+    # Claimed by one conditional UPDATE (a second run of the task finds nothing to claim), then read.
+    claimed = (Report.objects.filter(pk=report_id, receipt_sent_at__isnull=True, purged_at__isnull=True)
+               .exclude(state=State.PENDING).exclude(phone="").update(receipt_sent_at=now))
+    if not claimed:
+        return "stale"
+    report = Report.objects.only("phone", "receipt_no", "status_token").get(pk=report_id)
+    try:
+        SmsClient().send(phone=report.phone, text=_("您的来信已提交,回执号 %(n)s,查询进展:%(url)s")
+                         % {"n": report.receipt_no, "url": settings.SITE_URL + report.status_url()})
+    except SmsError as exc:
+        Report.objects.filter(pk=report_id, receipt_sent_at=now).update(receipt_sent_at=None)
+        logger.warning("回执短信发送失败 (report %s): %s", report_id, exc)
+        return "sms failed"
+    return "sent"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,8 +1,16 @@
 import datetime as dt
 
+from celery import shared_task
+
 from notifications.periodic import scheduled_job
 
-from .services import reports_close_unrated, reports_purge_personal
+from .services import receipt_send, reports_close_unrated, reports_purge_personal
+
+
+@shared_task(name="residents.send_receipt")
+def send_receipt(report_id: int) -> str:
+    """The receipt SMS of a confirmed report (queued after commit by report_verify); sent once."""
+    return receipt_send(report_id=report_id)
 
 
 @scheduled_job("residents.purge_personal_data")

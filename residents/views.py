@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -66,7 +67,7 @@ def _gone(request, message=None, status=404):
 
 def _code_for(token: str) -> ResidentCode | None:
     # One query: the code, its target and whether its deputy is in office (services.code_usable).
-    code = services.codes_with_usable().select_related("deputy", "home", "area").filter(token=token).first()
+    code = services.code_by_token(token)
     return code if code is not None and services.code_usable(code) else None
 
 
@@ -76,26 +77,32 @@ def intake(request, token: str):
     code = _code_for(token)
     if code is None:
         return _gone(request)
-    form = ReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "GET":  # the empty form is rendered once per process: made only then (the template)
+        return render(request, "residents/intake.html", {
+            "code": code, "form": SimpleLazyObject(ReportForm), "bound": False,
+            "retention_days": settings.RESIDENT_DATA_RETENTION_DAYS})
+    form = ReportForm(request.POST, request.FILES or None)
+    if form.is_valid():
         try:
             report = services.report_start(code=code, data=form.cleaned_data, ip=client_ip(request))
         except LoopError as exc:
             messages.error(request, exc.message)
         else:
             return redirect("residents_public:verify", report.status_token)
-    elif request.method == "POST":
+    else:
         messages.error(request, _("未能提交,请按提示修改。"))
     return render(request, "residents/intake.html", {
-        "code": code, "form": form, "retention_days": settings.RESIDENT_DATA_RETENTION_DAYS},
-        status=200 if request.method == "GET" or form.is_valid() else 400)
+        "code": code, "form": form, "bound": True, "retention_days": settings.RESIDENT_DATA_RETENTION_DAYS},
+        status=200 if form.is_valid() else 400)
 
 
 def _report_for(token: str, *, with_item: bool = False) -> Report:
     # The confirmation pages (in the burst of a meeting) need the report only; the status page also the
     # item a converted report follows (and the master it may have been merged into).
-    qs = Report.objects.select_related("item__merged_into") if with_item else Report.objects.all()
-    report = qs.filter(status_token=token).first()
+    if with_item:
+        report = Report.objects.select_related("item__merged_into").filter(status_token=token).first()
+    else:  # with its code and deputy, whom a confirmation tells (one query, compiled once)
+        report = services.report_by_token(token)
     if report is None:
         raise Http404
     return report

@@ -143,7 +143,9 @@ def notify_many(messages: Iterable[dict]) -> list[int]:
                                  fields=fields, deliveries=plan))
     if not entries:
         return []
-    with transaction.atomic():
+    # Within the caller's transaction (the usual case) no savepoint: two round trips less on every
+    # change that notifies, and an error here fails the caller's change anyway.
+    with transaction.atomic(savepoint=False):
         new = _insert(entries)
         rows = [(pk, channel, address, status, error)
                 for entry in entries if (pk := new.get(entry.key)) is not None

@@ -46,3 +46,52 @@ def test_several_checks_in_one_round_trip_stop_at_the_first_refused():
     assert [int(conn.get(k)) for k in phone_keys] == [1]
     assert limits.hit_many([("ip", "10.1.1.2", rules), ("phone", "13900000001", rules)]) == 1
     assert limits.hit("ip", "10.1.1.3", rules) is False and limits.hit("ip", "10.1.1.3", rules) is True
+
+
+def test_the_confirmation_keeps_its_query_budget(client, codes, sms, django_assert_num_queries):
+    from core import workdays
+    from residents.models import Report
+
+    client.post(f"/q/{codes['deputy'].token}/", report_data())
+    report = Report.objects.get()
+    workdays.entered()  # the holiday calendar, read once per process (core.workdays)
+    # The report with its code, deputy and account; under lock; its update and event; the deputy's
+    # notification preferences and roster number; the notification and its deliveries (no savepoint);
+    # the two of the test's transaction. The receipt SMS is queued after commit, not sent here.
+    with django_assert_num_queries(10):
+        ok = client.post(f"/q/s/{report.status_token}/verify/", {"code": sms.last_code("13912345678")})
+    assert ok["Location"] == f"/q/s/{report.status_token}/?new=1"
+    assert Report.objects.get().state == "submitted" and len(sms.messages) == 1
+
+
+def test_the_prepared_lookups_give_what_their_querysets_give(codes, django_assert_num_queries):
+    from residents import services
+    from residents.models import Report, ResidentCode
+
+    for code in codes.values():
+        expected = services.codes_with_usable().select_related("deputy", "home", "area").get(token=code.token)
+        with django_assert_num_queries(1):
+            found = services.code_by_token(code.token)
+            assert found.target_name == expected.target_name and found.area.name == expected.area.name
+            assert found.deputy_in_office is expected.deputy_in_office and services.code_usable(found)
+        assert {f.attname: getattr(found, f.attname) for f in ResidentCode._meta.concrete_fields} == {
+            f.attname: getattr(expected, f.attname) for f in ResidentCode._meta.concrete_fields}
+    assert services.code_by_token("no-such-token") is None
+    ResidentCode.objects.filter(pk=codes["deputy"].pk).update(is_active=False)
+    assert services.code_usable(services.code_by_token(codes["deputy"].token)) is False  # revoked: at once
+
+    report = Report.objects.create(code=codes["deputy"], area=codes["deputy"].area, category="urban",
+                                   text="小区门口路灯坏了两个月。", phone="13912345678")
+    with django_assert_num_queries(1):
+        found = services.report_by_token(report.status_token)
+        assert found.pk == report.pk and found.code.deputy.name == "刘芳"
+        assert found.code.deputy.user_id == codes["deputy"].deputy.user_id and found.code.deputy.user is not None
+    assert services.report_by_token("no-such-token") is None
+
+
+def test_a_prepared_query_refuses_a_value_that_is_not_a_plain_parameter(db):
+    from core.queries import Prepared
+    from residents.models import ResidentCode
+
+    with pytest.raises(ValueError, match="token"):
+        Prepared(lambda token: ResidentCode.objects.filter(token__icontains=token), "token").first(token="x")
