@@ -118,9 +118,9 @@ def xlsx_stream(workbook, filename: str, *, fallback: str | None = None):
 
 
 def xlsx_rows_stream(title: str, rows, filename: str, *, fallback: str | None = None):
-    """`rows` (the first one the header) as an .xlsx download: written by `xlsx_file_write` (XlsxWriter,
-    constant memory, about twice as fast as openpyxl's write-only mode) into a temporary file, then
-    streamed in `STREAM_CHUNK` pieces — for the lists' direct exports (up to JOB_EXPORT_ROWS rows)."""
+    """`rows` (the first one the header) as an .xlsx download: written by `xlsx_file_write` into a
+    temporary file, then streamed in `STREAM_CHUNK` pieces — for the lists' direct exports (up to
+    JOB_EXPORT_ROWS rows)."""
     import os
     import tempfile
 
@@ -208,46 +208,18 @@ def append(ws, row) -> None:
 
 
 def xlsx_file_write(path, title, rows, *, progress=None, every: int = 2000) -> int:
-    """Write `rows` (the first one the header) into a new .xlsx at `path` with XlsxWriter in
-    constant-memory mode — for the large exports run as background jobs (jobs/): about twice as fast as
-    openpyxl's write-only mode on the item export's rows (100,000 rows: 16 s against 36 s on the CI
-    machine under load) and flat in memory. The same cell rules as `cells`: control characters cleaned,
+    """Write `rows` (the first one the header) into a new .xlsx at `path` — the large exports run as
+    background jobs (jobs/) and the lists' direct exports: `core.sheetwriter`, flat in memory and about
+    seven times as fast as XlsxWriter's constant-memory mode (100,000 item rows: 0.9 s against 7.1 s; the
+    figures in bench/RESULTS.md, "Exports"). The same cell rules as `cells`: control characters cleaned,
     text a spreadsheet would run as a formula written as text with the quote prefix, rates as
-    percentages, Decimals as numbers. `progress(rows_written)` is called every `every` rows. Returns the
-    number of data rows (the header not counted)."""
-    import xlsxwriter
+    percentages, Decimals as numbers. The rows are read inside one transaction: a server-side cursor
+    (``.iterator()``) outside one is WITH HOLD, and PostgreSQL then computes every row before it sends
+    the first. `progress(rows_written)` is called every `every` rows. Returns the number of data rows
+    (the header not counted)."""
+    from django.db import transaction
 
-    from core.text import clean_text
+    from core import sheetwriter
 
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                         "strings_to_urls": False, "strings_to_numbers": False})
-    quoted = wb.add_format({"quote_prefix": True})
-    percent = wb.add_format({"num_format": PERCENT_FORMAT})
-    ws = wb.add_worksheet(sheet_title(title))
-    count = -1
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is None or value == "":
-                continue
-            if isinstance(value, Promise):
-                value = str(value)
-            if isinstance(value, str):
-                value = clean_text(value)
-                if value.startswith(FORMULA_START):
-                    ws.write_string(r, c, value, quoted)
-                else:
-                    ws.write_string(r, c, value)
-            elif isinstance(value, Rate):
-                if value.fraction is not None:
-                    ws.write_number(r, c, value.fraction, percent)
-            elif isinstance(value, bool):
-                ws.write_boolean(r, c, value)
-            elif isinstance(value, (int, float, Decimal)):
-                ws.write_number(r, c, float(value))
-            else:
-                ws.write_string(r, c, clean_text(str(value)))
-        count = r
-        if progress is not None and r and r % every == 0:
-            progress(r)
-    wb.close()
-    return max(count, 0)
+    with transaction.atomic():
+        return sheetwriter.write_rows(path, sheet_title(title), rows, progress=progress, every=every)

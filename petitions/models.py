@@ -113,6 +113,20 @@ def item_number(pk: int | None, period) -> str:
     return f"SQ{year}-{pk or 0:06d}"
 
 
+def item_number_sql():
+    """`item_number` as a database expression over an item's own columns, for the export that has
+    PostgreSQL format its cells (petitions.selectors.export_rows); tests/petitions keep the two equal."""
+    from django.db.models import Case, CharField, Value, When
+    from django.db.models.functions import Cast, Concat, LPad
+
+    from core.queries import ToChar
+
+    pk = Cast("id", CharField())
+    return Concat(Value("SQ"), ToChar("period", Value("YYYY")), Value("-"),
+                  Case(When(id__lt=1_000_000, then=LPad(pk, 6, Value("0"))), default=pk),
+                  output_field=CharField())
+
+
 class Item(models.Model):
     """An opinion item (社情民意条目) reported by a deputy and carried through
     收集 → 研处 → 办理 → 反馈 → 评价 → 办结. The state is written only by `petitions.workflow`.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +15,7 @@ from core import loops
 from core.loops import overdue_q
 
 from .choices import CLOCKED_STATES, NOT_COLLECTED_STATES, STAGE_STATES, Action, State, UnitRole
-from .models import Assignment, HandlingRequest, Item, ItemEvent, ItemSettings, deputy_item_ids, item_number
+from .models import Assignment, HandlingRequest, Item, ItemEvent, ItemSettings, deputy_item_ids, item_number_sql
 
 DEPUTY_ROLES = frozenset({Role.DEPUTY, Role.GROUP_LEADER})
 UNIT_ROLES = frozenset({Role.UNIT})
@@ -263,31 +263,39 @@ def item_detail(user, pk: int) -> Item:
             "deputy", "area", "community", "lead_unit", "entered_by", "merged_into"), pk=pk)
 
 
-EXPORT_FIELDS = ("id", "title", "category", "source", "deputy__name", "area__name", "period", "state",
-                 "lead_unit__name", "submitted_at", "stage_due", "satisfaction", "satisfaction_deemed",
-                 "concluded_at")
-
-
 def export_rows(qs: QuerySet):
-    """Rows for the .xlsx export (header first). Only the exported columns are read (values_list, in
-    chunks), and every label is looked up once before the loop, not per row: the choice labels as
-    dicts, the translations as strings."""
+    """Rows for the .xlsx export (header first), every cell formatted by PostgreSQL: the item number, the
+    choice labels (a CASE built from the labels translated now), local times and dates as text, "" for
+    what is missing — so each row arrives as a tuple of str and Python does nothing per row (about 2 µs
+    of the worker's CPU a row instead of 21 µs; issue 16). Read from a server-side cursor in chunks
+    of `EXPORT_CHUNK`; iterate inside a transaction (core.downloads.xlsx_file_write does), or PostgreSQL
+    computes the whole result before it sends the first row (a cursor outside one is WITH HOLD)."""
+    from core.queries import choice_label, date_text, local_text, text_or_blank
+
     yield [str(h) for h in (_("编号"), _("标题"), _("类别"), _("来源"), _("提交代表"), _("街道/镇"), _("计入月份"),
                             _("状态"), _("主办单位"), _("提交时间"), _("本环节截止"), _("满意度"), _("办结时间"))]
-    labels = {name: {value: str(label) for value, label in Item._meta.get_field(name).flatchoices}
-              for name in ("category", "source", "state", "satisfaction")}
-    category, source, state, satisfaction = (labels[n] for n in ("category", "source", "state", "satisfaction"))
-    deemed = "(视为)"
-    local = timezone.localtime
-    rows = item_list(qs).values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
-    for (pk, title, cat, src, deputy, area, period, st, unit, submitted, due, sat, sat_deemed,
-         concluded) in rows:
-        yield [item_number(pk, period), title, category.get(cat, cat), source.get(src, src), deputy, area or "",
-               period.strftime("%Y-%m"), state.get(st, st), unit or "",
-               local(submitted).strftime("%Y-%m-%d %H:%M") if submitted else "",
-               due.isoformat() if due else "",
-               (satisfaction.get(sat, sat) + (deemed if sat_deemed else "")) if sat else "",
-               local(concluded).strftime("%Y-%m-%d") if concluded else ""]
+    columns = {
+        "x_number": item_number_sql(),
+        "x_category": choice_label(Item, "category"),
+        "x_source": choice_label(Item, "source"),
+        "x_area": text_or_blank("area__name"),
+        "x_period": date_text("period", "YYYY-MM"),
+        "x_state": choice_label(Item, "state"),
+        "x_unit": text_or_blank("lead_unit__name"),
+        "x_submitted": local_text("submitted_at", "YYYY-MM-DD HH24:MI"),
+        "x_due": date_text("stage_due"),
+        "x_satisfaction": Case(When(satisfaction="", then=Value("")),
+                               default=choice_label(Item, "satisfaction", suffix=("satisfaction_deemed", "(视为)")),
+                               output_field=CharField()),
+        "x_concluded": local_text("concluded_at", "YYYY-MM-DD"),
+    }
+    yield from (item_list(qs).annotate(**columns)
+                .values_list("x_number", "title", "x_category", "x_source", "deputy__name", "x_area", "x_period",
+                             "x_state", "x_unit", "x_submitted", "x_due", "x_satisfaction", "x_concluded")
+                .iterator(chunk_size=EXPORT_CHUNK))
+
+
+EXPORT_CHUNK = 5_000
 
 
 def deputy_quota(deputy, year: int, today: datetime.date | None = None) -> list[dict]:
