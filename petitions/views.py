@@ -68,7 +68,7 @@ def item_list(request, box="all"):
     if total is None:
         # Counted up to LIST_COUNT_CAP rows: a list of a hundred thousand items (a busy area's) costs what
         # two thousand do, and says "2,000+"; a filter narrows it to an exact total.
-        total = qs[:LIST_COUNT_CAP + 1].count()
+        total = qs.order_by()[:LIST_COUNT_CAP + 1].count()  # any rows: no sort of a whole area first
         capped = total > LIST_COUNT_CAP
         total = min(total, LIST_COUNT_CAP)
     paginator.count = total  # the cached_property, set: no second COUNT(*)
