@@ -258,9 +258,11 @@ def co_signers_chosen(user, pks, *, pool=None) -> list:
 def item_detail(user, pk: int) -> Item:
     from django.shortcuts import get_object_or_404
 
+    # Only the relations every item shows: each more table joined cost PostgreSQL more to plan than the
+    # whole query takes to run (7 tables: 1.2 ms planning; 5: 0.3 ms). Who entered it on a deputy's
+    # behalf and the item it was merged into are read when the page shows them (a few items).
     return get_object_or_404(
-        Item.objects.visible_to(user).select_related(
-            "deputy", "area", "community", "lead_unit", "entered_by", "merged_into"), pk=pk)
+        Item.objects.visible_to(user).select_related("deputy", "area", "community", "lead_unit"), pk=pk)
 
 
 def export_rows(qs: QuerySet):
