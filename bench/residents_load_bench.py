@@ -10,7 +10,7 @@ with a local fake SMS gateway over HTTP.
 Each resident comes from an address of their own (X-Real-IP, as the proxy in front sets it) with a number
 of their own: GET the intake page, POST the report (the server sends the code through the gateway), read
 the code the gateway received, POST it to the verify page; the receipt SMS then goes from a Celery worker
-(`-c 2`, as the production guide runs it; `--celery-concurrency 0` starts none, `--celery-nice` lowers its
+(`-c 2` at nice 10, as the production guide runs it; `--celery-concurrency 0` starts none, `--celery-nice` sets its
 priority). All start together (a barrier). Reported: errors, median / p95 / max of each step (ms), reports
 confirmed against residents (after a warm-up of 24 page loads, untimed), when the last SMS reached the
 gateway, and the CPU seconds of each process group (the bench database's PostgreSQL backends only).
@@ -122,7 +122,8 @@ def main():
     parser.add_argument("--gateway-ms", type=int, default=0,
                         help="the fake gateway answers each SMS after this many ms (a remote gateway's latency)")
     parser.add_argument("--celery-pool", default="prefork", help="the Celery worker's pool (prefork, solo, threads)")
-    parser.add_argument("--celery-nice", type=int, default=0, help="run the Celery worker at this nice level")
+    parser.add_argument("--celery-nice", type=int, default=10,
+                        help="run the Celery worker at this nice level (10, as dev.py and the production guide run it)")
     args = parser.parse_args()
     if "bench" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("DATABASE_URL must name a bench database (its reports are deleted)")

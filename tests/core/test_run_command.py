@@ -62,6 +62,15 @@ def supervise():
         sup.stop(timeout=3)
 
 
+def test_the_worker_runs_at_a_lower_cpu_priority_than_the_web_server(supervise):
+    """Background sends yield to web requests (a burst of residents confirming at once)."""
+    sup = supervise({"web": SLEEPER, "worker": SLEEPER})
+    pids = sup.pids()
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, pids["web"]) == mine
+    assert os.getpriority(os.PRIO_PROCESS, pids["worker"]) == min(mine + dev.WORKER_NICE, 19)
+
+
 def test_it_restarts_the_child_that_died_and_leaves_the_others_running(supervise):
     sup = supervise({"web": SLEEPER, "worker": SLEEPER, "beat": SLEEPER}, backoff=0.1)
     before = sup.pids()
