@@ -19,7 +19,8 @@ so load changes hit all sides alike. Reported: median and p95 client wall time o
 SQL query count of one request (in-process), and the ratios 1M / 1k and product / peer. `--kept` is
 NAV_BADGE_CACHE_SECONDS of the product's servers (production's default is 30; 0 counts the badges on every
 page). `--figures-kept` is DASHBOARD_CACHE_SECONDS (production's 120: the dashboards' figures kept until
-anything they count changes; 0 counts them on every request, the cold path). `--wrk SECONDS` then runs wrk with 32 connections on the dashboard and the item list at 1M.
+anything they count changes; 0 counts them on every request, the cold path). `--wrk SECONDS` then runs
+wrk with 32 connections on the dashboard and the item list at 1M.
 """
 
 import argparse
@@ -296,7 +297,8 @@ def main():
         print(f"\n{time.strftime('%Y-%m-%d %H:%M')} · items {sides['1k']['info']['items']:,} / "
               f"{sides['1M']['info']['items']:,}, deputies {sides['1M']['info']['deputies']:,} · "
               f"{args.requests} timed rounds after {args.warmup} · {args.workers} sync workers per side · "
-              f"NAV_BADGE_CACHE_SECONDS={args.kept} · DASHBOARD_CACHE_SECONDS={args.figures_kept} · load {load_start:.2f} → {load_end:.2f}\n")
+              f"NAV_BADGE_CACHE_SECONDS={args.kept} · DASHBOARD_CACHE_SECONDS={args.figures_kept} · "
+              f"load {load_start:.2f} → {load_end:.2f}\n")
         print("| page | role | 1k: median / p95 ms | 1M: median / p95 ms | 1M ÷ 1k | queries 1k / 1M | KiB 1M "
               "| peer 100k: median ms | 1M ÷ peer |")
         print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

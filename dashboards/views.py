@@ -23,9 +23,8 @@ from groups.models import DeputyGroup
 from petitions.choices import Category
 from units.models import HandlingUnit
 
-from . import cache
+from . import cache, selectors
 from . import render as render_rows
-from . import selectors
 from .access import DASHBOARD_ROLES, choices_for, scope_for
 from .exports import download_name, sheet_title, xlsx_response
 from .forms import DeputyPickForm, PeriodForm
