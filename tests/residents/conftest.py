@@ -66,6 +66,13 @@ def sms(settings):
     gateway.close()
 
 
+@pytest.fixture
+def gateway(sms, monkeypatch):
+    """The fake gateway also for a Celery worker started by the test (it reads the environment)."""
+    monkeypatch.setenv("RESIDENT_SMS_BASE_URL", sms.url)
+    return sms
+
+
 @pytest.fixture(autouse=True)
 def _clean_limits():
     conn = redis.Redis.from_url(settings.REDIS_URL)

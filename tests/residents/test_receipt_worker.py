@@ -11,18 +11,9 @@ from residents import services
 from residents.models import Report
 from tests.subprocess_env import celery_worker
 
-from .conftest import FakeGateway, report_data
+from .conftest import report_data
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def gateway(settings, monkeypatch):
-    fake = FakeGateway()
-    settings.RESIDENT_SMS_BASE_URL = fake.url
-    monkeypatch.setenv("RESIDENT_SMS_BASE_URL", fake.url)  # the worker's environment
-    yield fake
-    fake.close()
 
 
 @pytest.fixture
