@@ -5,6 +5,7 @@ markup is the template's (escaped the same way); the labels are looked up once p
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -15,8 +16,23 @@ from .choices import CLOCKED_STATES
 from .models import Item, item_number
 
 # What one row reads (values(), no model instances): the list's columns and nothing else.
-ROW_FIELDS = ("pk", "title", "supervised", "state", "stage_due", "period", "deputy__name", "area__name",
-              "lead_unit__name")
+ROW_FIELDS = ("pk", "title", "supervised", "state", "stage_due", "period")
+
+
+def values(qs) -> QuerySet:
+    """`qs` (sorted, unsliced) as the rows' values. The deputy's, area's and lead unit's names are scalar
+    subqueries, not joins: PostgreSQL looks them up for the page's twenty rows only, after the sort, and
+    plans the query without weighing join orders — with three joins beside the lists' EXISTS clauses the
+    planning alone took 5–6 ms of a unit's 待办理 page at 1,000,000 items, more than running it (issue 16)."""
+    from areas.models import Area
+    from deputies.models import Deputy
+    from units.models import HandlingUnit
+
+    def name(model, field):
+        return Subquery(model.objects.filter(pk=OuterRef(field)).values("name"))
+
+    return qs.values(*ROW_FIELDS, deputy_name=name(Deputy, "deputy_id"), area_name=name(Area, "area_id"),
+                     unit_name=name(HandlingUnit, "lead_unit_id"))
 
 
 def rows(qs) -> list[dict]:
@@ -33,7 +49,7 @@ def rows(qs) -> list[dict]:
         out.append({
             "number": item_number(r["pk"], r["period"]), "url": f"{prefix}{r['pk']}/", "title": r["title"],
             "supervised": r["supervised"], "state": states.get(r["state"], r["state"]),
-            "deputy": r["deputy__name"], "area": r["area__name"], "unit": r["lead_unit__name"],
+            "deputy": r["deputy_name"], "area": r["area_name"], "unit": r["unit_name"],
             "due": due.strftime("%Y-%m-%d") if due else "",
             "overdue": bool(due) and r["state"] in CLOCKED_STATES and due < today,
             "period": r["period"].strftime("%Y-%m") if r["period"] else ""})

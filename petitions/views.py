@@ -61,7 +61,7 @@ def item_list(request, box="all"):
         if qs.count() > settings.JOB_EXPORT_ROWS:  # too long for one request: a background job (jobs/)
             return _export_job(request, box, spec.label, today)
         return _export(qs, spec.label)
-    paginator = Paginator(selectors.item_list(qs).values(*list_render.ROW_FIELDS), PAGE_SIZE)
+    paginator = Paginator(list_render.values(selectors.item_list(qs)), PAGE_SIZE)
     filtered = form.is_valid() and any(v not in (None, "", False) for v in form.cleaned_data.values())
     total = selectors.list_total(request.user, box, filtered)
     capped = False
