@@ -47,14 +47,15 @@ class Prepared:
 
     `build(**placeholders)` returns the queryset; each name in `names` is a value the queryset compares
     for equality (``filter(token=token)``), given a unique placeholder when compiling and found again
-    among the compiled parameters (exactly once, or compiling fails). The rows become instances as
-    Django's own iteration makes them: select_related objects and annotations included. Only for a
+    among the compiled parameters (exactly once, or compiling fails). The placeholder is a text, or for
+    a name in `ints` (an id: ``filter(item_id=item)``) a number no row has. The rows become instances
+    as Django's own iteration makes them: select_related objects and annotations included. Only for a
     queryset whose SQL depends on nothing but these values (not the time, the user, a setting)."""
 
-    def __init__(self, build, *names: str):
+    def __init__(self, build, *names: str, ints: tuple[str, ...] = ()):
         import weakref
 
-        self.build, self.names = build, names
+        self.build, self.names, self.ints = build, names, frozenset(ints)
         self._compiled = weakref.WeakKeyDictionary()  # per connection (one per thread)
 
     def _compile(self, connection):
@@ -62,7 +63,8 @@ class Prepared:
 
         from django.db.models.query import get_related_populators
 
-        marks = {name: f"prepared:{name}:{secrets.token_hex(8)}" for name in self.names}
+        marks = {name: -(2**62 + secrets.randbits(60)) if name in self.ints else f"prepared:{name}:{secrets.token_hex(8)}"
+                 for name in self.names}
         qs = self.build(**marks)
         compiler = qs.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()

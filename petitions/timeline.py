@@ -117,15 +117,16 @@ def facts(e: ItemEvent) -> list[str]:
     return out
 
 
-def rows_for(user, item: Item, events) -> list[Row]:
-    """The timeline of `item` as `user` may read it (events in time order, attachments prefetched)."""
+def rows_for(user, item: Item, events, *, attachments: dict | None = None) -> list[Row]:
+    """The timeline of `item` as `user` may read it (events in time order; their files prefetched, or
+    given as `attachments`, {event id: files})."""
     events = list(events)
     internal = sees_internal(user)
     passed, pending = _passed_results(events, item.state)
     out = []
     for e in events:
-        attachments = list(e.attachments.all())
-        row = Row(event=e, comment=e.comment, attachments=attachments, facts=facts(e))
+        files = list(e.attachments.all()) if attachments is None else attachments.get(e.pk, [])
+        row = Row(event=e, comment=e.comment, attachments=files, facts=facts(e))
         if not internal:
             if e.action in HIDDEN_ROWS:
                 continue

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -24,8 +23,8 @@ from core.workdays import unknown_years
 
 from . import forms, selectors, timeline, workflow
 from . import render as list_render
-from .choices import Action, RequestStatus, State, UnitRole
-from .models import Assignment, Attachment, HandlingRequest, Item, ItemEvent, ItemSettings
+from .choices import Action, State, UnitRole
+from .models import Assignment, Attachment, Item, ItemEvent, ItemSettings
 
 DEPUTY_ROLES = (Role.DEPUTY, Role.GROUP_LEADER)
 UNIT_ROLES = (Role.UNIT,)
@@ -240,19 +239,14 @@ def _decide_forms(allowed, pending_requests, bound=None) -> list:
 
 def _detail_context(request, item, bound=None) -> dict:
     user = request.user
-    events = (ItemEvent.objects.filter(item=item).select_related("actor", "actor_unit")
-              .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id"))))
-    assignments = Assignment.objects.filter(item=item).select_related("unit").order_by("-round", "role", "id")
-    requests_ = HandlingRequest.objects.filter(item=item, status=RequestStatus.PENDING).select_related(
-        "assignment__unit", "requested_by")
+    reads = selectors.detail_reads(item)
     allowed = workflow.allowed_actions(user, item)
     return {
-        "item": item, "rows": timeline.rows_for(user, item, events), "assignments": assignments,
-        "allowed": allowed, "co_deputies": list(item.co_deputies.all()),
-        "merged_items": list(item.merged_items.all()) if item.pk else [],
-        "item_attachments": Attachment.objects.filter(item=item, event__action__in=[Action.CREATE, Action.EDIT]),
+        "item": item, "rows": timeline.rows_for(user, item, reads.events, attachments=reads.attachments),
+        "assignments": reads.assignments, "allowed": allowed, "co_deputies": reads.co_deputies,
+        "merged_items": reads.merged_items, "item_attachments": reads.item_attachments,
         "today": timezone.localdate(), "forms": _action_forms(item, allowed, bound, user),
-        "decide_forms": _decide_forms(allowed, requests_, bound),
+        "decide_forms": _decide_forms(allowed, reads.pending_requests, bound),
         "is_overdue": item.is_overdue(), "internal": timeline.sees_internal(user),
         "reply_visible": timeline.reply_visible(user, item),
     }

@@ -11,7 +11,7 @@ from petitions.choices import Action, State
 from petitions.models import Attachment, HandlingRequest, Item, ItemEvent
 from tests.access import ViewAccessCases
 
-from .helpers import PDF, make, new_item, with_request
+from .helpers import PDF, item_data, make, new_item, with_request
 
 pytestmark = pytest.mark.django_db
 
@@ -279,3 +279,37 @@ def test_it_shows_the_deputy_the_reply_of_an_item_imported_from_a_ledger(cast, l
     for number in ("TZ-2022-001", "TZ-2022-004"):
         html = page(login(cast.group_leader), LedgerRow.objects.get(number=number).item)
         assert "办理完毕(台账记录)" in html and "审核后反馈给您" not in html
+
+
+def test_the_page_reads_what_the_orm_reads_through_queries_compiled_once(cast):
+    """selectors.detail_reads (each query's SQL compiled once per process) against the plain ORM: files
+    filed with the item and with a later step, co-signers, a merged duplicate, the assignments and a
+    pending request — and nothing of another item."""
+    from deputies.models import Deputy
+    from petitions import selectors
+
+    others = list(Deputy.objects.exclude(pk=cast.deputy.deputy.pk).order_by("pk")[:2])
+    item = workflow.item_create(actor=cast.deputy, deputy=cast.deputy.deputy, data={**item_data()}, submit=True,
+                                files=[pdf("现场照片.pdf")], co_deputies=others)
+    item = workflow.item_start_research(item=item, actor=cast.staff)
+    duplicate = workflow.item_start_research(item=new_item(cast, title="同一路段路灯问题"), actor=cast.staff)
+    workflow.item_merge(item=duplicate, actor=cast.staff, into=item)
+    item = workflow.item_assign(item=item, actor=cast.staff, lead_unit=cast.zhujian.unit, co_units=[cast.huanbao.unit])
+    workflow.item_add_progress(item=item, actor=cast.zhujian, comment="已现场查看", files=[pdf()])
+    workflow.item_request_extension(item=item, actor=cast.zhujian, days=5, reason="需要协调供电公司")
+    make(cast, State.HANDLING)  # another item's rows must not show
+
+    reads = selectors.detail_reads(item)
+    events = list(ItemEvent.objects.filter(item=item).order_by("created_at", "id"))
+    assert [e.pk for e in reads.events] == [e.pk for e in events] and len(events) >= 5
+    assert {k: [a.pk for a in v] for k, v in reads.attachments.items()} == {
+        e.pk: [a.pk for a in e.attachments.order_by("id")] for e in events if e.attachments.exists()}
+    assert [a.pk for a in reads.item_attachments] == list(
+        Attachment.objects.filter(item=item, event__action__in=[Action.CREATE, Action.EDIT]).values_list("pk", flat=True))
+    assert len(reads.item_attachments) == 1 and len(reads.attachments) == 2
+    assert [(a.pk, a.unit.name) for a in reads.assignments] == [
+        (a.pk, a.unit.name) for a in item.assignments.order_by("-round", "role", "id")]
+    assert [(r.pk, r.assignment.unit.name) for r in reads.pending_requests] == [
+        (r.pk, r.assignment.unit.name) for r in HandlingRequest.objects.filter(item=item, status="pending")]
+    assert [d.pk for d in reads.co_deputies] == [d.pk for d in item.co_deputies.all()] == [d.pk for d in others]
+    assert [m.pk for m in reads.merged_items] == [duplicate.pk]
