@@ -29,7 +29,7 @@ def values(qs) -> QuerySet:
     from units.models import HandlingUnit
 
     def name(model, field):
-        return Subquery(model.objects.filter(pk=OuterRef(field)).values("name"))
+        return Subquery(model.objects.filter(pk=OuterRef(field)).order_by().values("name"))
 
     return qs.values(*ROW_FIELDS, deputy_name=name(Deputy, "deputy_id"), area_name=name(Area, "area_id"),
                      unit_name=name(HandlingUnit, "lead_unit_id"))
