@@ -260,15 +260,19 @@ def co_signers_chosen(user, pks, *, pool=None) -> list:
 # The item page's reads of one item (issue 16): the same six queries for every item, their SQL compiled
 # once per process (core.queries.Prepared) — building and compiling the querysets cost ~5 ms of the page,
 # ten times what PostgreSQL takes to answer them.
-_EVENTS = Prepared(lambda item: ItemEvent.objects.filter(item_id=item).select_related("actor", "actor_unit")
-                   .order_by("created_at", "id"), "item", ints=("item",))
-_ATTACHMENTS = Prepared(lambda item: Attachment.objects.filter(item_id=item).order_by("id"), "item", ints=("item",))
-_ASSIGNMENTS = Prepared(lambda item: Assignment.objects.filter(item_id=item).select_related("unit")
-                        .order_by("-round", "role", "id"), "item", ints=("item",))
-_PENDING = Prepared(lambda item: HandlingRequest.objects.filter(item_id=item, status=RequestStatus.PENDING)
-                    .select_related("assignment__unit", "requested_by"), "item", ints=("item",))
-_CO_DEPUTIES = Prepared(lambda item: Deputy.objects.filter(co_items__id=item), "item", ints=("item",))
-_MERGED = Prepared(lambda item: Item.objects.filter(merged_into_id=item), "item", ints=("item",))
+def _by_item(build) -> Prepared:
+    return Prepared(build, "item", ints=("item",))
+
+
+_EVENTS = _by_item(lambda item: ItemEvent.objects.filter(item_id=item).select_related("actor", "actor_unit")
+                   .order_by("created_at", "id"))
+_ATTACHMENTS = _by_item(lambda item: Attachment.objects.filter(item_id=item).order_by("id"))
+_ASSIGNMENTS = _by_item(lambda item: Assignment.objects.filter(item_id=item).select_related("unit")
+                        .order_by("-round", "role", "id"))
+_PENDING = _by_item(lambda item: HandlingRequest.objects.filter(item_id=item, status=RequestStatus.PENDING)
+                    .select_related("assignment__unit", "requested_by"))
+_CO_DEPUTIES = _by_item(lambda item: Deputy.objects.filter(co_items__id=item))
+_MERGED = _by_item(lambda item: Item.objects.filter(merged_into_id=item))
 
 
 @dataclass
@@ -286,15 +290,16 @@ def detail_reads(item: Item) -> DetailReads:
     """Everything the item page reads about `item` besides the item itself, in six queries."""
     if item.pk is None:
         return DetailReads([], {}, [], [], [], [], [])
-    events = _EVENTS.all(item=item.pk)
+    pk = item.pk
+    events = _EVENTS.all(item=pk)
     by_event: dict = {}
     filed = {e.pk for e in events if e.action in (Action.CREATE, Action.EDIT)}
-    files = _ATTACHMENTS.all(item=item.pk)
+    files = _ATTACHMENTS.all(item=pk)
     for a in files:
         by_event.setdefault(a.event_id, []).append(a)
     own = sorted((a for a in files if a.event_id in filed), key=lambda a: (a.uploaded_at, a.pk))
-    return DetailReads(events, by_event, own, _ASSIGNMENTS.all(item=item.pk), _PENDING.all(item=item.pk),
-                       _CO_DEPUTIES.all(item=item.pk), _MERGED.all(item=item.pk))
+    return DetailReads(events, by_event, own, _ASSIGNMENTS.all(item=pk), _PENDING.all(item=pk),
+                       _CO_DEPUTIES.all(item=pk), _MERGED.all(item=pk))
 
 
 def item_detail(user, pk: int) -> Item:

@@ -56,17 +56,17 @@ def figure_conditions(p: str = "", pk=None, unit=None, session=None) -> dict[str
 
     accepted = q(accepted_at__isnull=False)
     answered = q(answered_at__isnull=False)
-    met = Consultation.objects.filter(suggestion=pk).exclude(form=ConsultationForm.NONE)
+    met = Consultation.objects.exclude(form=ConsultationForm.NONE)
     if session is not None:
         met = met.filter(session=session)
-    if unit is not None:
-        met = met.filter(unit=unit)
-    met = Q(Exists(met))
     if session is not None and unit is None:
         # The session's 面商 read once and probed by hash (`IN`, uncorrelated), not one index probe per
         # suggestion: the session report's headline at 5,000 suggestions, 18 → 7 ms.
-        met = q(pk__in=Consultation.objects.filter(session=session).exclude(form=ConsultationForm.NONE)
-                .values("suggestion_id"))
+        met = q(pk__in=met.values("suggestion_id"))
+    else:
+        if unit is not None:
+            met = met.filter(unit=unit)
+        met = Q(Exists(met.filter(suggestion=pk)))
 
     return {
         "total": q(number__isnull=False), "accepted": accepted,
